@@ -1,0 +1,58 @@
+package dev.microbatch.runner;
+
+import org.apache.beam.sdk.options.ApplicationNameOptions;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/** Options of the MicroBatchRunner. They are validated when the pipeline is run. */
+public interface MicroBatchPipelineOptions
+    extends PipelineOptions, StreamingOptions, ApplicationNameOptions {
+
+  @Description(
+      "Length of one micro-batch in milliseconds. Processing-time timers and triggers fire at "
+          + "the first batch boundary at or after their time.")
+  @Default.Long(1000)
+  long getBatchIntervalMillis();
+
+  void setBatchIntervalMillis(long value);
+
+  @Description("Number of parallel tasks (and shuffle partitions). Defaults to the number of cores.")
+  @Default.InstanceFactory(AvailableCores.class)
+  int getParallelism();
+
+  void setParallelism(int value);
+
+  @Description(
+      "Maximum number of records a source delivers in one batch, per source split; -1 for no "
+          + "limit. A bounded source with a limit is read over several batches.")
+  @Default.Long(-1)
+  long getMaxRecordsPerBatch();
+
+  void setMaxRecordsPerBatch(long value);
+
+  @Description(
+      "Directory for batch checkpoints (metadata, keyed state, offsets). Not used yet: "
+          + "checkpointing and recovery arrive with the Kafka/recovery work.")
+  @Nullable
+  String getCheckpointDir();
+
+  void setCheckpointDir(@Nullable String value);
+
+  @Description("Log one line per completed batch.")
+  @Default.Boolean(true)
+  boolean isLogEveryBatch();
+
+  void setLogEveryBatch(boolean value);
+
+  /** Number of available processors. */
+  class AvailableCores implements DefaultValueFactory<Integer> {
+    @Override
+    public Integer create(PipelineOptions options) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+}

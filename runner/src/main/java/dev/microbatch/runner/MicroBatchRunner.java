@@ -1,0 +1,73 @@
+package dev.microbatch.runner;
+
+import dev.microbatch.runner.dstream.DStreamGraph;
+import dev.microbatch.runner.executor.LocalTaskExecutor;
+import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.scheduler.BatchClock;
+import dev.microbatch.runner.scheduler.JobGenerator;
+import dev.microbatch.runner.scheduler.JobScheduler;
+import java.util.Iterator;
+import java.util.ServiceLoader;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineRunner;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsValidator;
+
+/**
+ * A Beam runner with micro-batch semantics: the pipeline becomes a DStream graph that runs once
+ * per batch interval. Choose it with {@code --runner=MicroBatchRunner}.
+ */
+public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
+
+  private final MicroBatchPipelineOptions options;
+
+  protected MicroBatchRunner(MicroBatchPipelineOptions options) {
+    this.options = options;
+  }
+
+  /** Called by Beam when {@code --runner=MicroBatchRunner} is given. */
+  public static MicroBatchRunner fromOptions(PipelineOptions options) {
+    return new MicroBatchRunner(
+        PipelineOptionsValidator.validate(MicroBatchPipelineOptions.class, options));
+  }
+
+  public MicroBatchPipelineOptions options() {
+    return options;
+  }
+
+  @Override
+  public MicroBatchPipelineResult run(Pipeline pipeline) {
+    OptionsValidator.validate(options);
+    MetricsEnvironment.setMetricsSupported(true);
+    DStreamGraph graph = translator().translate(pipeline, options);
+    LocalTaskExecutor executor =
+        new LocalTaskExecutor(options.getParallelism(), options.getJobName());
+    JobGenerator generator =
+        new JobGenerator(
+            BatchClock.system(), options.getBatchIntervalMillis(), !options.isStreaming());
+    JobScheduler scheduler =
+        new JobScheduler(
+            graph, generator, executor, new MetricsAccumulator(), options.isLogEveryBatch());
+    scheduler.start(options.getJobName());
+    return new MicroBatchPipelineResult(scheduler);
+  }
+
+  private static PipelineTranslator translator() {
+    Iterator<PipelineTranslator> found =
+        ServiceLoader.load(PipelineTranslator.class, MicroBatchRunner.class.getClassLoader())
+            .iterator();
+    if (!found.hasNext()) {
+      throw new IllegalStateException(
+          "No "
+              + PipelineTranslator.class.getName()
+              + " on the classpath: add the dev.microbatch:microbatch-translation artifact");
+    }
+    return found.next();
+  }
+
+  @Override
+  public String toString() {
+    return "MicroBatchRunner";
+  }
+}

@@ -1,0 +1,25 @@
+package dev.microbatch.runner;
+
+/** Checks the runner's options before anything runs, naming the first option that is wrong. */
+final class OptionsValidator {
+
+  private OptionsValidator() {}
+
+  static void validate(MicroBatchPipelineOptions options) {
+    if (options.getBatchIntervalMillis() <= 0) {
+      throw new InvalidOptionException(
+          "batchIntervalMillis", options.getBatchIntervalMillis(), "must be positive");
+    }
+    if (options.getParallelism() < 1) {
+      throw new InvalidOptionException("parallelism", options.getParallelism(), "must be >= 1");
+    }
+    if (options.getMaxRecordsPerBatch() == 0 || options.getMaxRecordsPerBatch() < -1) {
+      throw new InvalidOptionException(
+          "maxRecordsPerBatch", options.getMaxRecordsPerBatch(), "must be positive, or -1 for no limit");
+    }
+    String dir = options.getCheckpointDir();
+    if (dir != null && dir.isBlank()) {
+      throw new InvalidOptionException("checkpointDir", "'" + dir + "'", "must not be blank");
+    }
+  }
+}

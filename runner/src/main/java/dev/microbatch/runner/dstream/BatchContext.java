@@ -1,0 +1,139 @@
+package dev.microbatch.runner.dstream;
+
+import dev.microbatch.runner.executor.TaskExecutor;
+import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.StateStores;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+
+/**
+ * Everything one batch needs while it runs: its time, the executor, the keyed state stores, the
+ * metrics, the memoized results of the DStreams computed so far, and the actions to run once the
+ * batch has committed.
+ */
+public final class BatchContext {
+
+  private final BatchTime time;
+  private final boolean draining;
+  private final TaskExecutor executor;
+  private final StateStores stateStores;
+  private final MetricsAccumulator metrics;
+  private final MetricsAccumulator.BatchMetrics batchMetrics;
+  private final Map<DStream<?>, Integer> consumerCounts;
+  private final Map<DStream<?>, BatchResult<?>> results = new IdentityHashMap<>();
+  private final Map<String, AtomicLong> recordsIn = new LinkedHashMap<>();
+  private final ConcurrentLinkedQueue<CommitAction> afterCommit = new ConcurrentLinkedQueue<>();
+
+  /** An action that runs once the batch has committed (source finalization, bundle finalizers). */
+  @FunctionalInterface
+  public interface CommitAction {
+    void run() throws Exception;
+  }
+
+  public BatchContext(
+      BatchTime time,
+      boolean draining,
+      TaskExecutor executor,
+      StateStores stateStores,
+      MetricsAccumulator metrics,
+      Map<DStream<?>, Integer> consumerCounts) {
+    this.time = time;
+    this.draining = draining;
+    this.executor = executor;
+    this.stateStores = stateStores;
+    this.metrics = metrics;
+    this.batchMetrics = metrics.newBatch();
+    this.consumerCounts = consumerCounts;
+  }
+
+  public BatchTime time() {
+    return time;
+  }
+
+  /**
+   * Processing time as seen by timers and triggers in this batch: the batch time, or the end of
+   * time once every input is exhausted, so that pending processing-time timers fire on drain.
+   */
+  public Instant processingTime() {
+    return draining ? BoundedWindow.TIMESTAMP_MAX_VALUE : time.toInstant();
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  public TaskExecutor executor() {
+    return executor;
+  }
+
+  public StateStores stateStores() {
+    return stateStores;
+  }
+
+  /** Adds one finished task's metric updates (attempted now, committed with the batch). */
+  public void addTaskMetrics(MetricsContainerStepMap taskMetrics) {
+    metrics.addTaskMetrics(batchMetrics, taskMetrics);
+  }
+
+  void commitMetrics() {
+    metrics.commit(batchMetrics);
+  }
+
+  /**
+   * The result of {@code stream} for this batch, computing it (and its dependencies) on first use.
+   * A lazy result read by several consumers is materialized once so that it is not re-read.
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized <T> BatchResult<T> resultOf(DStream<T> stream) throws Exception {
+    BatchResult<T> result = (BatchResult<T>) results.get(stream);
+    if (result == null) {
+      result = stream.compute(this);
+      if (consumerCounts.getOrDefault(stream, 0) > 1) {
+        result = Materialize.inParallel(result, executor);
+      }
+      results.put(stream, result);
+    }
+    return result;
+  }
+
+  /** Counts records read from an input in this batch (reported in batch events). */
+  public void addRecordsIn(String input, long count) {
+    synchronized (recordsIn) {
+      recordsIn.computeIfAbsent(input, k -> new AtomicLong()).addAndGet(count);
+    }
+  }
+
+  public Map<String, Long> recordsIn() {
+    Map<String, Long> snapshot = new LinkedHashMap<>();
+    synchronized (recordsIn) {
+      recordsIn.forEach((k, v) -> snapshot.put(k, v.get()));
+    }
+    return snapshot;
+  }
+
+  public void afterCommit(CommitAction action) {
+    afterCommit.add(action);
+  }
+
+  List<CommitAction> commitActions() {
+    return new ArrayList<>(afterCommit);
+  }
+
+  /** Records each computed stream's output watermark; called when the batch commits. */
+  void recordWatermarks() {
+    results.forEach((stream, result) -> stream.recordOutputWatermark(result.outputWatermark()));
+  }
+
+  Iterable<DStream<?>> computedStreams() {
+    return results.keySet();
+  }
+}

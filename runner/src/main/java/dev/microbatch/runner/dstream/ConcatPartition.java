@@ -1,0 +1,27 @@
+package dev.microbatch.runner.dstream;
+
+import java.util.List;
+
+/** A partition made of several partitions read one after another (shuffle blocks, unions). */
+public record ConcatPartition<T>(List<? extends Partition<T>> parts) implements Partition<T> {
+
+  @Override
+  public void forEach(ElementSink<? super T> sink) throws Exception {
+    for (Partition<T> part : parts) {
+      part.forEach(sink);
+    }
+  }
+
+  @Override
+  public long knownSize() {
+    long total = 0;
+    for (Partition<T> part : parts) {
+      long size = part.knownSize();
+      if (size < 0) {
+        return -1;
+      }
+      total += size;
+    }
+    return total;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.microbatch.runner.dstream;
+
+import dev.microbatch.runner.scheduler.BatchTime;
+import java.util.List;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+
+/**
+ * A node of the DStream graph: for each batch time it yields that batch's partitioned data.
+ *
+ * <p>A DStream is computed at most once per batch (the {@link BatchContext} memoizes results), in
+ * dependency order. Nodes may keep state across batches (watermarks, reader positions); that
+ * state belongs to one graph, never to the class.
+ */
+public abstract class DStream<T> {
+
+  private final String name;
+  private final List<DStream<?>> dependencies;
+  private volatile Instant lastOutputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  protected DStream(String name, List<? extends DStream<?>> dependencies) {
+    this.name = name;
+    this.dependencies = List.copyOf(dependencies);
+  }
+
+  public final String name() {
+    return name;
+  }
+
+  /** Streams whose batch results this one reads (main inputs and side inputs). */
+  public final List<DStream<?>> dependencies() {
+    return dependencies;
+  }
+
+  /** Produces this batch's result; dependencies are obtained through {@code batch.resultOf}. */
+  protected abstract BatchResult<T> compute(BatchContext batch) throws Exception;
+
+  /** Called once the batch containing this stream's output has been committed. */
+  protected void onBatchCommitted(BatchTime time) {}
+
+  /**
+   * True when this stream will produce no further data: its inputs are exhausted and it holds
+   * nothing back (pending timers, buffered elements).
+   */
+  public boolean isQuiescent() {
+    for (DStream<?> dependency : dependencies) {
+      if (!dependency.isQuiescent()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Output watermark after the last completed batch. */
+  public final Instant lastOutputWatermark() {
+    return lastOutputWatermark;
+  }
+
+  final void recordOutputWatermark(Instant watermark) {
+    this.lastOutputWatermark = watermark;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + name + "]";
+  }
+}

@@ -1,0 +1,134 @@
+package dev.microbatch.runner.dstream;
+
+import dev.microbatch.runner.executor.TaskExecutor;
+import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.StateStores;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The graph of one pipeline: its inputs, its outputs (the streams with no consumers, whose
+ * computation is the batch's job) and the batch interval. It runs one batch at a time.
+ */
+public final class DStreamGraph {
+
+  private final List<InputDStream<?>> inputs;
+  private final List<DStream<?>> outputs;
+  private final long batchIntervalMillis;
+  private final Map<DStream<?>, Integer> consumerCounts;
+
+  private DStreamGraph(List<DStream<?>> streams, long batchIntervalMillis) {
+    this.batchIntervalMillis = batchIntervalMillis;
+    Set<DStream<?>> all = reachable(streams);
+    Map<DStream<?>, Integer> consumers = new IdentityHashMap<>();
+    for (DStream<?> stream : all) {
+      for (DStream<?> dependency : stream.dependencies()) {
+        consumers.merge(dependency, 1, Integer::sum);
+      }
+    }
+    List<InputDStream<?>> in = new ArrayList<>();
+    List<DStream<?>> out = new ArrayList<>();
+    for (DStream<?> stream : all) {
+      if (stream instanceof InputDStream<?> input) {
+        in.add(input);
+      }
+      if (!consumers.containsKey(stream)) {
+        out.add(stream);
+      }
+    }
+    this.inputs = List.copyOf(in);
+    this.outputs = List.copyOf(out);
+    this.consumerCounts = consumers;
+  }
+
+  /** A graph of every stream reachable from {@code streams} through their dependencies. */
+  public static DStreamGraph of(List<DStream<?>> streams, long batchIntervalMillis) {
+    return new DStreamGraph(streams, batchIntervalMillis);
+  }
+
+  private static Set<DStream<?>> reachable(List<DStream<?>> roots) {
+    Set<DStream<?>> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<DStream<?>> ordered = new LinkedHashSet<>();
+    List<DStream<?>> stack = new ArrayList<>(roots);
+    while (!stack.isEmpty()) {
+      DStream<?> stream = stack.remove(stack.size() - 1);
+      if (seen.add(stream)) {
+        ordered.add(stream);
+        stack.addAll(stream.dependencies());
+      }
+    }
+    return ordered;
+  }
+
+  public List<InputDStream<?>> inputs() {
+    return inputs;
+  }
+
+  public List<DStream<?>> outputs() {
+    return outputs;
+  }
+
+  public long batchIntervalMillis() {
+    return batchIntervalMillis;
+  }
+
+  /** True when every input is exhausted and nothing in the graph holds pending work. */
+  public boolean isFinished() {
+    for (DStream<?> output : outputs) {
+      if (!output.isQuiescent()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when every input has delivered all it ever will (pending timers may remain). */
+  public boolean inputsExhausted() {
+    for (InputDStream<?> input : inputs) {
+      if (!input.isExhausted()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Runs one batch: every input fixes its slice, every output stream is computed (which computes
+   * what it depends on, stage by stage), then the batch commits.
+   */
+  public BatchContext runBatch(
+      BatchTime time,
+      boolean draining,
+      TaskExecutor executor,
+      StateStores stateStores,
+      MetricsAccumulator metrics)
+      throws Exception {
+    BatchContext batch =
+        new BatchContext(time, draining, executor, stateStores, metrics, consumerCounts);
+    for (InputDStream<?> input : inputs) {
+      batch.resultOf(input);
+    }
+    for (DStream<?> output : outputs) {
+      batch.resultOf(output);
+    }
+    commit(batch);
+    return batch;
+  }
+
+  /** The batch boundary: watermarks and metrics become visible, then finalization runs. */
+  private static void commit(BatchContext batch) throws Exception {
+    batch.recordWatermarks();
+    batch.commitMetrics();
+    for (DStream<?> stream : batch.computedStreams()) {
+      stream.onBatchCommitted(batch.time());
+    }
+    for (BatchContext.CommitAction action : batch.commitActions()) {
+      action.run();
+    }
+  }
+}

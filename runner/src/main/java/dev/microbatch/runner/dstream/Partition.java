@@ -1,0 +1,18 @@
+package dev.microbatch.runner.dstream;
+
+
+/**
+ * One partition of a batch's data for a DStream. It is consumed by exactly one task; a partition
+ * may be materialized (held in memory) or lazy (read when the consuming task iterates it, so a
+ * source's records flow straight into the first fused stage).
+ */
+public interface Partition<T> {
+
+  /** Pushes every element of this partition to {@code sink}, in the calling thread. */
+  void forEach(ElementSink<? super T> sink) throws Exception;
+
+  /** Number of elements if known without reading, otherwise -1. */
+  default long knownSize() {
+    return -1;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.microbatch.runner.dstream;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One output of a fused stage, as a stream of its own: one partition per stage task. */
+public final class StageOutputDStream<T> extends DStream<T> {
+
+  private final FusedStageDStream stage;
+  private final int output;
+
+  public StageOutputDStream(String name, FusedStageDStream stage, int output) {
+    super(name, List.of(stage));
+    this.stage = stage;
+    this.output = output;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected BatchResult<T> compute(BatchContext batch) throws Exception {
+    BatchResult<FusedStageDStream.TaskOutput> result = batch.resultOf(stage);
+    List<Partition<T>> partitions = new ArrayList<>(result.numPartitions());
+    for (Partition<FusedStageDStream.TaskOutput> partition : result.partitions()) {
+      FusedStageDStream.TaskOutput taskOutput =
+          ((ListPartition<FusedStageDStream.TaskOutput>) partition).elements().get(0);
+      partitions.add(new ListPartition<>((List<T>) taskOutput.byOutput().get(output)));
+    }
+    return new BatchResult<>(partitions, result.watermark());
+  }
+}

@@ -1,0 +1,29 @@
+package dev.microbatch.runner.dstream;
+
+import org.joda.time.Instant;
+
+/**
+ * One partition of a fused stage in one batch. The engine calls, in order: {@link #start}, {@link
+ * #process} for every input element, {@link #advanceWatermark} once the input watermark of the
+ * batch is known (event-time and due processing-time timers fire here), {@link #finish}, and
+ * always {@link #close}, also after a failure.
+ */
+public interface StageTask {
+
+  void start() throws Exception;
+
+  void process(Object element) throws Exception;
+
+  /**
+   * The stage's input watermark for this batch; fires whatever became due and returns this
+   * partition's output watermark (the input watermark held back by holds and pending timers).
+   */
+  Instant advanceWatermark(Instant inputWatermark) throws Exception;
+
+  void finish() throws Exception;
+
+  /** True while this partition holds timers or buffered elements that a later batch must see. */
+  boolean hasPendingWork();
+
+  void close() throws Exception;
+}

@@ -1,0 +1,38 @@
+package dev.microbatch.runner.dstream;
+
+import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.KeyedStateStore;
+import java.util.List;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.joda.time.Instant;
+
+/** What the engine gives one task of a fused stage. */
+public interface TaskContext {
+
+  BatchTime batchTime();
+
+  /** Processing time for timers and triggers; see {@link BatchContext#processingTime()}. */
+  Instant processingTime();
+
+  /** True in the batches that run after every input was exhausted. */
+  boolean draining();
+
+  int partition();
+
+  int numPartitions();
+
+  /** The keyed state of this stage partition, kept across batches. */
+  <S> KeyedStateStore<S> stateStore();
+
+  /** Metrics containers of this task, one per step name. */
+  MetricsContainerStepMap metrics();
+
+  /** The stage's side inputs for this batch, in the order the stage declared them. */
+  List<SideInput> sideInputs();
+
+  /** Emits an element to one of the stage's outputs. */
+  void emit(int output, Object element);
+
+  /** Runs {@code action} after the batch has committed (bundle finalization). */
+  void afterCommit(BatchContext.CommitAction action);
+}

@@ -1,0 +1,25 @@
+package dev.microbatch.runner.scheduler;
+
+import org.joda.time.Instant;
+
+/** The time of one micro-batch: a multiple of the batch interval after the graph's zero time. */
+public record BatchTime(long millis) implements Comparable<BatchTime> {
+
+  public BatchTime plus(long intervalMillis) {
+    return new BatchTime(millis + intervalMillis);
+  }
+
+  public Instant toInstant() {
+    return new Instant(millis);
+  }
+
+  @Override
+  public int compareTo(BatchTime other) {
+    return Long.compare(millis, other.millis);
+  }
+
+  @Override
+  public String toString() {
+    return millis + " ms";
+  }
+}

@@ -1,0 +1,188 @@
+package dev.microbatch.runner.scheduler;
+
+import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.DStream;
+import dev.microbatch.runner.dstream.DStreamGraph;
+import dev.microbatch.runner.executor.TaskExecutor;
+import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.state.StateStores;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a graph's batches one after another, in batch order, on its own thread, and publishes
+ * batch events. It stops when the graph is finished, when a batch fails, or when asked to.
+ */
+public final class JobScheduler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
+
+  /** Where a run stands. */
+  public enum Status {
+    RUNNING,
+    DONE,
+    FAILED,
+    CANCELLED
+  }
+
+  private final DStreamGraph graph;
+  private final JobGenerator generator;
+  private final TaskExecutor executor;
+  private final StateStores stateStores = new StateStores();
+  private final MetricsAccumulator metrics;
+  private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final boolean logBatches;
+  private volatile Status status = Status.RUNNING;
+  private volatile Throwable failure;
+  private volatile boolean stopRequested;
+  private Thread thread;
+  private boolean running;
+
+  public JobScheduler(
+      DStreamGraph graph,
+      JobGenerator generator,
+      TaskExecutor executor,
+      MetricsAccumulator metrics,
+      boolean logBatches) {
+    this.graph = graph;
+    this.generator = generator;
+    this.executor = executor;
+    this.metrics = metrics;
+    this.logBatches = logBatches;
+  }
+
+  public void addListener(StreamingListener listener) {
+    listeners.add(listener);
+  }
+
+  public synchronized void start(String jobName) {
+    thread = new Thread(this::runLoop, "microbatch-job-scheduler-" + jobName);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Asks the scheduler to stop after the batch in flight; that batch commits or nothing does. */
+  public synchronized void stop() {
+    stopRequested = true;
+    // Wake a thread waiting for the next batch boundary; a running batch is not interrupted.
+    if (thread != null && !running) {
+      thread.interrupt();
+    }
+  }
+
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  public MetricsAccumulator metrics() {
+    return metrics;
+  }
+
+  private void runLoop() {
+    try {
+      while (!stopRequested && !graph.isFinished()) {
+        BatchTime time;
+        try {
+          time = generator.nextBatch();
+        } catch (InterruptedException e) {
+          break;
+        }
+        synchronized (this) {
+          if (stopRequested) {
+            break;
+          }
+          running = true;
+        }
+        try {
+          runOneBatch(time);
+        } finally {
+          synchronized (this) {
+            running = false;
+          }
+        }
+      }
+      status = stopRequested && !graph.isFinished() ? Status.CANCELLED : Status.DONE;
+    } catch (Throwable t) {
+      failure = t;
+      status = Status.FAILED;
+      LOG.error("Batch failed; the pipeline stops", t);
+    } finally {
+      executor.close();
+      terminated.countDown();
+    }
+  }
+
+  private void runOneBatch(BatchTime time) throws Exception {
+    long submitted = generator.clock().nowMillis();
+    BatchInfo info =
+        new BatchInfo(time, submitted, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+    listeners.forEach(l -> l.onBatchSubmitted(info));
+    long started = generator.clock().nowMillis();
+    BatchInfo startedInfo =
+        new BatchInfo(
+            time, submitted, Optional.of(started), Optional.empty(), Map.of(), Optional.empty());
+    listeners.forEach(l -> l.onBatchStarted(startedInfo));
+    boolean draining = graph.inputsExhausted();
+    BatchContext batch = graph.runBatch(time, draining, executor, stateStores, metrics);
+    long ended = generator.clock().nowMillis();
+    BatchInfo done =
+        new BatchInfo(
+            time,
+            submitted,
+            Optional.of(started),
+            Optional.of(ended),
+            batch.recordsIn(),
+            Optional.of(lowestOutputWatermark()));
+    if (logBatches) {
+      LOG.info(
+          "Batch {}: {} records in, processing {} ms, scheduling delay {} ms, watermark {}",
+          time,
+          done.totalRecordsIn(),
+          done.processingTimeMillis().orElse(0L),
+          done.schedulingDelayMillis().orElse(0L),
+          done.outputWatermark().map(JobScheduler::formatWatermark).orElse("?"));
+    }
+    listeners.forEach(l -> l.onBatchCompleted(done));
+  }
+
+  private Instant lowestOutputWatermark() {
+    Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (DStream<?> output : graph.outputs()) {
+      if (output.lastOutputWatermark().isBefore(min)) {
+        min = output.lastOutputWatermark();
+      }
+    }
+    return min;
+  }
+
+  private static String formatWatermark(Instant watermark) {
+    if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+      return "end of time";
+    }
+    if (!watermark.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE)) {
+      return "start of time";
+    }
+    return watermark.toString();
+  }
+}
