@@ -34,7 +34,7 @@ public final class LocalTaskExecutor implements TaskExecutor {
   public <R> List<R> runAll(List<? extends Callable<R>> tasks) throws Exception {
     if (tasks.size() == 1) {
       // Nothing to parallelize: run inline and save a thread hand-off.
-      return List.of(tasks.get(0).call());
+      return java.util.Collections.singletonList(tasks.get(0).call());
     }
     ExecutorCompletionService<R> completion = new ExecutorCompletionService<>(pool);
     List<Future<R>> futures = new ArrayList<>(tasks.size());

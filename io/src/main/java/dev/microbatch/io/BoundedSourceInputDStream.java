@@ -1,0 +1,141 @@
+package dev.microbatch.io;
+
+import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.BatchResult;
+import dev.microbatch.runner.dstream.ElementSink;
+import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.Partition;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Instant;
+
+/**
+ * A bounded source, split into about one split per task. Each split is one partition; with a
+ * per-batch record limit a split is read over several batches from where it stopped, otherwise
+ * all of it is read in the first batch. The watermark stays at the start of time until every
+ * split is exhausted, then jumps to the end of time.
+ */
+public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedValue<T>> {
+
+  private final BoundedSource<T> source;
+  private final PipelineOptions options;
+  private final int parallelism;
+  private final long maxRecordsPerBatch;
+  private List<SplitReader<T>> splits;
+
+  public BoundedSourceInputDStream(
+      String name,
+      BoundedSource<T> source,
+      PipelineOptions options,
+      int parallelism,
+      long maxRecordsPerBatch) {
+    super(name);
+    this.source = source;
+    this.options = options;
+    this.parallelism = parallelism;
+    this.maxRecordsPerBatch = maxRecordsPerBatch;
+  }
+
+  @Override
+  protected BatchResult<WindowedValue<T>> compute(BatchContext batch) throws Exception {
+    if (splits == null) {
+      splits = new ArrayList<>();
+      for (BoundedSource<T> split : split()) {
+        splits.add(new SplitReader<>(split, options));
+      }
+    }
+    List<Partition<WindowedValue<T>>> partitions = new ArrayList<>();
+    List<SplitReader<T>> active = new ArrayList<>();
+    for (SplitReader<T> split : splits) {
+      if (!split.isDone()) {
+        active.add(split);
+        partitions.add(sink -> batch.addRecordsIn(name(), split.read(maxRecordsPerBatch, sink)));
+      }
+    }
+    return new BatchResult<>(
+        partitions,
+        () -> {
+          for (SplitReader<T> split : active) {
+            if (!split.isDone()) {
+              return BoundedWindow.TIMESTAMP_MIN_VALUE;
+            }
+          }
+          return isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE;
+        });
+  }
+
+  private List<? extends BoundedSource<T>> split() throws Exception {
+    long estimatedBytes = source.getEstimatedSizeBytes(options);
+    long bundleBytes = Math.max(1, estimatedBytes / parallelism);
+    List<? extends BoundedSource<T>> split = source.split(bundleBytes, options);
+    return split.isEmpty() ? List.of(source) : split;
+  }
+
+  @Override
+  public boolean isExhausted() {
+    if (splits == null) {
+      return false;
+    }
+    for (SplitReader<T> split : splits) {
+      if (!split.isDone()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The reader of one split; it stays open between batches when a batch limit stops it. */
+  private static final class SplitReader<T> {
+    private final BoundedSource<T> source;
+    private final PipelineOptions options;
+    private BoundedSource.BoundedReader<T> reader;
+    private boolean hasCurrent;
+    private volatile boolean done;
+
+    SplitReader(BoundedSource<T> source, PipelineOptions options) {
+      this.source = source;
+      this.options = options;
+    }
+
+    boolean isDone() {
+      return done;
+    }
+
+    /** Reads up to {@code limit} records (all if negative) into {@code sink}; returns the count. */
+    long read(long limit, ElementSink<? super WindowedValue<T>> sink) throws Exception {
+      if (done) {
+        return 0;
+      }
+      long count = 0;
+      try {
+        if (reader == null) {
+          reader = source.createReader(options);
+          hasCurrent = reader.start();
+        }
+        while (hasCurrent && (limit < 0 || count < limit)) {
+          T value = reader.getCurrent();
+          Instant timestamp = reader.getCurrentTimestamp();
+          sink.accept(WindowedValues.timestampedValueInGlobalWindow(value, timestamp));
+          count++;
+          hasCurrent = reader.advance();
+        }
+        if (!hasCurrent) {
+          done = true;
+          reader.close();
+        }
+      } catch (Exception e) {
+        if (reader != null) {
+          reader.close();
+        }
+        done = true;
+        throw e;
+      }
+      return count;
+    }
+  }
+}

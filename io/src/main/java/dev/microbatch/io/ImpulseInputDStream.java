@@ -1,0 +1,38 @@
+package dev.microbatch.io;
+
+import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.BatchResult;
+import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.ListPartition;
+import dev.microbatch.runner.dstream.Partition;
+import java.util.List;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+
+/** Beam's Impulse: a single empty byte array in the global window, in the first batch. */
+public final class ImpulseInputDStream extends InputDStream<WindowedValue<byte[]>> {
+
+  private volatile boolean emitted;
+
+  public ImpulseInputDStream(String name) {
+    super(name);
+  }
+
+  @Override
+  protected BatchResult<WindowedValue<byte[]>> compute(BatchContext batch) {
+    if (emitted) {
+      return BatchResult.of(List.of(), BoundedWindow.TIMESTAMP_MAX_VALUE);
+    }
+    emitted = true;
+    batch.addRecordsIn(name(), 1);
+    List<Partition<WindowedValue<byte[]>>> partitions =
+        List.of(new ListPartition<>(List.of(WindowedValues.valueInGlobalWindow(new byte[0]))));
+    return BatchResult.of(partitions, BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
+
+  @Override
+  public boolean isExhausted() {
+    return emitted;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.microbatch.translation;
+
+import dev.microbatch.translation.translators.CreateViewTranslator;
+import dev.microbatch.translation.translators.FlattenTranslator;
+import dev.microbatch.translation.translators.GroupByKeyTranslator;
+import dev.microbatch.translation.translators.ImpulseTranslator;
+import dev.microbatch.translation.translators.ParDoTranslator;
+import dev.microbatch.translation.translators.ReadBoundedTranslator;
+import dev.microbatch.translation.translators.ReshuffleTranslator;
+import dev.microbatch.translation.translators.WindowAssignTranslator;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+
+/** The translators by transform URN. */
+final class TranslatorRegistry {
+
+  private final Map<String, TransformTranslator> byUrn;
+
+  private TranslatorRegistry(Map<String, TransformTranslator> byUrn) {
+    this.byUrn = Map.copyOf(byUrn);
+  }
+
+  static TranslatorRegistry batch() {
+    ReshuffleTranslator reshuffle = new ReshuffleTranslator();
+    return new TranslatorRegistry(
+        Map.of(
+            PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator(),
+            PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator(),
+            PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator(),
+            PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator(),
+            PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator(),
+            PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator(),
+            PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator(),
+            PTransformTranslation.RESHUFFLE_URN, reshuffle,
+            PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, reshuffle,
+            PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle));
+  }
+
+  Optional<TransformTranslator> forUrn(String urn) {
+    return Optional.ofNullable(urn).map(byUrn::get);
+  }
+}

@@ -1,0 +1,187 @@
+package dev.microbatch.translation.runtime;
+
+import dev.microbatch.runner.dstream.SideInput;
+import dev.microbatch.runner.dstream.StageFunction;
+import dev.microbatch.runner.dstream.StageTask;
+import dev.microbatch.runner.dstream.TaskContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.TupleTag;
+import org.joda.time.Instant;
+
+/**
+ * The steps of one fused stage and how they are wired: which steps read the stage input, which
+ * steps consume which output of which step, which outputs leave the stage, and which stage side
+ * input each step reads. Steps are listed in topological order.
+ */
+public final class FusedStageFunction implements StageFunction {
+
+  /**
+   * One step and its wiring.
+   *
+   * @param name the Beam transform's full name (also its metrics step name)
+   * @param factory creates the step per task
+   * @param producer index of the step whose output this one reads; -1 for the stage input
+   * @param consumers for each output tag, the indices of the steps fused after it
+   * @param stageOutputs for each output tag that leaves the stage, its stage output index
+   * @param sideInputs for each side input view tag id, the stage's side input index
+   */
+  public record StepSpec(
+      String name,
+      StepFactory factory,
+      int producer,
+      Map<TupleTag<?>, List<Integer>> consumers,
+      Map<TupleTag<?>, Integer> stageOutputs,
+      Map<String, Integer> sideInputs)
+      implements java.io.Serializable {}
+
+  private final List<StepSpec> steps;
+  private final int numOutputs;
+
+  public FusedStageFunction(List<StepSpec> steps, int numOutputs) {
+    this.steps = List.copyOf(steps);
+    this.numOutputs = numOutputs;
+  }
+
+  @Override
+  public int numOutputs() {
+    return numOutputs;
+  }
+
+  @Override
+  public StageTask createTask(TaskContext context) throws Exception {
+    return new Task(context);
+  }
+
+  private final class Task implements StageTask {
+    private final Step[] instances = new Step[steps.size()];
+    private final List<Step> inputConsumers = new ArrayList<>();
+
+    Task(TaskContext context) throws Exception {
+      for (int i = 0; i < steps.size(); i++) {
+        StepSpec spec = steps.get(i);
+        Map<TupleTag<?>, Receiver> receivers = new HashMap<>();
+        for (Map.Entry<TupleTag<?>, List<Integer>> e : spec.consumers().entrySet()) {
+          receivers.put(e.getKey(), receiverFor(e.getValue(), spec.stageOutputs().get(e.getKey()), context));
+        }
+        for (Map.Entry<TupleTag<?>, Integer> e : spec.stageOutputs().entrySet()) {
+          receivers.computeIfAbsent(e.getKey(), tag -> receiverFor(List.of(), e.getValue(), context));
+        }
+        Map<String, SideInput> sides = new HashMap<>();
+        spec.sideInputs().forEach((tagId, index) -> sides.put(tagId, context.sideInputs().get(index)));
+        try {
+          instances[i] = spec.factory().create(new StepEnvironment(context, receivers, sides));
+        } catch (Exception e) {
+          closeCreated();
+          throw e;
+        }
+        if (spec.producer() < 0) {
+          inputConsumers.add(instances[i]);
+        }
+      }
+    }
+
+    private Receiver receiverFor(List<Integer> consumers, Integer stageOutput, TaskContext context) {
+      List<Receiver> targets = new ArrayList<>();
+      for (int index : consumers) {
+        targets.add(element -> instances[index].process(element));
+      }
+      if (stageOutput != null) {
+        int output = stageOutput;
+        targets.add(element -> context.emit(output, element));
+      }
+      if (targets.isEmpty()) {
+        return Receiver.DISCARD;
+      }
+      if (targets.size() == 1) {
+        return targets.get(0);
+      }
+      Receiver[] all = targets.toArray(new Receiver[0]);
+      return element -> {
+        for (Receiver r : all) {
+          r.accept(element);
+        }
+      };
+    }
+
+    private void closeCreated() {
+      for (Step step : instances) {
+        if (step != null) {
+          try {
+            step.close();
+          } catch (Exception ignored) {
+            // the creation failure is what gets reported
+          }
+        }
+      }
+    }
+
+    @Override
+    public void start() throws Exception {
+      for (Step step : instances) {
+        step.start();
+      }
+    }
+
+    @Override
+    public void process(Object element) throws Exception {
+      for (Step consumer : inputConsumers) {
+        consumer.process(element);
+      }
+    }
+
+    @Override
+    public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+      Instant[] outputWatermarks = new Instant[instances.length];
+      Instant stageOutput = BoundedWindow.TIMESTAMP_MAX_VALUE;
+      for (int i = 0; i < instances.length; i++) {
+        int producer = steps.get(i).producer();
+        Instant in = producer < 0 ? inputWatermark : outputWatermarks[producer];
+        outputWatermarks[i] = instances[i].advanceWatermark(in);
+        if (outputWatermarks[i].isBefore(stageOutput)) {
+          stageOutput = outputWatermarks[i];
+        }
+      }
+      return instances.length == 0 ? inputWatermark : stageOutput;
+    }
+
+    @Override
+    public void finish() throws Exception {
+      for (Step step : instances) {
+        step.finish();
+      }
+    }
+
+    @Override
+    public boolean hasPendingWork() {
+      for (Step step : instances) {
+        if (step.hasPendingWork()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public void close() throws Exception {
+      Exception failure = null;
+      for (Step step : instances) {
+        try {
+          step.close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+}

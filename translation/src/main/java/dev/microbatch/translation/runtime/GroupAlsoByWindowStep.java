@@ -1,0 +1,142 @@
+package dev.microbatch.translation.runtime;
+
+import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.shuffle.Keyed;
+import dev.microbatch.runner.state.KeyedStateStore;
+import java.io.Closeable;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.ReduceFnRunner;
+import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
+import org.apache.beam.runners.core.triggers.TriggerStateMachines;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.construction.TriggerTranslation;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
+
+/**
+ * The reduce side of GroupByKey: groups each key's values by window with beam-runners-core's
+ * {@link ReduceFnRunner}, which implements every WindowFn (including merging ones), trigger,
+ * allowed lateness and accumulation mode. A batch's values are handed to the runner per key at
+ * once, then the key's due timers fire (panes are emitted) until none is due.
+ */
+public final class GroupAlsoByWindowStep implements Step {
+
+  /**
+   * What the step needs; serializable.
+   *
+   * @param stepName the GroupByKey's full name
+   * @param windowingStrategy the input's windowing strategy
+   * @param valueCoder coder of the input values (for the buffer state)
+   * @param mainOutput the tag of the grouped output
+   * @param options pipeline options
+   */
+  public record Spec(
+      String stepName,
+      WindowingStrategy<?, ?> windowingStrategy,
+      Coder<?> valueCoder,
+      TupleTag<?> mainOutput,
+      SerializablePipelineOptions options)
+      implements Serializable {}
+
+  private final Spec spec;
+  private final StepEnvironment environment;
+  private final MetricsScope metrics;
+  private final KeyedStateStore<KeyState> store;
+  private final Receiver output;
+  private final Map<KeyBytes, List<WindowedValue<Object>>> batchValues = new LinkedHashMap<>();
+  private final SystemReduceFn<Object, Object, Iterable<Object>, Iterable<Object>, BoundedWindow>
+      reduceFn;
+  private final ExecutableTriggerStateMachine trigger;
+
+  @SuppressWarnings("unchecked")
+  public GroupAlsoByWindowStep(Spec spec, StepEnvironment environment) {
+    this.spec = spec;
+    this.environment = environment;
+    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.store = environment.task().stateStore();
+    this.output = environment.output(spec.mainOutput());
+    this.reduceFn = SystemReduceFn.buffering((Coder<Object>) spec.valueCoder());
+    this.trigger =
+        ExecutableTriggerStateMachine.create(
+            TriggerStateMachines.stateMachineForTrigger(
+                TriggerTranslation.toProto(spec.windowingStrategy().getTrigger())));
+  }
+
+  @Override
+  public void start() {}
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void process(Object element) {
+    Keyed<WindowedValue<KV<Object, Object>>> keyed =
+        (Keyed<WindowedValue<KV<Object, Object>>>) element;
+    WindowedValue<KV<Object, Object>> wv = keyed.element();
+    List<WindowedValue<Object>> values =
+        batchValues.computeIfAbsent(keyed.key(), k -> new ArrayList<>());
+    if (values.isEmpty()) {
+      store.getOrCreate(keyed.key(), k -> new KeyState(wv.getValue().getKey()));
+    }
+    values.add(wv.withValue(wv.getValue().getValue()));
+  }
+
+  @Override
+  public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    Instant processingTime = environment.task().processingTime();
+    try (Closeable scope = metrics.enter()) {
+      return KeyedTimers.forEachKey(
+          store,
+          inputWatermark,
+          (key, state) -> {
+            ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
+                runnerFor(state);
+            List<WindowedValue<Object>> values = batchValues.remove(key);
+            if (values != null) {
+              KeyedTimers.advance(
+                  state.timers(), state.timers().currentInputWatermarkTime(), processingTime);
+              runner.processElements(values);
+            }
+            KeyedTimers.fireDue(
+                state, inputWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));
+            runner.persist();
+          });
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runnerFor(KeyState state) {
+    WindowingStrategy<?, BoundedWindow> strategy =
+        (WindowingStrategy<?, BoundedWindow>) spec.windowingStrategy();
+    return new ReduceFnRunner<>(
+        state.key(),
+        strategy,
+        trigger,
+        state.state(),
+        state.timers(),
+        grouped -> output.accept(grouped),
+        NullSideInputReader.empty(),
+        reduceFn,
+        spec.options().get());
+  }
+
+  @Override
+  public void finish() {}
+
+  @Override
+  public boolean hasPendingWork() {
+    return store.size() > 0;
+  }
+
+  @Override
+  public void close() {}
+}

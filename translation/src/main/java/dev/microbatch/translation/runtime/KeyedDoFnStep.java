@@ -1,0 +1,229 @@
+package dev.microbatch.translation.runtime;
+
+import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.shuffle.Keyed;
+import dev.microbatch.runner.state.KeyedStateStore;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.runners.core.StatefulDoFnRunner;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.state.State;
+import org.apache.beam.sdk.state.StateContext;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
+
+/**
+ * A stateful ParDo after its key shuffle. Each key's state and timers live in the stage's keyed
+ * state store across batches; the DoFn runner sees the current key's state through delegating
+ * views. Event-time timers fire when the input watermark passes them, processing-time timers at
+ * the first batch boundary at or after their time.
+ */
+public final class KeyedDoFnStep extends DoFnStep {
+
+  private final Coder<?> keyCoder;
+  private final boolean timeSorted;
+  private final KeyedStateStore<KeyState> store;
+  private final List<Keyed<WindowedValue<KV<?, ?>>>> sortBuffer = new ArrayList<>();
+  private KeyState current;
+
+  public KeyedDoFnStep(
+      DoFnSpec spec, Coder<?> keyCoder, boolean timeSorted, StepEnvironment environment)
+      throws Exception {
+    super(spec, environment);
+    this.keyCoder = keyCoder;
+    this.timeSorted = timeSorted;
+    this.store = environment.task().stateStore();
+  }
+
+  @Override
+  protected StepContext stepContext() {
+    StepContext base = super.stepContext();
+    return new StepContext() {
+      @Override
+      public StateInternals stateInternals() {
+        return currentState;
+      }
+
+      @Override
+      public TimerInternals timerInternals() {
+        return current.timers();
+      }
+
+      @Override
+      public DoFn.BundleFinalizer bundleFinalizer() {
+        return base.bundleFinalizer();
+      }
+    };
+  }
+
+  /** The current key's state, as one object the runner and the state cleaner can hold. */
+  private final StateInternals currentState =
+      new StateInternals() {
+        @Override
+        public Object getKey() {
+          return current.key();
+        }
+
+        @Override
+        public <T extends State> T state(
+            StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
+          return current.state().state(namespace, address, c);
+        }
+      };
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  protected DoFnRunner<Object, Object> createRunner(StepContext stepContext) {
+    DoFnRunner<Object, Object> simple = super.createRunner(stepContext);
+    Coder<BoundedWindow> windowCoder =
+        (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
+    TimerInternals currentTimers = new CurrentKeyTimers();
+    return DoFnRunners.defaultStatefulDoFnRunner(
+        fn(),
+        (Coder) spec.inputCoder(),
+        simple,
+        stepContext,
+        spec.windowingStrategy(),
+        new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(currentTimers, spec.windowingStrategy()),
+        new StatefulDoFnRunner.StateInternalsStateCleaner<>(fn(), currentState, windowCoder),
+        true);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void process(Object element) throws Exception {
+    Keyed<WindowedValue<KV<?, ?>>> keyed = (Keyed<WindowedValue<KV<?, ?>>>) element;
+    if (timeSorted) {
+      // In a bounded batch all of a key's input is here: sort it before the DoFn sees it.
+      sortBuffer.add(keyed);
+      return;
+    }
+    processKeyed(keyed);
+  }
+
+  private void processKeyed(Keyed<WindowedValue<KV<?, ?>>> keyed) throws Exception {
+    current = stateFor(keyed.key(), keyed.element().getValue().getKey());
+    // Timers set relative to processing time count from this batch's time.
+    KeyedTimers.advance(
+        current.timers(),
+        current.timers().currentInputWatermarkTime(),
+        environment.task().processingTime());
+    super.process(keyed.element());
+  }
+
+  private KeyState stateFor(KeyBytes key, Object keyObject) {
+    return store.getOrCreate(key, k -> new KeyState(keyObject));
+  }
+
+  @Override
+  public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    if (timeSorted) {
+      sortBuffer.sort(Comparator.comparing(k -> k.element().getTimestamp()));
+      for (Keyed<WindowedValue<KV<?, ?>>> keyed : sortBuffer) {
+        processKeyed(keyed);
+      }
+      sortBuffer.clear();
+    }
+    Instant processingTime = environment.task().processingTime();
+    return KeyedTimers.forEachKey(
+        store,
+        inputWatermark,
+        (key, state) -> {
+          current = state;
+          KeyedTimers.fireDue(state, inputWatermark, processingTime, this::fire);
+        });
+  }
+
+  private void fire(TimerData timer) throws Exception {
+    StateNamespace namespace = timer.getNamespace();
+    BoundedWindow window =
+        namespace instanceof StateNamespaces.WindowNamespace<?> windowNamespace
+            ? windowNamespace.getWindow()
+            : org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE;
+    try (Closeable scope = metrics.enter()) {
+      runner.onTimer(
+          timer.getTimerId(),
+          timer.getTimerFamilyId(),
+          current.key(),
+          window,
+          timer.getTimestamp(),
+          timer.getOutputTimestamp(),
+          timer.getDomain());
+    }
+  }
+
+  @Override
+  public boolean hasPendingWork() {
+    return store.size() > 0;
+  }
+
+  /** Timer internals of whatever key is current, for the cleanup timer that the runner holds. */
+  private final class CurrentKeyTimers implements TimerInternals {
+    @Override
+    public void setTimer(
+        StateNamespace namespace,
+        String timerId,
+        String timerFamilyId,
+        Instant target,
+        Instant outputTimestamp,
+        TimeDomain timeDomain) {
+      current.timers().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
+    }
+
+    @Override
+    public void setTimer(TimerData timerData) {
+      current.timers().setTimer(timerData);
+    }
+
+    @Override
+    public void deleteTimer(
+        StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+      current.timers().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
+    }
+
+    @Override
+    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+      current.timers().deleteTimer(namespace, timerId, timerFamilyId);
+    }
+
+    @Override
+    public void deleteTimer(TimerData timerKey) {
+      current.timers().deleteTimer(timerKey);
+    }
+
+    @Override
+    public Instant currentProcessingTime() {
+      return current.timers().currentProcessingTime();
+    }
+
+    @Override
+    public Instant currentSynchronizedProcessingTime() {
+      return current.timers().currentSynchronizedProcessingTime();
+    }
+
+    @Override
+    public Instant currentInputWatermarkTime() {
+      return current.timers().currentInputWatermarkTime();
+    }
+
+    @Override
+    public Instant currentOutputWatermarkTime() {
+      return current.timers().currentOutputWatermarkTime();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.microbatch.translation.runtime;
+
+import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.state.KeyedStateStore;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.joda.time.Instant;
+
+/** Advances one key's timer clocks and takes the timers that became due, earliest first. */
+final class KeyedTimers {
+
+  private KeyedTimers() {}
+
+  static void advance(InMemoryTimerInternals timers, Instant watermark, Instant processingTime)
+      throws Exception {
+    if (watermark.isAfter(timers.currentInputWatermarkTime())) {
+      timers.advanceInputWatermark(watermark);
+    }
+    if (processingTime.isAfter(timers.currentProcessingTime())) {
+      timers.advanceProcessingTime(processingTime);
+    }
+    if (processingTime.isAfter(timers.currentSynchronizedProcessingTime())) {
+      timers.advanceSynchronizedProcessingTime(processingTime);
+    }
+  }
+
+  /**
+   * Removes the next timer that is due, event time first; empty when none is. Timers are taken one
+   * at a time because firing one may set or delete others.
+   */
+  static Optional<TimerData> nextDue(InMemoryTimerInternals timers) {
+    TimerData timer = timers.removeNextEventTimer();
+    if (timer == null) {
+      timer = timers.removeNextProcessingTimer();
+    }
+    if (timer == null) {
+      timer = timers.removeNextSynchronizedProcessingTimer();
+    }
+    return Optional.ofNullable(timer);
+  }
+
+  /** Earliest timestamp among the pending event-time timers, if any. */
+  static Optional<Instant> earliestPendingEventTime(InMemoryTimerInternals timers) {
+    return Optional.ofNullable(timers.getNextTimer(TimeDomain.EVENT_TIME));
+  }
+
+  /** Work done for one key when the watermark advances. */
+  @FunctionalInterface
+  interface KeyWork {
+    void run(KeyBytes key, KeyState state) throws Exception;
+  }
+
+  /** Fires one timer of a key. */
+  @FunctionalInterface
+  interface TimerCallback {
+    void fire(TimerData timer) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} for every key of the store, drops keys left with no timers (their windows
+   * are all garbage-collected), and returns the output watermark: the input watermark held back
+   * by the earliest pending event-time timer.
+   */
+  static Instant forEachKey(KeyedStateStore<KeyState> store, Instant inputWatermark, KeyWork work)
+      throws Exception {
+    Instant outputWatermark = inputWatermark;
+    Iterator<Map.Entry<KeyBytes, KeyState>> keys = store.entries().iterator();
+    while (keys.hasNext()) {
+      Map.Entry<KeyBytes, KeyState> entry = keys.next();
+      KeyState state = entry.getValue();
+      work.run(entry.getKey(), state);
+      if (!state.timers().hasPendingTimers()) {
+        keys.remove();
+        continue;
+      }
+      Optional<Instant> pending = earliestPendingEventTime(state.timers());
+      if (pending.isPresent() && pending.get().isBefore(outputWatermark)) {
+        outputWatermark = pending.get();
+      }
+    }
+    return outputWatermark;
+  }
+
+  /** Advances a key's clocks and fires its due timers one by one until none is due. */
+  static void fireDue(
+      KeyState state, Instant watermark, Instant processingTime, TimerCallback callback)
+      throws Exception {
+    advance(state.timers(), watermark, processingTime);
+    Optional<TimerData> due;
+    while ((due = nextDue(state.timers())).isPresent()) {
+      callback.fire(due.get());
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.microbatch.translation.runtime;
+
+import org.joda.time.Instant;
+
+/**
+ * One Beam transform running inside a task of a fused stage. Steps call their consumers directly
+ * through {@link Receiver}s: nothing is encoded between fused steps.
+ */
+public interface Step {
+
+  void start() throws Exception;
+
+  void process(Object element) throws Exception;
+
+  /**
+   * The step's input watermark for this batch; fires due timers and returns the step's output
+   * watermark.
+   */
+  Instant advanceWatermark(Instant inputWatermark) throws Exception;
+
+  void finish() throws Exception;
+
+  default boolean hasPendingWork() {
+    return false;
+  }
+
+  void close() throws Exception;
+}

@@ -1,0 +1,22 @@
+package dev.microbatch.translation.runtime;
+
+import dev.microbatch.runner.dstream.SideInput;
+import dev.microbatch.runner.dstream.TaskContext;
+import java.util.Map;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * What a step sees of its task: the task context, and one receiver per output tag that fans out
+ * to the fused consumers and, where the output leaves the stage, to the stage output.
+ *
+ * @param task the task running the stage
+ * @param outputs receivers by output tag; a tag nobody consumes maps to {@link Receiver#DISCARD}
+ * @param sideInputs this step's side inputs by view tag id
+ */
+public record StepEnvironment(
+    TaskContext task, Map<TupleTag<?>, Receiver> outputs, Map<String, SideInput> sideInputs) {
+
+  public Receiver output(TupleTag<?> tag) {
+    return outputs.getOrDefault(tag, Receiver.DISCARD);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.microbatch.translation.translators;
+
+import dev.microbatch.translation.TransformTranslator;
+import dev.microbatch.translation.TranslationContext;
+import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
+import org.apache.beam.sdk.coders.KvCoder;
+import java.util.List;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * GroupByKey: a hash shuffle on the encoded key, then grouping by window per key with
+ * beam-runners-core's ReduceFnRunner (all WindowFns, triggers and lateness).
+ */
+public final class GroupByKeyTranslator implements TransformTranslator {
+
+  @Override
+  public void translate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
+    String name = transform.getFullName();
+    PCollection<?> input = Translators.onlyInput(transform);
+    KvCoder<?, ?> coder = Translators.kvCoder(input, name);
+    GroupAlsoByWindowStep.Spec spec =
+        new GroupAlsoByWindowStep.Spec(
+            name,
+            input.getWindowingStrategy(),
+            coder.getValueCoder(),
+            Translators.onlyOutputTag(transform),
+            context.serializableOptions());
+    ShuffleSupport.shuffleThen(
+        context,
+        name,
+        input,
+        Translators.kvKeyExtractor(coder.getKeyCoder()),
+        env -> new GroupAlsoByWindowStep(spec, env),
+        Translators.outputs(transform),
+        List.of());
+  }
+}

@@ -1,0 +1,135 @@
+package dev.microbatch.translation;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.TestMicroBatchRunner;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.Test;
+
+/** Bounded pipelines run to completion on the micro-batch engine with Beam's semantics. */
+public class BoundedPipelineTest {
+
+  private static Pipeline pipeline(int parallelism) {
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setParallelism(parallelism);
+    options.setLogEveryBatch(false);
+    return Pipeline.create(options);
+  }
+
+  @Test
+  public void countsWordsAcrossPartitions() {
+    Pipeline p = pipeline(3);
+    PCollection<KV<String, Long>> counts =
+        p.apply(Create.of("a b c", "a b", "a"))
+            .apply(
+                FlatMapElements.into(TypeDescriptors.strings())
+                    .via((String line) -> Arrays.asList(line.split(" "))))
+            .apply(Count.perElement());
+    PAssert.that(counts).containsInAnyOrder(KV.of("a", 3L), KV.of("b", 2L), KV.of("c", 1L));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void groupsByKeyAndReadsASideInput() {
+    Pipeline p = pipeline(2);
+    PCollectionView<Integer> offset =
+        p.apply("Offset", Create.of(100)).apply(View.asSingleton());
+    PCollection<KV<String, Integer>> summed =
+        p.apply(Create.of(KV.of("x", 1), KV.of("y", 2), KV.of("x", 3)))
+            .apply(GroupByKey.create())
+            .apply(ParDo.of(new SumWithOffset(offset)).withSideInputs(offset));
+    PAssert.that(summed).containsInAnyOrder(KV.of("x", 104), KV.of("y", 102));
+    PAssert.thatSingleton(summed.apply(MapElements.into(TypeDescriptors.integers()).via(KV::getValue)).apply(Sum.integersGlobally()))
+        .isEqualTo(206);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void reportsCommittedCounters() {
+    Pipeline p = pipeline(2);
+    p.apply(Create.of(1, 2, 3, 4))
+        .apply(ParDo.of(new CountSeen()));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder().addNameFilter(MetricNameFilter.named("spec", "seen")).build());
+    List<Long> committed = new java.util.ArrayList<>();
+    metrics.getCounters().forEach(c -> committed.add(c.getCommitted()));
+    assertEquals(List.of(4L), committed);
+  }
+
+  @Test
+  public void userExceptionFailsThePipelineWithItAsCause() {
+    Pipeline p = pipeline(2);
+    p.apply(Create.of(1))
+        .apply(ParDo.of(new Explode()));
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    assertEquals(IllegalStateException.class, e.getCause().getClass());
+    assertThat(e.getCause().getMessage(), containsString("boom in user code"));
+  }
+
+  private static final class SumWithOffset extends DoFn<KV<String, Iterable<Integer>>, KV<String, Integer>> {
+    private final PCollectionView<Integer> offset;
+
+    SumWithOffset(PCollectionView<Integer> offset) {
+      this.offset = offset;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      int sum = c.sideInput(offset);
+      for (int v : c.element().getValue()) {
+        sum += v;
+      }
+      c.output(KV.of(c.element().getKey(), sum));
+    }
+  }
+
+  private static final class CountSeen extends DoFn<Integer, Integer> {
+    private final Counter seen = Metrics.counter("spec", "seen");
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      seen.inc();
+    }
+  }
+
+  private static final class Explode extends DoFn<Integer, Integer> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      throw new IllegalStateException("boom in user code");
+    }
+  }
+}
