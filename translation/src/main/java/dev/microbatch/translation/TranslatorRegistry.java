@@ -1,5 +1,6 @@
 package dev.microbatch.translation;
 
+import dev.microbatch.translation.translators.CombinePerKeyTranslator;
 import dev.microbatch.translation.translators.CreateViewTranslator;
 import dev.microbatch.translation.translators.FlattenTranslator;
 import dev.microbatch.translation.translators.GroupByKeyTranslator;
@@ -24,17 +25,18 @@ final class TranslatorRegistry {
   static TranslatorRegistry batch() {
     ReshuffleTranslator reshuffle = new ReshuffleTranslator();
     return new TranslatorRegistry(
-        Map.of(
-            PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator(),
-            PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator(),
-            PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator(),
-            PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator(),
-            PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator(),
-            PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator(),
-            PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator(),
-            PTransformTranslation.RESHUFFLE_URN, reshuffle,
-            PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, reshuffle,
-            PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle));
+        Map.ofEntries(
+            Map.entry(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator()),
+            Map.entry(PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator()),
+            Map.entry(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator()),
+            Map.entry(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator()),
+            Map.entry(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator()),
+            Map.entry(PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator()),
+            Map.entry(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator()),
+            Map.entry(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator()),
+            Map.entry(PTransformTranslation.RESHUFFLE_URN, reshuffle),
+            Map.entry(PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, reshuffle),
+            Map.entry(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle)));
   }
 
   Optional<TransformTranslator> forUrn(String urn) {

@@ -1,0 +1,105 @@
+package dev.microbatch.translation.runtime;
+
+import dev.microbatch.runner.shuffle.Keyed;
+import dev.microbatch.runner.state.KeyedStateStore;
+import java.io.Closeable;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Instant;
+
+/**
+ * The reduce side of a lifted Combine.perKey: merges the accumulators of each key and window in
+ * the partition's state store (across batches) and, with the default trigger, emits a window's
+ * single on-time pane once the input watermark passes the end of the window.
+ */
+public final class FinalCombineStep implements Step {
+
+  private final CombineSpec spec;
+  private final Receiver output;
+  private final MetricsScope metrics;
+  private final TimestampCombiner timestampCombiner;
+  private final KeyedStateStore<Map<BoundedWindow, Accumulation>> store;
+
+  public FinalCombineStep(CombineSpec spec, StepEnvironment environment) {
+    this.spec = spec;
+    this.output = environment.output(spec.output());
+    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.timestampCombiner = spec.windowingStrategy().getTimestampCombiner();
+    this.store = environment.task().stateStore();
+  }
+
+  @Override
+  public void start() {}
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void process(Object element) throws Exception {
+    Keyed<WindowedValue<KV<Object, Object>>> keyed =
+        (Keyed<WindowedValue<KV<Object, Object>>>) element;
+    WindowedValue<KV<Object, Object>> wv = keyed.element();
+    BoundedWindow window = wv.getWindows().iterator().next();
+    Map<BoundedWindow, Accumulation> windows = store.getOrCreate(keyed.key(), k -> new HashMap<>());
+    Accumulation acc = windows.get(window);
+    try (Closeable scope = metrics.enter()) {
+      if (acc == null) {
+        windows.put(
+            window, new Accumulation(wv.getValue().getKey(), wv.getValue().getValue(), wv.getTimestamp()));
+      } else {
+        acc.merge(spec.combineFn(), wv.getValue().getValue());
+        acc.timestamp = timestampCombiner.combine(acc.timestamp, wv.getTimestamp());
+      }
+    }
+  }
+
+  @Override
+  public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    Instant outputWatermark = inputWatermark;
+    try (Closeable scope = metrics.enter()) {
+      Iterator<Map.Entry<dev.microbatch.runner.shuffle.KeyBytes, Map<BoundedWindow, Accumulation>>>
+          keys = store.entries().iterator();
+      while (keys.hasNext()) {
+        Map<BoundedWindow, Accumulation> windows = keys.next().getValue();
+        Iterator<Map.Entry<BoundedWindow, Accumulation>> it = windows.entrySet().iterator();
+        while (it.hasNext()) {
+          Map.Entry<BoundedWindow, Accumulation> e = it.next();
+          BoundedWindow window = e.getKey();
+          Accumulation acc = e.getValue();
+          if (inputWatermark.isAfter(window.maxTimestamp())) {
+            Object result = spec.combineFn().extractOutput(acc.accumulator);
+            output.accept(
+                WindowedValues.of(
+                    KV.of(acc.key, result),
+                    acc.timestamp,
+                    window,
+                    PaneInfo.createPane(true, true, PaneInfo.Timing.ON_TIME, 0, 0)));
+            it.remove();
+          } else if (acc.timestamp.isBefore(outputWatermark)) {
+            outputWatermark = acc.timestamp;
+          }
+        }
+        if (windows.isEmpty()) {
+          keys.remove();
+        }
+      }
+    }
+    return outputWatermark;
+  }
+
+  @Override
+  public void finish() {}
+
+  @Override
+  public boolean hasPendingWork() {
+    return store.size() > 0;
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,85 @@
+package dev.microbatch.translation.translators;
+
+import dev.microbatch.translation.TransformTranslator;
+import dev.microbatch.translation.TranslationContext;
+import dev.microbatch.translation.runtime.CombineSpec;
+import dev.microbatch.translation.runtime.FinalCombineStep;
+import dev.microbatch.translation.runtime.PartialCombineStep;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowingStrategy;
+
+/**
+ * Combine.perKey with combiner lifting: each task accumulates its keys before the shuffle, and
+ * the reduce side merges accumulators and extracts outputs. Lifted only where that is exactly
+ * Beam's result: a plain CombineFn without side inputs, non-merging windows, the default trigger,
+ * in a bounded run. Otherwise the composite is expanded (GroupByKey + Combine.GroupedValues).
+ */
+public final class CombinePerKeyTranslator implements TransformTranslator {
+
+  @Override
+  public boolean canTranslate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
+    if (context.options().isStreaming()
+        || !(transform.getTransform() instanceof Combine.PerKey<?, ?, ?> perKey)
+        || !(perKey.getFn() instanceof Combine.CombineFn<?, ?, ?>)
+        || !perKey.getSideInputs().isEmpty()) {
+      return false;
+    }
+    PCollection<?> input = Translators.onlyInput(transform);
+    WindowingStrategy<?, ?> strategy = input.getWindowingStrategy();
+    return input.getCoder() instanceof KvCoder
+        && strategy.getWindowFn().isNonMerging()
+        && strategy.getTrigger() instanceof DefaultTrigger;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void translate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
+    String name = transform.getFullName();
+    Combine.PerKey<?, ?, ?> perKey = (Combine.PerKey<?, ?, ?>) transform.getTransform();
+    PCollection<?> input = Translators.onlyInput(transform);
+    KvCoder<?, ?> coder = Translators.kvCoder(input, name);
+    TupleTag<Object> partialTag = new TupleTag<>("partial");
+    CombineSpec partial =
+        new CombineSpec(
+            name + "/Partial",
+            (Combine.CombineFn<Object, Object, Object>) perKey.getFn(),
+            (Coder<Object>) coder.getKeyCoder(),
+            input.getWindowingStrategy(),
+            partialTag);
+    CombineSpec merge =
+        new CombineSpec(
+            name,
+            partial.combineFn(),
+            partial.keyCoder(),
+            partial.windowingStrategy(),
+            Translators.onlyOutputTag(transform));
+    // The accumulators exist only between the two phases; they get a PCollection of their own so
+    // that the shuffle can read them like any other.
+    PCollection<?> accumulators =
+        PCollection.createPrimitiveOutputInternal(
+            input.getPipeline(), input.getWindowingStrategy(), input.isBounded(), (Coder) coder);
+    accumulators.setName(name + "/Accumulators");
+    context.addFusedStep(
+        name + "/Partial",
+        input,
+        env -> new PartialCombineStep(partial, env),
+        Map.of(partialTag, accumulators),
+        List.of());
+    ShuffleSupport.shuffleThen(
+        context,
+        name,
+        accumulators,
+        Translators.kvKeyExtractor(coder.getKeyCoder()),
+        env -> new FinalCombineStep(merge, env),
+        Translators.outputs(transform),
+        List.of());
+  }
+}
