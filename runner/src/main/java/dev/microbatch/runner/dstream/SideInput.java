@@ -1,5 +1,6 @@
 package dev.microbatch.runner.dstream;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -16,7 +17,7 @@ public final class SideInput {
   private final ConcurrentHashMap<Object, Object> derived = new ConcurrentHashMap<>();
 
   public SideInput(List<Object> elements, Instant watermark) {
-    this.elements = List.copyOf(elements);
+    this.elements = Collections.unmodifiableList(elements);
     this.watermark = watermark;
   }
 

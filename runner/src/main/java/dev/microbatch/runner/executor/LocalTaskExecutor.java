@@ -1,14 +1,15 @@
 package dev.microbatch.runner.executor;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The embedded executor: a fixed pool of {@code parallelism} threads in this JVM. */
@@ -30,36 +31,52 @@ public final class LocalTaskExecutor implements TaskExecutor {
             });
   }
 
+  /**
+   * Runs the tasks on the pool. On the first failure, tasks that have not started are skipped,
+   * and this method still waits for the running ones to end, so that when it returns no task of
+   * the batch is running any more (the caller then tears the tasks down).
+   */
   @Override
   public <R> List<R> runAll(List<? extends Callable<R>> tasks) throws Exception {
     if (tasks.size() == 1) {
       // Nothing to parallelize: run inline and save a thread hand-off.
-      return java.util.Collections.singletonList(tasks.get(0).call());
+      return Collections.singletonList(tasks.get(0).call());
     }
-    ExecutorCompletionService<R> completion = new ExecutorCompletionService<>(pool);
+    AtomicBoolean aborted = new AtomicBoolean();
     List<Future<R>> futures = new ArrayList<>(tasks.size());
     for (Callable<R> task : tasks) {
-      futures.add(completion.submit(task));
-    }
-    try {
-      for (int i = 0; i < tasks.size(); i++) {
-        completion.take().get();
-      }
-    } catch (ExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
-      throw unwrap(e);
-    } catch (InterruptedException e) {
-      futures.forEach(f -> f.cancel(true));
-      Thread.currentThread().interrupt();
-      throw e;
+      futures.add(
+          pool.submit(
+              () -> {
+                if (aborted.get()) {
+                  throw new CancellationException("an earlier task of the batch failed");
+                }
+                try {
+                  return task.call();
+                } catch (Throwable t) {
+                  aborted.set(true);
+                  throw t;
+                }
+              }));
     }
     List<R> results = new ArrayList<>(tasks.size());
+    Exception failure = null;
     for (Future<R> future : futures) {
       try {
         results.add(future.get());
-      } catch (CancellationException | ExecutionException e) {
-        throw new IllegalStateException("Task finished abnormally after completion", e);
+      } catch (ExecutionException e) {
+        if (failure == null && !(e.getCause() instanceof CancellationException)) {
+          failure = unwrap(e);
+        }
+      } catch (InterruptedException e) {
+        aborted.set(true);
+        futures.forEach(f -> f.cancel(true));
+        Thread.currentThread().interrupt();
+        throw e;
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
     return results;
   }

@@ -2,6 +2,7 @@ package dev.microbatch.translation.runtime;
 
 import dev.microbatch.runner.dstream.SideInput;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ public final class BatchSideInputReader implements SideInputReader {
   /** A view's values grouped by window, and the view values computed so far. */
   private static final class WindowedViewValues {
     final Map<BoundedWindow, List<Object>> byWindow;
-    final ConcurrentHashMap<BoundedWindow, Object> viewValues = new ConcurrentHashMap<>();
+    // Values are boxed: a view value may be null (a singleton of null), which the map cannot hold.
+    final ConcurrentHashMap<BoundedWindow, ViewValue> viewValues = new ConcurrentHashMap<>();
 
     WindowedViewValues(Map<BoundedWindow, List<Object>> byWindow) {
       this.byWindow = byWindow;
@@ -55,9 +57,13 @@ public final class BatchSideInputReader implements SideInputReader {
     T result =
         (T)
             values.viewValues.computeIfAbsent(
-                window, w -> viewValue(view, values.byWindow.getOrDefault(w, List.of())));
+                    window,
+                    w -> new ViewValue(viewValue(view, values.byWindow.getOrDefault(w, List.of()))))
+                .value();
     return result;
   }
+
+  private record ViewValue(Object value) {}
 
   private static WindowedViewValues groupByWindow(List<Object> elements) {
     Map<BoundedWindow, List<Object>> byWindow = new HashMap<>();
@@ -75,11 +81,12 @@ public final class BatchSideInputReader implements SideInputReader {
     ViewFn viewFn = view.getViewFn();
     String urn = viewFn.getMaterialization().getUrn();
     if (Materializations.ITERABLE_MATERIALIZATION_URN.equals(urn)) {
-      List<Object> snapshot = List.copyOf(values);
+      List<Object> snapshot = Collections.unmodifiableList(values);
       return viewFn.apply((Materializations.IterableView) () -> snapshot);
     }
     if (Materializations.MULTIMAP_MATERIALIZATION_URN.equals(urn)) {
-      Coder<?> keyCoder = ((KvCoder<?, ?>) view.getPCollection().getCoder()).getKeyCoder();
+      // The view's element coder survives serialization (its PCollection does not).
+      Coder<?> keyCoder = ((KvCoder<?, ?>) view.getCoderInternal()).getKeyCoder();
       Iterable kvs = values;
       return viewFn.apply(InMemoryMultimapSideInputView.fromIterable((Coder) keyCoder, kvs));
     }

@@ -12,6 +12,7 @@ import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
@@ -47,7 +48,7 @@ public class DoFnStep implements Step {
             SerializableUtils.deserializeFromByteArray(spec.serializedFn(), spec.stepName());
     this.invoker = DoFnInvokers.invokerFor(fn);
     try (Closeable scope = metrics.enter()) {
-      invoker.invokeSetup(null);
+      invoker.invokeSetup(new SetupArguments(spec.options().get(), spec.stepName()));
     } catch (RuntimeException e) {
       // Beam calls Teardown even when Setup failed.
       try {
@@ -165,6 +166,28 @@ public class DoFnStep implements Step {
   public void close() throws Exception {
     try (Closeable scope = metrics.enter()) {
       invoker.invokeTeardown();
+    }
+  }
+
+  /** What a @Setup method may ask for: the pipeline options. */
+  private static final class SetupArguments
+      extends DoFnInvoker.BaseArgumentProvider<Object, Object> {
+    private final PipelineOptions options;
+    private final String stepName;
+
+    SetupArguments(PipelineOptions options, String stepName) {
+      this.options = options;
+      this.stepName = stepName;
+    }
+
+    @Override
+    public PipelineOptions pipelineOptions() {
+      return options;
+    }
+
+    @Override
+    public String getErrorContext() {
+      return "Setup of " + stepName;
     }
   }
 }

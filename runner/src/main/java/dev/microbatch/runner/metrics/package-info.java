@@ -1,0 +1,2 @@
+/** Attempted and committed Beam metrics, committed at the batch boundary. */
+package dev.microbatch.runner.metrics;

@@ -1,0 +1,2 @@
+/** Keyed state stores that live across batches, one per stage partition. */
+package dev.microbatch.runner.state;

@@ -1,0 +1,2 @@
+/** One small translator per transform URN. */
+package dev.microbatch.translation.translators;
