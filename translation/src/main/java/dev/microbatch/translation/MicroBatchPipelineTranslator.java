@@ -41,7 +41,7 @@ public final class MicroBatchPipelineTranslator implements PipelineTranslator {
         PTransformOverride.of(
             PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
             (org.apache.beam.sdk.runners.PTransformOverrideFactory)
-                new ParallelNaiveSplittableProcess()));
+                new SplittableProcessOverride()));
   }
 
   private static final class Visitor extends Pipeline.PipelineVisitor.Defaults {
@@ -69,7 +69,7 @@ public final class MicroBatchPipelineTranslator implements PipelineTranslator {
 
     @Override
     public void visitPrimitiveTransform(TransformHierarchy.Node node) {
-      String urn = urnOf(node.getTransform());
+      String urn = TranslatorRegistry.urnOf(node.getTransform());
       TransformTranslator translator =
           translatorFor(node)
               .orElseThrow(
@@ -82,11 +82,7 @@ public final class MicroBatchPipelineTranslator implements PipelineTranslator {
     }
 
     private Optional<TransformTranslator> translatorFor(TransformHierarchy.Node node) {
-      return registry.forUrn(urnOf(node.getTransform()));
-    }
-
-    private static String urnOf(PTransform<?, ?> transform) {
-      return transform == null ? null : PTransformTranslation.urnForTransformOrNull(transform);
+      return registry.forTransform(node.getTransform());
     }
 
     private void translate(TransformHierarchy.Node node, TransformTranslator translator) {

@@ -9,7 +9,12 @@ import dev.microbatch.translation.translators.ParDoTranslator;
 import dev.microbatch.translation.translators.ReadBoundedTranslator;
 import dev.microbatch.translation.translators.ReshuffleTranslator;
 import dev.microbatch.translation.translators.WindowAssignTranslator;
+import dev.microbatch.translation.translators.GbkIntoKeyedWorkItemsTranslator;
+import dev.microbatch.translation.translators.SplittableProcessTranslator;
 import java.util.Map;
+import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
 import java.util.Optional;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 
@@ -26,6 +31,8 @@ final class TranslatorRegistry {
     ReshuffleTranslator reshuffle = new ReshuffleTranslator();
     return new TranslatorRegistry(
         Map.ofEntries(
+            Map.entry(SplittableParDo.SPLITTABLE_GBKIKWI_URN, new GbkIntoKeyedWorkItemsTranslator()),
+            Map.entry(SplittableParDo.SPLITTABLE_PROCESS_URN, new SplittableProcessTranslator()),
             Map.entry(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator()),
             Map.entry(PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator()),
             Map.entry(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator()),
@@ -39,7 +46,21 @@ final class TranslatorRegistry {
             Map.entry(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle)));
   }
 
-  Optional<TransformTranslator> forUrn(String urn) {
-    return Optional.ofNullable(urn).map(byUrn::get);
+  Optional<TransformTranslator> forTransform(PTransform<?, ?> transform) {
+    return Optional.ofNullable(urnOf(transform)).map(byUrn::get);
+  }
+
+  /**
+   * The URN of a transform; runner-core's splittable ProcessElements has none registered in the
+   * SDK, so it is known here by its class.
+   */
+  static String urnOf(PTransform<?, ?> transform) {
+    if (transform == null) {
+      return null;
+    }
+    if (transform instanceof SplittableParDoViaKeyedWorkItems.ProcessElements<?, ?, ?, ?, ?>) {
+      return SplittableParDo.SPLITTABLE_PROCESS_URN;
+    }
+    return PTransformTranslation.urnForTransformOrNull(transform);
   }
 }

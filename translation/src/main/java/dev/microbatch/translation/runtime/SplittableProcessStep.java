@@ -1,0 +1,373 @@
+package dev.microbatch.translation.runtime;
+
+import dev.microbatch.runner.shuffle.Keyed;
+import dev.microbatch.runner.state.KeyedStateStore;
+import java.io.Closeable;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.InMemoryBundleFinalizer;
+import org.apache.beam.runners.core.KeyedWorkItem;
+import org.apache.beam.runners.core.KeyedWorkItems;
+import org.apache.beam.runners.core.OutputAndTimeBoundedSplittableProcessElementInvoker;
+import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.ReadyCheckingSideInputReader;
+import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems.ProcessFn;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.runners.core.StateTags;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.WatermarkHoldState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * A splittable DoFn whose restrictions may need several calls (unbounded per element, or cut by
+ * the output/time bound): beam-runners-core's {@link ProcessFn} keeps each restriction's residual,
+ * watermark estimator state and watermark hold in the key's state, and resumes it with a
+ * processing-time timer, which fires at a later batch boundary. The step's output watermark is
+ * held at the earliest hold of the restrictions still pending.
+ */
+public final class SplittableProcessStep implements Step {
+
+  /** Everything the step needs; the ProcessFn travels serialized. */
+  public record Spec(
+      String stepName,
+      byte[] serializedProcessFn,
+      Coder<?> inputCoder,
+      TupleTag<?> mainOutput,
+      List<TupleTag<?>> additionalOutputs,
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      WindowingStrategy<?, ?> windowingStrategy,
+      Map<String, PCollectionView<?>> sideInputMapping,
+      List<PCollectionView<?>> sideInputs,
+      SerializablePipelineOptions options)
+      implements Serializable {}
+
+  /** ProcessFn's hold on the output watermark; addressed the way ProcessFn addresses it. */
+  private static final StateTag<WatermarkHoldState> HOLD =
+      StateTags.makeSystemTagInternal(
+          StateTags.watermarkStateInternal("hold", TimestampCombiner.LATEST));
+
+  /** A key's state plus the namespaces in which it has restrictions pending. */
+  private static final class SdfKeyState {
+    final KeyState state;
+    final Set<StateNamespace> pending = new HashSet<>();
+
+    SdfKeyState(Object key) {
+      this.state = new KeyState(key);
+    }
+  }
+
+  private final Spec spec;
+  private final StepEnvironment environment;
+  private final MetricsScope metrics;
+  private final KeyedStateStore<SdfKeyState> store;
+  private final ProcessFn<Object, Object, Object, Object, Object> processFn;
+  private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
+  private final ScheduledExecutorService checkpointTimer;
+  private PushbackSideInputDoFnRunner<KeyedWorkItem<byte[], KV<Object, Object>>, Object> runner;
+  private SdfKeyState current;
+
+  @SuppressWarnings("unchecked")
+  public SplittableProcessStep(Spec spec, StepEnvironment environment) throws Exception {
+    this.spec = spec;
+    this.environment = environment;
+    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.store = environment.task().stateStore();
+    this.processFn =
+        (ProcessFn<Object, Object, Object, Object, Object>)
+            SerializableUtils.deserializeFromByteArray(spec.serializedProcessFn(), spec.stepName());
+    this.checkpointTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, spec.stepName() + "-checkpoint-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    try (Closeable scope = metrics.enter()) {
+      processFn.setup(spec.options().get());
+    }
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void start() throws Exception {
+    PipelineOptions options = spec.options().get();
+    Map<String, PCollectionView<?>> viewsByTag = new HashMap<>();
+    for (PCollectionView<?> view : spec.sideInputs()) {
+      viewsByTag.put(view.getTagInternal().getId(), view);
+    }
+    BatchSideInputReader sideInputs =
+        new BatchSideInputReader(viewsByTag, environment.sideInputs());
+    Map<TupleTag<?>, Receiver> outputs = environment.outputs();
+    WindowedValueMultiReceiver receiver =
+        new WindowedValueMultiReceiver() {
+          @Override
+          public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
+            try {
+              outputs.getOrDefault(tag, Receiver.DISCARD).accept(output);
+            } catch (RuntimeException e) {
+              throw e;
+            } catch (Exception e) {
+              throw new RuntimeException(e);
+            }
+          }
+        };
+    processFn.setStateInternalsFactory(key -> current.state.state());
+    processFn.setTimerInternalsFactory(key -> new PendingTrackingTimers());
+    processFn.setSideInputReader(sideInputs);
+    processFn.setProcessElementInvoker(
+        new OutputAndTimeBoundedSplittableProcessElementInvoker<>(
+            processFn.getFn(),
+            options,
+            receiver,
+            (TupleTag<Object>) spec.mainOutput(),
+            sideInputs,
+            checkpointTimer,
+            10_000,
+            Duration.standardSeconds(10),
+            () -> finalizer));
+    StepContext stepContext =
+        new StepContext() {
+          @Override
+          public StateInternals stateInternals() {
+            return current.state.state();
+          }
+
+          @Override
+          public TimerInternals timerInternals() {
+            return current.state.timers();
+          }
+
+          @Override
+          public DoFn.BundleFinalizer bundleFinalizer() {
+            return finalizer;
+          }
+        };
+    ReadyCheckingSideInputReader ready =
+        new ReadyCheckingSideInputReader() {
+          @Override
+          public boolean isReady(PCollectionView<?> view, BoundedWindow window) {
+            return true;
+          }
+
+          @Override
+          public <T> T get(PCollectionView<T> view, BoundedWindow window) {
+            return sideInputs.get(view, window);
+          }
+
+          @Override
+          public <T> boolean contains(PCollectionView<T> view) {
+            return sideInputs.contains(view);
+          }
+
+          @Override
+          public boolean isEmpty() {
+            return sideInputs.isEmpty();
+          }
+        };
+    runner =
+        (PushbackSideInputDoFnRunner)
+            DoFnRunners.newProcessFnRunner(
+                (ProcessFn) processFn,
+                options,
+                spec.sideInputs(),
+                ready,
+                receiver,
+                (TupleTag) spec.mainOutput(),
+                new ArrayList<>(spec.additionalOutputs()),
+                stepContext,
+                (Coder) spec.inputCoder(),
+                (Map) spec.outputCoders(),
+                spec.windowingStrategy(),
+                DoFnSchemaInformation.create(),
+                (Map) spec.sideInputMapping());
+    try (Closeable scope = metrics.enter()) {
+      runner.startBundle();
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void process(Object element) throws Exception {
+    Keyed<WindowedValue<KV<byte[], KV<Object, Object>>>> keyed =
+        (Keyed<WindowedValue<KV<byte[], KV<Object, Object>>>>) element;
+    WindowedValue<KV<byte[], KV<Object, Object>>> wv = keyed.element();
+    byte[] key = wv.getValue().getKey();
+    current = store.getOrCreate(keyed.key(), k -> new SdfKeyState(key));
+    Instant processingTime = environment.task().processingTime();
+    KeyedTimers.advance(
+        current.state.timers(), current.state.timers().currentInputWatermarkTime(), processingTime);
+    KeyedWorkItem<byte[], KV<Object, Object>> work =
+        KeyedWorkItems.elementsWorkItem(key, List.of(wv.withValue(wv.getValue().getValue())));
+    try (Closeable scope = metrics.enter()) {
+      // Side inputs of a bounded batch are complete, so nothing is ever pushed back.
+      runner.processElementInReadyWindows(WindowedValues.valueInGlobalWindow(work));
+    }
+  }
+
+  @Override
+  public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    Instant processingTime = environment.task().processingTime();
+    Instant outputWatermark = inputWatermark;
+    try (Closeable scope = metrics.enter()) {
+      Iterator<Map.Entry<dev.microbatch.runner.shuffle.KeyBytes, SdfKeyState>> keys =
+          store.entries().iterator();
+      while (keys.hasNext()) {
+        current = keys.next().getValue();
+        byte[] key = (byte[]) current.state.key();
+        KeyedTimers.fireDue(
+            current.state,
+            inputWatermark,
+            processingTime,
+            timer ->
+                runner.processElementInReadyWindows(
+                    WindowedValues.valueInGlobalWindow(
+                        KeyedWorkItems.<byte[], KV<Object, Object>>timersWorkItem(
+                            key, List.of(timer)))));
+        Instant hold = earliestHold(current);
+        if (current.pending.isEmpty() && !current.state.timers().hasPendingTimers()) {
+          keys.remove();
+        } else if (hold.isBefore(outputWatermark)) {
+          outputWatermark = hold;
+        }
+      }
+    }
+    return outputWatermark;
+  }
+
+  /** The earliest watermark hold among the key's pending restrictions, dropping finished ones. */
+  private static Instant earliestHold(SdfKeyState key) {
+    Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    Iterator<StateNamespace> namespaces = key.pending.iterator();
+    while (namespaces.hasNext()) {
+      Instant hold = key.state.state().state(namespaces.next(), HOLD).read();
+      if (hold == null) {
+        namespaces.remove();
+      } else if (hold.isBefore(earliest)) {
+        earliest = hold;
+      }
+    }
+    return earliest;
+  }
+
+  @Override
+  public void finish() throws Exception {
+    try (Closeable scope = metrics.enter()) {
+      runner.finishBundle();
+    }
+    for (InMemoryBundleFinalizer.Finalization finalization : finalizer.getAndClearFinalizations()) {
+      environment
+          .task()
+          .afterCommit(
+              () -> {
+                if (Instant.now().isBefore(finalization.getExpiryTime())) {
+                  finalization.getCallback().onBundleSuccess();
+                }
+              });
+    }
+  }
+
+  @Override
+  public boolean hasPendingWork() {
+    return store.size() > 0;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try (Closeable scope = metrics.enter()) {
+      processFn.tearDown();
+    } finally {
+      checkpointTimer.shutdownNow();
+    }
+  }
+
+  /** The current key's timers, noting the namespaces in which restrictions wait to resume. */
+  private final class PendingTrackingTimers implements TimerInternals {
+    private TimerInternals delegate() {
+      return current.state.timers();
+    }
+
+    @Override
+    public void setTimer(
+        StateNamespace namespace,
+        String timerId,
+        String timerFamilyId,
+        Instant target,
+        Instant outputTimestamp,
+        TimeDomain timeDomain) {
+      current.pending.add(namespace);
+      delegate().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
+    }
+
+    @Override
+    public void setTimer(TimerData timerData) {
+      current.pending.add(timerData.getNamespace());
+      delegate().setTimer(timerData);
+    }
+
+    @Override
+    public void deleteTimer(
+        StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+      delegate().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
+    }
+
+    @Override
+    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+      delegate().deleteTimer(namespace, timerId, timerFamilyId);
+    }
+
+    @Override
+    public void deleteTimer(TimerData timerKey) {
+      delegate().deleteTimer(timerKey);
+    }
+
+    @Override
+    public Instant currentProcessingTime() {
+      return delegate().currentProcessingTime();
+    }
+
+    @Override
+    public Instant currentSynchronizedProcessingTime() {
+      return delegate().currentSynchronizedProcessingTime();
+    }
+
+    @Override
+    public Instant currentInputWatermarkTime() {
+      return delegate().currentInputWatermarkTime();
+    }
+
+    @Override
+    public Instant currentOutputWatermarkTime() {
+      return delegate().currentOutputWatermarkTime();
+    }
+  }
+}
