@@ -5,9 +5,12 @@ import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.Partition;
+import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -44,9 +47,14 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   @Override
   protected BatchResult<WindowedValue<T>> compute(BatchContext batch) throws Exception {
     if (splits == null) {
-      splits = new ArrayList<>();
-      for (BoundedSource<T> split : split()) {
-        splits.add(new SplitReader<>(split, options));
+      MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+      try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
+        splits = new ArrayList<>();
+        for (BoundedSource<T> split : split()) {
+          splits.add(new SplitReader<>(split, options));
+        }
+      } finally {
+        batch.addTaskMetrics(metrics);
       }
     }
     List<Partition<WindowedValue<T>>> partitions = new ArrayList<>();
@@ -54,7 +62,7 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
     for (SplitReader<T> split : splits) {
       if (!split.isDone()) {
         active.add(split);
-        partitions.add(sink -> batch.addRecordsIn(name(), split.read(maxRecordsPerBatch, sink)));
+        partitions.add(sink -> read(batch, split, sink));
       }
     }
     return new BatchResult<>(
@@ -67,6 +75,18 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
           }
           return isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE;
         });
+  }
+
+  /** Reads a split's share of this batch, with the source's metrics under this step's name. */
+  private void read(
+      BatchContext batch, SplitReader<T> split, ElementSink<? super WindowedValue<T>> sink)
+      throws Exception {
+    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
+      batch.addRecordsIn(name(), split.read(maxRecordsPerBatch, sink));
+    } finally {
+      batch.addTaskMetrics(metrics);
+    }
   }
 
   private List<? extends BoundedSource<T>> split() throws Exception {

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.CountingSource;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
@@ -69,6 +71,21 @@ public class BoundedPipelineTest {
     PAssert.that(summed).containsInAnyOrder(KV.of("x", 104), KV.of("y", 102));
     PAssert.thatSingleton(summed.apply(MapElements.into(TypeDescriptors.integers()).via(KV::getValue)).apply(Sum.integersGlobally()))
         .isEqualTo(206);
+    p.run().waitUntilFinish();
+  }
+
+  @Test(timeout = 60_000)
+  public void readsABoundedSourceToCompletion() {
+    Pipeline p = pipeline(2);
+    PCollection<Long> numbers = p.apply(Read.from(CountingSource.upTo(10)));
+    PAssert.that(numbers).containsInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    p.run().waitUntilFinish();
+  }
+
+  @Test(timeout = 60_000)
+  public void finishesWhenASourceHasNoConsumer() {
+    Pipeline p = pipeline(2);
+    p.apply(Read.from(CountingSource.upTo(10)));
     p.run().waitUntilFinish();
   }
 

@@ -57,6 +57,11 @@ public final class GenerateSurefireExcludes {
       log.append(String.format("[vr]   %-48s %4d%n", e.getKey(), e.getValue()));
     }
     log.append(String.format("[vr]   %-48s %4d%n", "total", inventory.tests().size()));
+    if (!inventory.suiteClasses().isEmpty()) {
+      log.append("[vr] ").append(inventory.suiteClasses().size())
+          .append(" Enclosed/Suite classes not run directly (their nested classes are): ")
+          .append(String.join(", ", inventory.suiteClasses().keySet())).append('\n');
+    }
     if (!inventory.loadProblems().isEmpty()) {
       log.append("[vr] WARNING: ")
           .append(inventory.loadProblems().size())
@@ -67,7 +72,7 @@ public final class GenerateSurefireExcludes {
       Map<TestInventory.TestMethod, ExclusionList.Entry> excluded =
           exclusions.resolve(inventory, mode);
       Path excludesFile = outDir.resolve(mode.id() + "-surefire-excludes.txt");
-      writeSurefireExcludes(excludesFile, exclusionsFile, mode, excluded);
+      writeSurefireExcludes(excludesFile, exclusionsFile, mode, excluded, inventory);
       log.append(
           String.format(
               "[vr] %-9s excluded %4d, to run %4d  -> %s%n",
@@ -95,11 +100,18 @@ public final class GenerateSurefireExcludes {
       Path file,
       Path exclusionsFile,
       Mode mode,
-      Map<TestInventory.TestMethod, ExclusionList.Entry> excluded)
+      Map<TestInventory.TestMethod, ExclusionList.Entry> excluded,
+      TestInventory inventory)
       throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add("# GENERATED from " + exclusionsFile.getFileName() + " for mode " + mode.id()
         + " by " + GenerateSurefireExcludes.class.getName() + " - do not edit.");
+    // Not exclusions of tests: these classes only re-run nested/listed test classes that surefire
+    // already runs directly (its includes cover nested classes), which would run them twice.
+    for (Map.Entry<String, String> suite : inventory.suiteClasses().entrySet()) {
+      lines.add("# @RunWith(" + suite.getValue() + "): its test classes are run directly");
+      lines.add(suite.getKey());
+    }
     for (Map.Entry<TestInventory.TestMethod, ExclusionList.Entry> e : excluded.entrySet()) {
       TestInventory.TestMethod t = e.getKey();
       lines.add("# " + e.getValue().label());
@@ -190,6 +202,13 @@ public final class GenerateSurefireExcludes {
           .append("JUnit and surefire do not apply the enclosing class's categories.\n\n");
       inventory.nestedInCategorizedClass()
           .forEach((k, v) -> md.append("- `").append(k).append("` in `").append(v).append("`\n"));
+    }
+    if (!inventory.suiteClasses().isEmpty()) {
+      md.append("\n## Enclosed/Suite classes\n\n")
+          .append("Excluded from the surefire scan because surefire runs their test classes")
+          .append(" directly; otherwise those tests would run twice.\n\n");
+      inventory.suiteClasses()
+          .forEach((k, v) -> md.append("- `").append(k).append("` (").append(v).append(")\n"));
     }
     if (!inventory.loadProblems().isEmpty()) {
       md.append("\n## Classes that could not be inspected\n\n");

@@ -133,6 +133,7 @@ public final class TestInventory {
   private final Map<String, Integer> testsPerJar = new TreeMap<>();
   private final Map<String, String> loadProblems = new TreeMap<>();
   private final Map<String, String> nestedInCategorizedClass = new TreeMap<>();
+  private final Map<String, String> suiteClasses = new TreeMap<>();
   private int classesScanned;
 
   private TestInventory(ClassLoader loader) throws ClassNotFoundException {
@@ -199,6 +200,14 @@ public final class TestInventory {
       return; // JUnit 4 cannot run these
     }
 
+    Annotation runWith = annotation(cls.getAnnotations(), RUN_WITH);
+    Class<?> runnerClass = runWith == null ? null : (Class<?>) value(runWith);
+    if (runnerClass != null && isSuiteRunner(runnerClass)) {
+      // e.g. GroupByKeyTest is @RunWith(Enclosed.class): it re-runs its nested test classes.
+      suiteClasses.put(cls.getName(), runnerClass.getName());
+      return;
+    }
+
     // Collect @Test methods like JUnit's TestClass: subclass first, shadowing by name.
     Map<String, Method> testMethods = new LinkedHashMap<>();
     for (Class<?> c = cls; c != null && c != Object.class; c = c.getSuperclass()) {
@@ -220,8 +229,7 @@ public final class TestInventory {
       Collections.addAll(classCategories, categoryValues(c.getDeclaredAnnotations()));
       classIgnored |= annotation(c.getDeclaredAnnotations(), IGNORE) != null;
     }
-    Annotation runWith = annotation(cls.getAnnotations(), RUN_WITH);
-    String runner = runWith == null ? null : ((Class<?>) value(runWith)).getName();
+    String runner = runnerClass == null ? null : runnerClass.getName();
 
     for (Method m : testMethods.values()) {
       Set<Class<?>> categories = new LinkedHashSet<>();
@@ -245,6 +253,19 @@ public final class TestInventory {
         }
       }
     }
+  }
+
+  /** {@code Enclosed} (or a subclass) or plain {@code Suite}: runners that run other classes. */
+  private static boolean isSuiteRunner(Class<?> runner) {
+    if (runner.getName().equals("org.junit.runners.Suite")) {
+      return true;
+    }
+    for (Class<?> c = runner; c != null; c = c.getSuperclass()) {
+      if (c.getName().equals("org.junit.experimental.runners.Enclosed")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Annotation annotation(Annotation[] annotations, String type) {
@@ -303,6 +324,14 @@ public final class TestInventory {
   /** Nested VR test classes whose enclosing class has a @Category that JUnit does not apply. */
   public Map<String, String> nestedInCategorizedClass() {
     return Collections.unmodifiableMap(nestedInCategorizedClass);
+  }
+
+  /**
+   * Classes run with {@code @RunWith(Enclosed.class)} or {@code @RunWith(Suite.class)}, with the
+   * runner name. They only re-run other test classes, which surefire already runs directly.
+   */
+  public Map<String, String> suiteClasses() {
+    return Collections.unmodifiableMap(suiteClasses);
   }
 
   public int classesScanned() {

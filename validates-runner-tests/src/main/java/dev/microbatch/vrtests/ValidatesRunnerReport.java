@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,11 @@ public final class ValidatesRunnerReport {
 
   /** Outcome of one surefire test case. */
   enum Status {
+    // Declaration order = severity when one test case is reported several times.
     PASSED,
+    SKIPPED,
     FAILED,
-    ERROR,
-    SKIPPED
+    ERROR
   }
 
   /** One {@code <testcase>} of a surefire XML report. */
@@ -118,7 +120,9 @@ public final class ValidatesRunnerReport {
     final List<String> failures = new ArrayList<>();
     final List<String> excludedButRan = new ArrayList<>();
     final List<String> notRun = new ArrayList<>();
-    final Map<ExclusionList.Entry, Integer> excludedPerEntry = new LinkedHashMap<>();
+    final Set<String> duplicates = new TreeSet<>();
+    final Map<ExclusionList.Entry, Integer> excludedPerEntry =
+        new TreeMap<>(Comparator.comparingInt(ExclusionList.Entry::line));
     int reportFiles;
     double seconds;
 
@@ -210,6 +214,10 @@ public final class ValidatesRunnerReport {
         problems.add(
             r.mode.id() + " mode: " + r.blocking() + " non-excluded tests failed or errored");
       }
+      if (!r.duplicates.isEmpty()) {
+        summary.append("[vr]     WARNING: ").append(r.duplicates.size())
+            .append(" tests were reported more than once (see report)\n");
+      }
       if (!r.excludedButRan.isEmpty()) {
         summary.append("[vr]     WARNING: ").append(r.excludedButRan.size())
             .append(" excluded tests ran anyway (see report)\n");
@@ -243,9 +251,23 @@ public final class ValidatesRunnerReport {
       }
     }
 
-    List<Result> results = readResults(dir, r);
+    // A test case reported more than once (e.g. also run through an Enclosed/Suite class, or an
+    // error in both the test and a rule) counts once, with its worst outcome.
+    Map<String, Result> unique = new LinkedHashMap<>();
+    for (Result res : readResults(dir, r)) {
+      Result previous = unique.get(res.id());
+      if (previous == null) {
+        unique.put(res.id(), res);
+      } else {
+        r.duplicates.add(res.id());
+        if (res.status.ordinal() > previous.status.ordinal()
+            && res.status != Status.SKIPPED) {
+          unique.put(res.id(), res);
+        }
+      }
+    }
     Set<String> ran = new TreeSet<>();
-    for (Result res : results) {
+    for (Result res : unique.values()) {
       TestInventory.TestMethod t = inventory.get(res.className, res.baseMethod());
       ran.add(res.className + "#" + res.baseMethod());
       r.seconds += res.seconds;
@@ -391,6 +413,8 @@ public final class ValidatesRunnerReport {
       appendList(md, "Excluded tests that ran anyway (" + r.excludedButRan.size() + ")",
           r.excludedButRan);
       appendList(md, "Tests neither excluded nor run (" + r.notRun.size() + ")", r.notRun);
+      appendList(md, "Tests reported more than once, counted once (" + r.duplicates.size() + ")",
+          new ArrayList<>(r.duplicates));
 
       md.append("\n### Exclusions applied\n\n| Entry | Tests | Reason |\n|---|---:|---|\n");
       for (Map.Entry<ExclusionList.Entry, Integer> e : r.excludedPerEntry.entrySet()) {

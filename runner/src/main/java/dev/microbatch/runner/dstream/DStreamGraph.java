@@ -114,7 +114,9 @@ public final class DStreamGraph {
       batch.resultOf(input);
     }
     for (DStream<?> output : outputs) {
-      batch.resultOf(output);
+      // A lazy result nobody reads (a source without consumers) is still read: reading is what
+      // moves the source forward, and it may have effects such as metrics.
+      Materialize.drain(batch.resultOf(output), executor);
     }
     commit(batch);
     return batch;

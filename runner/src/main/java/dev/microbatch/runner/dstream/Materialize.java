@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Reads lazy partitions into memory, one task per partition. */
+/** Reads lazy partitions, one task per partition: into memory, or to nowhere. */
 final class Materialize {
 
   private Materialize() {}
@@ -27,5 +27,22 @@ final class Materialize {
     }
     List<Partition<T>> materialized = executor.runAll(tasks);
     return new BatchResult<>(materialized, result.watermark());
+  }
+
+  /** Reads the lazy partitions of {@code result} and discards their elements. */
+  static void drain(BatchResult<?> result, TaskExecutor executor) throws Exception {
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (Partition<?> partition : result.partitions()) {
+      if (!(partition instanceof ListPartition<?>)) {
+        tasks.add(
+            () -> {
+              partition.forEach(element -> {});
+              return null;
+            });
+      }
+    }
+    if (!tasks.isEmpty()) {
+      executor.runAll(tasks);
+    }
   }
 }

@@ -1,0 +1,77 @@
+package dev.microbatch.examples;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The reference count for tests and the benchmark: one thread, no Beam, no regex. A word is a
+ * maximal run of code points for which {@link Character#isLetter(int)} holds, which is what the
+ * pipeline's {@code [^\p{L}]+} split means, reached by a different road.
+ */
+public final class PlainWordCount {
+
+  private PlainWordCount() {}
+
+  public static Map<String, Long> count(Path file) throws IOException {
+    Map<String, Long> counts = new HashMap<>();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        countLine(line, counts);
+      }
+    }
+    return counts;
+  }
+
+  public static Map<String, Long> count(String text) {
+    Map<String, Long> counts = new HashMap<>();
+    text.lines().forEach(line -> countLine(line, counts));
+    return counts;
+  }
+
+  private static void countLine(String line, Map<String, Long> counts) {
+    int start = -1;
+    int i = 0;
+    while (i < line.length()) {
+      int codePoint = line.codePointAt(i);
+      if (Character.isLetter(codePoint)) {
+        if (start < 0) {
+          start = i;
+        }
+      } else if (start >= 0) {
+        counts.merge(line.substring(start, i), 1L, Long::sum);
+        start = -1;
+      }
+      i += Character.charCount(codePoint);
+    }
+    if (start >= 0) {
+      counts.merge(line.substring(start), 1L, Long::sum);
+    }
+  }
+
+  /** The first few differences between two counts, for assertion messages; empty if equal. */
+  public static String differences(Map<String, Long> expected, Map<String, Long> actual) {
+    StringBuilder out = new StringBuilder();
+    int shown = 0;
+    for (Map.Entry<String, Long> e : expected.entrySet()) {
+      Long got = actual.get(e.getKey());
+      if (!e.getValue().equals(got) && shown++ < 10) {
+        out.append(String.format("%n  '%s': expected %d, got %s", e.getKey(), e.getValue(), got));
+      }
+    }
+    for (Map.Entry<String, Long> e : actual.entrySet()) {
+      if (!expected.containsKey(e.getKey()) && shown++ < 10) {
+        out.append(String.format("%n  '%s': not expected, got %d", e.getKey(), e.getValue()));
+      }
+    }
+    if (shown > 10) {
+      out.append(String.format("%n  ... %d differences in all", shown));
+    }
+    return out.toString();
+  }
+}
