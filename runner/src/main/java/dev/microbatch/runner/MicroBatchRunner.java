@@ -8,9 +8,11 @@ import dev.microbatch.runner.scheduler.JobGenerator;
 import dev.microbatch.runner.scheduler.JobScheduler;
 import java.util.Iterator;
 import java.util.ServiceLoader;
+import org.apache.beam.runners.core.metrics.MetricsPusher;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.metrics.MetricsOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
 
@@ -49,8 +51,12 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     JobScheduler scheduler =
         new JobScheduler(
             graph, generator, executor, new MetricsAccumulator(), options.isLogEveryBatch());
+    MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler);
+    MetricsAccumulator metrics = scheduler.metrics();
     scheduler.start(options.getJobName());
-    return new MicroBatchPipelineResult(scheduler);
+    // Pushes attempted metrics to the sink named by --metricsSink (a no-op by default).
+    new MetricsPusher(metrics.attemptedLive(), options.as(MetricsOptions.class), result).start();
+    return result;
   }
 
   private static PipelineTranslator translator() {

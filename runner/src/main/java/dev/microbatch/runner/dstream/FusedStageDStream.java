@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
@@ -21,6 +22,13 @@ import org.joda.time.Instant;
  * task's elements per stage output. {@link StageOutputDStream} selects one output.
  */
 public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutput> {
+
+  /**
+   * System counter of the elements each stage consumed, in the name form Beam uses for system
+   * metrics. Counted per task and added once, so it costs nothing per element.
+   */
+  public static final MetricName ELEMENTS_IN =
+      MetricName.named("microbatch.system", "beam:metric:element_count:v1");
 
   /** What one task emitted, by stage output index. */
   public record TaskOutput(List<List<Object>> byOutput) {}
@@ -148,7 +156,13 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
       stageTask = function.createTask(this);
       stageTask.start();
       StageTask target = stageTask;
-      input.forEach(target::process);
+      long[] count = new long[1];
+      input.forEach(
+          element -> {
+            count[0]++;
+            target.process(element);
+          });
+      metrics.getContainer(name()).getCounter(ELEMENTS_IN).inc(count[0]);
       return null;
     }
 

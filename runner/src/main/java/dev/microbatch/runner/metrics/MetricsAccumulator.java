@@ -32,6 +32,14 @@ public final class MetricsAccumulator {
     committed.updateAll(batch.pending);
   }
 
+  /**
+   * The live attempted values, for a metrics pusher that reads them while batches run (the map's
+   * cells are thread-safe).
+   */
+  public MetricsContainerStepMap attemptedLive() {
+    return attempted;
+  }
+
   public synchronized MetricResults results() {
     MetricsContainerStepMap attemptedCopy = new MetricsContainerStepMap();
     attemptedCopy.updateAll(attempted);
