@@ -1,0 +1,201 @@
+package dev.microbatch.runner.dstream;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.microbatch.runner.executor.LocalTaskExecutor;
+import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.scheduler.BatchClock;
+import dev.microbatch.runner.scheduler.BatchInfo;
+import dev.microbatch.runner.scheduler.JobGenerator;
+import dev.microbatch.runner.scheduler.JobScheduler;
+import dev.microbatch.runner.scheduler.StreamingListener;
+import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.shuffle.Keyed;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+import org.junit.Test;
+
+/** The engine runs a graph batch by batch: slices, stages, shuffles, watermarks, events. */
+public class DStreamGraphTest {
+
+  /** An input that delivers one list of words per batch, then is exhausted. */
+  private static final class WordsInput extends InputDStream<String> {
+    private final List<List<String>> batches;
+    private int next;
+
+    WordsInput(List<List<String>> batches) {
+      super("words");
+      this.batches = batches;
+    }
+
+    @Override
+    protected BatchResult<String> compute(BatchContext batch) {
+      List<String> words = batches.get(next++);
+      batch.addRecordsIn(name(), words.size());
+      // Two partitions per batch, so the shuffle has real work to do.
+      int half = words.size() / 2;
+      List<Partition<String>> partitions =
+          List.of(
+              new ListPartition<>(words.subList(0, half)),
+              new ListPartition<>(words.subList(half, words.size())));
+      Instant watermark = isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : new Instant(next);
+      return BatchResult.of(partitions, watermark);
+    }
+
+    @Override
+    public boolean isExhausted() {
+      return next >= batches.size();
+    }
+  }
+
+  /**
+   * A keyed stage that counts words across batches in its state store and emits the counts once
+   * the watermark reaches the end of time.
+   */
+  private static final class CountAtEnd implements StageFunction {
+    @Override
+    public int numOutputs() {
+      return 1;
+    }
+
+    @Override
+    public StageTask createTask(TaskContext context) {
+      return new StageTask() {
+        @Override
+        public void start() {}
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void process(Object element) {
+          Keyed<String> keyed = (Keyed<String>) element;
+          long[] count = context.<long[]>stateStore().getOrCreate(keyed.key(), k -> new long[1]);
+          count[0]++;
+        }
+
+        @Override
+        public Instant advanceWatermark(Instant inputWatermark) {
+          if (!inputWatermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+            List<KeyBytes> done = new ArrayList<>();
+            for (var entry : context.<long[]>stateStore().entries()) {
+              String word = new String(entry.getKey().bytes(), StandardCharsets.UTF_8);
+              context.emit(0, word + "=" + entry.getValue()[0]);
+              done.add(entry.getKey());
+            }
+            done.forEach(context.stateStore()::remove);
+          }
+          return inputWatermark;
+        }
+
+        @Override
+        public void finish() {}
+
+        @Override
+        public boolean hasPendingWork() {
+          return context.stateStore().size() > 0;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  /** Collects everything a stage output yields, batch after batch. */
+  private static final class Collect implements StageFunction {
+    static final List<Object> SEEN = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public int numOutputs() {
+      return 0;
+    }
+
+    @Override
+    public StageTask createTask(TaskContext context) {
+      return new StageTask() {
+        @Override
+        public void start() {}
+
+        @Override
+        public void process(Object element) {
+          SEEN.add(element);
+        }
+
+        @Override
+        public Instant advanceWatermark(Instant inputWatermark) {
+          return inputWatermark;
+        }
+
+        @Override
+        public void finish() {}
+
+        @Override
+        public boolean hasPendingWork() {
+          return false;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  @Test
+  public void countsKeysAcrossBatchesInPartitionStateAndFinishes() throws Exception {
+    Collect.SEEN.clear();
+    WordsInput input =
+        new WordsInput(List.of(List.of("a", "b", "a", "c"), List.of("a", "c"), List.of("b", "b")));
+    ShuffledDStream<String> shuffled =
+        new ShuffledDStream<>(
+            "shuffle",
+            input,
+            word -> new KeyBytes(word.getBytes(StandardCharsets.UTF_8)),
+            3);
+    FusedStageDStream count = new FusedStageDStream("count", shuffled, List.of(), new CountAtEnd());
+    StageOutputDStream<Object> counts = new StageOutputDStream<>("counts", count, 0);
+    FusedStageDStream collect = new FusedStageDStream("collect", counts, List.of(), new Collect());
+    DStreamGraph graph = DStreamGraph.of(List.of(collect), 100);
+
+    List<BatchInfo> completed = Collections.synchronizedList(new ArrayList<>());
+    JobScheduler scheduler =
+        new JobScheduler(
+            graph,
+            new JobGenerator(BatchClock.system(), 100, true),
+            new LocalTaskExecutor(2, "test"),
+            new MetricsAccumulator(),
+            false);
+    scheduler.addListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            completed.add(batch);
+          }
+        });
+    scheduler.start("engine-spec");
+    assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
+
+    assertEquals(JobScheduler.Status.DONE, scheduler.status());
+    assertThat(Collect.SEEN, containsInAnyOrder("a=3", "b=3", "c=2"));
+    assertEquals(3, completed.size());
+    assertEquals(List.of(4L, 2L, 2L), completed.stream().map(BatchInfo::totalRecordsIn).toList());
+    assertEquals(
+        BoundedWindow.TIMESTAMP_MAX_VALUE, completed.get(2).outputWatermark().orElseThrow());
+    assertTrue(
+        completed.get(0).batchTime().compareTo(completed.get(1).batchTime()) < 0);
+  }
+
+  @Test
+  public void aKeyAlwaysLandsInTheSamePartition() {
+    KeyBytes key = new KeyBytes("stable".getBytes(StandardCharsets.UTF_8));
+    KeyBytes same = new KeyBytes("stable".getBytes(StandardCharsets.UTF_8));
+    assertEquals(key, same);
+    assertEquals(key.partition(7), same.partition(7));
+  }
+}
