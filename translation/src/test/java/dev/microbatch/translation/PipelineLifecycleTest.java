@@ -47,7 +47,7 @@ public class PipelineLifecycleTest {
   }
 
   @Test
-  public void cancelStopsAfterTheBatchInFlight() {
+  public void cancelStopsAfterTheBatchInFlight() throws Exception {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(MicroBatchRunner.class);
     options.setLogEveryBatch(false);

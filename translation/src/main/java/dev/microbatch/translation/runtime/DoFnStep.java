@@ -2,7 +2,6 @@ package dev.microbatch.translation.runtime;
 
 import java.io.Closeable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -88,26 +87,8 @@ public class DoFnStep implements Step {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected DoFnRunner<Object, Object> createRunner(StepContext stepContext) {
-    Map<String, PCollectionView<?>> viewsByTag = new HashMap<>();
-    for (PCollectionView<?> view : spec.sideInputs()) {
-      viewsByTag.put(view.getTagInternal().getId(), view);
-    }
-    BatchSideInputReader sideInputs =
-        new BatchSideInputReader(viewsByTag, environment.sideInputs());
-    Map<TupleTag<?>, Receiver> outputs = environment.outputs();
-    WindowedValueMultiReceiver receiver =
-        new WindowedValueMultiReceiver() {
-          @Override
-          public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
-            try {
-              outputs.getOrDefault(tag, Receiver.DISCARD).accept(output);
-            } catch (RuntimeException e) {
-              throw e;
-            } catch (Exception e) {
-              throw new RuntimeException(e);
-            }
-          }
-        };
+    BatchSideInputReader sideInputs = StepSupport.sideInputReader(spec.sideInputs(), environment);
+    WindowedValueMultiReceiver receiver = StepSupport.receiverFor(environment);
     List<TupleTag<?>> additional = new ArrayList<>(spec.additionalOutputs());
     return DoFnRunners.simpleRunner(
         spec.options().get(),
@@ -150,16 +131,7 @@ public class DoFnStep implements Step {
     try (Closeable scope = metrics.enter()) {
       runner.finishBundle();
     }
-    for (InMemoryBundleFinalizer.Finalization finalization : finalizer.getAndClearFinalizations()) {
-      environment
-          .task()
-          .afterCommit(
-              () -> {
-                if (Instant.now().isBefore(finalization.getExpiryTime())) {
-                  finalization.getCallback().onBundleSuccess();
-                }
-              });
-    }
+    StepSupport.finalizeAfterCommit(finalizer, environment);
   }
 
   @Override

@@ -36,9 +36,6 @@ public final class FinalCombineStep implements Step {
   }
 
   @Override
-  public void start() {}
-
-  @Override
   @SuppressWarnings("unchecked")
   public void process(Object element) throws Exception {
     Keyed<WindowedValue<KV<Object, Object>>> keyed =
@@ -93,13 +90,8 @@ public final class FinalCombineStep implements Step {
   }
 
   @Override
-  public void finish() {}
-
-  @Override
   public boolean hasPendingWork() {
     return store.size() > 0;
   }
 
-  @Override
-  public void close() {}
 }

@@ -74,9 +74,6 @@ public final class GroupAlsoByWindowStep implements Step {
   }
 
   @Override
-  public void start() {}
-
-  @Override
   @SuppressWarnings("unchecked")
   public void process(Object element) {
     Keyed<WindowedValue<KV<Object, Object>>> keyed =
@@ -130,13 +127,8 @@ public final class GroupAlsoByWindowStep implements Step {
   }
 
   @Override
-  public void finish() {}
-
-  @Override
   public boolean hasPendingWork() {
     return store.size() > 0;
   }
 
-  @Override
-  public void close() {}
 }

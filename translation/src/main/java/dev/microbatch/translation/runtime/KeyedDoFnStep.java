@@ -20,7 +20,6 @@ import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
-import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
@@ -173,57 +172,10 @@ public final class KeyedDoFnStep extends DoFnStep {
   }
 
   /** Timer internals of whatever key is current, for the cleanup timer that the runner holds. */
-  private final class CurrentKeyTimers implements TimerInternals {
+  private final class CurrentKeyTimers extends DelegatingTimerInternals {
     @Override
-    public void setTimer(
-        StateNamespace namespace,
-        String timerId,
-        String timerFamilyId,
-        Instant target,
-        Instant outputTimestamp,
-        TimeDomain timeDomain) {
-      current.timers().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
-    }
-
-    @Override
-    public void setTimer(TimerData timerData) {
-      current.timers().setTimer(timerData);
-    }
-
-    @Override
-    public void deleteTimer(
-        StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
-      current.timers().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
-    }
-
-    @Override
-    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
-      current.timers().deleteTimer(namespace, timerId, timerFamilyId);
-    }
-
-    @Override
-    public void deleteTimer(TimerData timerKey) {
-      current.timers().deleteTimer(timerKey);
-    }
-
-    @Override
-    public Instant currentProcessingTime() {
-      return current.timers().currentProcessingTime();
-    }
-
-    @Override
-    public Instant currentSynchronizedProcessingTime() {
-      return current.timers().currentSynchronizedProcessingTime();
-    }
-
-    @Override
-    public Instant currentInputWatermarkTime() {
-      return current.timers().currentInputWatermarkTime();
-    }
-
-    @Override
-    public Instant currentOutputWatermarkTime() {
-      return current.timers().currentOutputWatermarkTime();
+    protected TimerInternals delegate() {
+      return current.timers();
     }
   }
 }

@@ -11,7 +11,6 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
-import org.joda.time.Instant;
 
 /**
  * The map side of a lifted Combine.perKey: accumulates each key and window within the task and
@@ -32,9 +31,6 @@ public final class PartialCombineStep implements Step {
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
     this.timestampCombiner = spec.windowingStrategy().getTimestampCombiner();
   }
-
-  @Override
-  public void start() {}
 
   @Override
   @SuppressWarnings("unchecked")
@@ -61,11 +57,6 @@ public final class PartialCombineStep implements Step {
   }
 
   @Override
-  public Instant advanceWatermark(Instant inputWatermark) {
-    return inputWatermark;
-  }
-
-  @Override
   public void finish() throws Exception {
     try (Closeable scope = metrics.enter()) {
       for (Map.Entry<WindowedKey, Accumulation> e : accumulations.entrySet()) {
@@ -79,6 +70,4 @@ public final class PartialCombineStep implements Step {
     accumulations.clear();
   }
 
-  @Override
-  public void close() {}
 }

@@ -1,6 +1,5 @@
 package dev.microbatch.translation.runtime;
 
-import org.joda.time.Instant;
 
 /** Passes elements on unchanged (a Window.into that only changes the trigger). */
 public final class PassThroughStep implements Step {
@@ -12,21 +11,8 @@ public final class PassThroughStep implements Step {
   }
 
   @Override
-  public void start() {}
-
-  @Override
   public void process(Object element) throws Exception {
     output.accept(element);
   }
 
-  @Override
-  public Instant advanceWatermark(Instant inputWatermark) {
-    return inputWatermark;
-  }
-
-  @Override
-  public void finish() {}
-
-  @Override
-  public void close() {}
 }

@@ -5,7 +5,6 @@ import dev.microbatch.runner.state.KeyedStateStore;
 import java.io.Closeable;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +30,6 @@ import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.state.WatermarkHoldState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
@@ -121,26 +119,8 @@ public final class SplittableProcessStep implements Step {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public void start() throws Exception {
     PipelineOptions options = spec.options().get();
-    Map<String, PCollectionView<?>> viewsByTag = new HashMap<>();
-    for (PCollectionView<?> view : spec.sideInputs()) {
-      viewsByTag.put(view.getTagInternal().getId(), view);
-    }
-    BatchSideInputReader sideInputs =
-        new BatchSideInputReader(viewsByTag, environment.sideInputs());
-    Map<TupleTag<?>, Receiver> outputs = environment.outputs();
-    WindowedValueMultiReceiver receiver =
-        new WindowedValueMultiReceiver() {
-          @Override
-          public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
-            try {
-              outputs.getOrDefault(tag, Receiver.DISCARD).accept(output);
-            } catch (RuntimeException e) {
-              throw e;
-            } catch (Exception e) {
-              throw new RuntimeException(e);
-            }
-          }
-        };
+    BatchSideInputReader sideInputs = StepSupport.sideInputReader(spec.sideInputs(), environment);
+    WindowedValueMultiReceiver receiver = StepSupport.receiverFor(environment);
     processFn.setStateInternalsFactory(key -> current.state.state());
     processFn.setTimerInternalsFactory(key -> new PendingTrackingTimers());
     processFn.setSideInputReader(sideInputs);
@@ -284,16 +264,7 @@ public final class SplittableProcessStep implements Step {
     try (Closeable scope = metrics.enter()) {
       runner.finishBundle();
     }
-    for (InMemoryBundleFinalizer.Finalization finalization : finalizer.getAndClearFinalizations()) {
-      environment
-          .task()
-          .afterCommit(
-              () -> {
-                if (Instant.now().isBefore(finalization.getExpiryTime())) {
-                  finalization.getCallback().onBundleSuccess();
-                }
-              });
-    }
+    StepSupport.finalizeAfterCommit(finalizer, environment);
   }
 
   @Override
@@ -311,63 +282,15 @@ public final class SplittableProcessStep implements Step {
   }
 
   /** The current key's timers, noting the namespaces in which restrictions wait to resume. */
-  private final class PendingTrackingTimers implements TimerInternals {
-    private TimerInternals delegate() {
+  private final class PendingTrackingTimers extends DelegatingTimerInternals {
+    @Override
+    protected TimerInternals delegate() {
       return current.state.timers();
     }
 
     @Override
-    public void setTimer(
-        StateNamespace namespace,
-        String timerId,
-        String timerFamilyId,
-        Instant target,
-        Instant outputTimestamp,
-        TimeDomain timeDomain) {
+    protected void onSet(StateNamespace namespace) {
       current.pending.add(namespace);
-      delegate().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
-    }
-
-    @Override
-    public void setTimer(TimerData timerData) {
-      current.pending.add(timerData.getNamespace());
-      delegate().setTimer(timerData);
-    }
-
-    @Override
-    public void deleteTimer(
-        StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
-      delegate().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
-    }
-
-    @Override
-    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
-      delegate().deleteTimer(namespace, timerId, timerFamilyId);
-    }
-
-    @Override
-    public void deleteTimer(TimerData timerKey) {
-      delegate().deleteTimer(timerKey);
-    }
-
-    @Override
-    public Instant currentProcessingTime() {
-      return delegate().currentProcessingTime();
-    }
-
-    @Override
-    public Instant currentSynchronizedProcessingTime() {
-      return delegate().currentSynchronizedProcessingTime();
-    }
-
-    @Override
-    public Instant currentInputWatermarkTime() {
-      return delegate().currentInputWatermarkTime();
-    }
-
-    @Override
-    public Instant currentOutputWatermarkTime() {
-      return delegate().currentOutputWatermarkTime();
     }
   }
 }

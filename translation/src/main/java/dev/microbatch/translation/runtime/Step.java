@@ -8,21 +8,23 @@ import org.joda.time.Instant;
  */
 public interface Step {
 
-  void start() throws Exception;
+  default void start() throws Exception {}
 
   void process(Object element) throws Exception;
 
   /**
    * The step's input watermark for this batch; fires due timers and returns the step's output
-   * watermark.
+   * watermark. An element-wise step holds nothing back.
    */
-  Instant advanceWatermark(Instant inputWatermark) throws Exception;
+  default Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    return inputWatermark;
+  }
 
-  void finish() throws Exception;
+  default void finish() throws Exception {}
 
   default boolean hasPendingWork() {
     return false;
   }
 
-  void close() throws Exception;
+  default void close() throws Exception {}
 }

@@ -3,7 +3,6 @@ package dev.microbatch.translation.runtime;
 import dev.microbatch.runner.shuffle.Keyed;
 import java.io.Serializable;
 import org.apache.beam.sdk.values.TupleTag;
-import org.joda.time.Instant;
 
 /**
  * The reduce side of Reshuffle and Redistribute: elements pass through unchanged (timestamps,
@@ -21,21 +20,8 @@ public final class UnkeyStep implements Step {
   }
 
   @Override
-  public void start() {}
-
-  @Override
   public void process(Object element) throws Exception {
     output.accept(((Keyed<?>) element).element());
   }
 
-  @Override
-  public Instant advanceWatermark(Instant inputWatermark) {
-    return inputWatermark;
-  }
-
-  @Override
-  public void finish() {}
-
-  @Override
-  public void close() {}
 }

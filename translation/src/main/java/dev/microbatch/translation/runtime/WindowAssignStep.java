@@ -25,9 +25,6 @@ public final class WindowAssignStep implements Step {
   }
 
   @Override
-  public void start() {}
-
-  @Override
   @SuppressWarnings("unchecked")
   public void process(Object element) throws Exception {
     WindowedValue<Object> wv = (WindowedValue<Object>) element;
@@ -64,16 +61,5 @@ public final class WindowAssignStep implements Step {
       return window;
     }
   }
-
-  @Override
-  public Instant advanceWatermark(Instant inputWatermark) {
-    return inputWatermark;
-  }
-
-  @Override
-  public void finish() {}
-
-  @Override
-  public void close() {}
 
 }
