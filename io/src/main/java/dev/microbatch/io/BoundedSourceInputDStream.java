@@ -57,24 +57,15 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
         batch.addTaskMetrics(metrics);
       }
     }
+    // One partition per split in every batch (empty once the split is done), so that partition i
+    // is always the same split and per-partition state downstream stays where it belongs.
     List<Partition<WindowedValue<T>>> partitions = new ArrayList<>();
-    List<SplitReader<T>> active = new ArrayList<>();
     for (SplitReader<T> split : splits) {
-      if (!split.isDone()) {
-        active.add(split);
-        partitions.add(sink -> read(batch, split, sink));
-      }
+      partitions.add(sink -> read(batch, split, sink));
     }
     return new BatchResult<>(
         partitions,
-        () -> {
-          for (SplitReader<T> split : active) {
-            if (!split.isDone()) {
-              return BoundedWindow.TIMESTAMP_MIN_VALUE;
-            }
-          }
-          return isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE;
-        });
+        () -> isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
   /** Reads a split's share of this batch, with the source's metrics under this step's name. */

@@ -89,6 +89,31 @@ public class BoundedPipelineTest {
     p.run().waitUntilFinish();
   }
 
+  @Test(timeout = 60_000)
+  public void mainInputWaitsForASideInputThatSpansBatches() {
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setParallelism(2);
+    options.setLogEveryBatch(false);
+    // Two records per split per batch: the side input's source needs several batches, while the
+    // main input is read in the first one.
+    options.setMaxRecordsPerBatch(2);
+    Pipeline p = Pipeline.create(options);
+    PCollectionView<Integer> total =
+        p.apply("Numbers", Create.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10))
+            .apply(Sum.integersGlobally().asSingletonView());
+    PCollection<KV<String, Integer>> withTotal =
+        p.apply("Keys", Create.of("a", "b"))
+            .apply(
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()))
+                    .via((String k) -> KV.of(k, 0)))
+            .apply(GroupByKey.create())
+            .apply(ParDo.of(new SumWithOffset(total)).withSideInputs(total));
+    PAssert.that(withTotal).containsInAnyOrder(KV.of("a", 55), KV.of("b", 55));
+    p.run().waitUntilFinish();
+  }
+
   @Test
   public void reportsCommittedCounters() {
     Pipeline p = pipeline(2);

@@ -209,6 +209,11 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     }
 
     @Override
+    public <S> KeyedStateStore<S> stateStore(String storeName) {
+      return batch.stateStores().store(name() + "#" + storeName, partition);
+    }
+
+    @Override
     public MetricsContainerStepMap metrics() {
       return metrics;
     }

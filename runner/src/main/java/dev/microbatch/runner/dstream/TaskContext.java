@@ -24,6 +24,9 @@ public interface TaskContext {
   /** The keyed state of this stage partition, kept across batches. */
   <S> KeyedStateStore<S> stateStore();
 
+  /** A further state store of this stage partition, for one step's own bookkeeping. */
+  <S> KeyedStateStore<S> stateStore(String name);
+
   /** Metrics containers of this task, one per step name. */
   MetricsContainerStepMap metrics();
 

@@ -1,5 +1,7 @@
 package dev.microbatch.translation.runtime;
 
+import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.state.KeyedStateStore;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +9,9 @@ import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
+import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.ReadyCheckingSideInputReader;
+import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
@@ -14,6 +19,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
@@ -36,6 +42,11 @@ public class DoFnStep implements Step {
   private final DoFnInvoker<Object, Object> invoker;
   private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
   protected DoFnRunner<Object, Object> runner;
+  private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
+  private KeyedStateStore<List<WindowedValue<Object>>> pushedBack;
+
+  /** The one entry under which a partition keeps the elements waiting for side inputs. */
+  private static final KeyBytes PUSHED_BACK = new KeyBytes(new byte[0]);
 
   @SuppressWarnings("unchecked")
   public DoFnStep(DoFnSpec spec, StepEnvironment environment) throws Exception {
@@ -87,7 +98,7 @@ public class DoFnStep implements Step {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected DoFnRunner<Object, Object> createRunner(StepContext stepContext) {
-    BatchSideInputReader sideInputs = StepSupport.sideInputReader(spec.sideInputs(), environment);
+    BatchSideInputReader sideInputs = sideInputReader();
     WindowedValueMultiReceiver receiver = StepSupport.receiverFor(environment);
     List<TupleTag<?>> additional = new ArrayList<>(spec.additionalOutputs());
     return DoFnRunners.simpleRunner(
@@ -108,28 +119,126 @@ public class DoFnStep implements Step {
   @Override
   public void start() throws Exception {
     runner = createRunner(stepContext());
-    try (Closeable scope = metrics.enter()) {
-      runner.startBundle();
+    boolean waitsForSideInputs = !spec.sideInputs().isEmpty() && pushesBack();
+    if (waitsForSideInputs) {
+      pushbackRunner =
+          SimplePushbackSideInputDoFnRunner.create(
+              runner, spec.sideInputs(), new WatermarkReadySideInputs(sideInputReader()));
+      pushedBack = environment.task().stateStore(spec.stepName() + "/pushed-back");
     }
+    try (Closeable scope = metrics.enter()) {
+      if (pushbackRunner != null) {
+        pushbackRunner.startBundle();
+      } else {
+        runner.startBundle();
+      }
+    }
+    if (waitsForSideInputs) {
+      // Elements whose side-input windows are not complete yet wait, in this partition's store,
+      // for a later batch; each batch first retries the ones that waited.
+      List<WindowedValue<Object>> waiting = pushedBack.get(PUSHED_BACK);
+      pushedBack.remove(PUSHED_BACK);
+      if (waiting != null) {
+        for (WindowedValue<Object> element : waiting) {
+          processValue(element);
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether elements wait for incomplete side inputs. A keyed step does not yet: its waiting
+   * elements would need their key's state with them (streaming work).
+   */
+  protected boolean pushesBack() {
+    return true;
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public void process(Object element) throws Exception {
+    processValue((WindowedValue<Object>) element);
+  }
+
+  /** Runs the DoFn on one element, or keeps it for a later batch if its side inputs are not ready. */
+  protected final void processValue(WindowedValue<Object> value) throws Exception {
     try (Closeable scope = metrics.enter()) {
-      runner.processElement((WindowedValue<Object>) element);
+      if (pushbackRunner == null) {
+        runner.processElement(value);
+        return;
+      }
+      for (WindowedValue<Object> waiting : pushbackRunner.processElementInReadyWindows(value)) {
+        pushedBack.getOrCreate(PUSHED_BACK, k -> new ArrayList<>()).add(waiting);
+      }
     }
   }
 
+  /** Held back by the earliest element still waiting for its side inputs. */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
-    return inputWatermark;
+    Instant outputWatermark = inputWatermark;
+    List<WindowedValue<Object>> waiting = pushedBack == null ? null : pushedBack.get(PUSHED_BACK);
+    if (waiting != null) {
+      for (WindowedValue<Object> element : waiting) {
+        if (element.getTimestamp().isBefore(outputWatermark)) {
+          outputWatermark = element.getTimestamp();
+        }
+      }
+    }
+    return outputWatermark;
+  }
+
+  @Override
+  public boolean hasPendingWork() {
+    return pushedBack != null && pushedBack.size() > 0;
+  }
+
+  private BatchSideInputReader sideInputReader() {
+    return StepSupport.sideInputReader(spec.sideInputs(), environment);
+  }
+
+  /**
+   * A side input is ready for a window once its stream's watermark has passed the window's end:
+   * only then is the view complete.
+   */
+  private final class WatermarkReadySideInputs implements ReadyCheckingSideInputReader {
+    private final BatchSideInputReader reader;
+
+    WatermarkReadySideInputs(BatchSideInputReader reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    public boolean isReady(PCollectionView<?> view, BoundedWindow window) {
+      Instant watermark = environment.sideInputs().get(view.getTagInternal().getId()).watermark();
+      return watermark.isAfter(window.maxTimestamp())
+          || !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+    }
+
+    @Override
+    public <T> T get(PCollectionView<T> view, BoundedWindow window) {
+      return reader.get(view, window);
+    }
+
+    @Override
+    public <T> boolean contains(PCollectionView<T> view) {
+      return reader.contains(view);
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return reader.isEmpty();
+    }
   }
 
   @Override
   public void finish() throws Exception {
     try (Closeable scope = metrics.enter()) {
-      runner.finishBundle();
+      if (pushbackRunner != null) {
+        pushbackRunner.finishBundle();
+      } else {
+        runner.finishBundle();
+      }
     }
     StepSupport.finalizeAfterCommit(finalizer, environment);
   }

@@ -119,10 +119,11 @@ public final class FusedStageFunction implements StageFunction {
       }
     }
 
+    /** Consumers start first: a step may already emit when it starts (replayed elements). */
     @Override
     public void start() throws Exception {
-      for (Step step : instances) {
-        step.start();
+      for (int i = instances.length - 1; i >= 0; i--) {
+        instances[i].start();
       }
     }
 

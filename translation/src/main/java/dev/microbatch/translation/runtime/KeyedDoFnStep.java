@@ -122,7 +122,7 @@ public final class KeyedDoFnStep extends DoFnStep {
         current.timers(),
         current.timers().currentInputWatermarkTime(),
         environment.task().processingTime());
-    super.process(keyed.element());
+    processValue((WindowedValue<Object>) (WindowedValue<?>) keyed.element());
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {
@@ -169,6 +169,11 @@ public final class KeyedDoFnStep extends DoFnStep {
   @Override
   public boolean hasPendingWork() {
     return store.size() > 0;
+  }
+
+  @Override
+  protected boolean pushesBack() {
+    return false;
   }
 
   /** Timer internals of whatever key is current, for the cleanup timer that the runner holds. */
