@@ -29,12 +29,13 @@ import org.xml.sax.SAXException;
  * ran, maps each test case to its JUnit categories (found by reflection, see {@link
  * TestInventory}), writes a Markdown report with run / passed / failed / errors / skipped /
  * excluded / not-run counts per category, prints a summary, and throws (failing the Maven build)
- * if a test that is not excluded in {@code exclusions.txt} failed or errored, or if a mode that
- * should have run produced no results.
+ * if a test that is not excluded in {@code exclusions.txt} failed or errored, if a mode that
+ * should have run produced no results, if {@link ForkWatchdog} halted the fork, or if a test that
+ * is not excluded did not run at all (unless tests were picked by hand with {@code -Dtest}).
  *
  * <p>Arguments: {@code --exclusions FILE --reports-dir DIR --out FILE --jar JAR [--jar JAR...]
  * --batch-skip B --batch-options S --streaming-skip B --streaming-options S --skip-tests B
- * --maven-test-skip B}.
+ * --maven-test-skip B [--test-filter S]}.
  */
 public final class ValidatesRunnerReport {
 
@@ -125,6 +126,8 @@ public final class ValidatesRunnerReport {
         new TreeMap<>(Comparator.comparingInt(ExclusionList.Entry::line));
     int reportFiles;
     double seconds;
+    /** First line of the fork watchdog's message if it halted the fork, else null. */
+    String watchdog;
 
     ModeReport(Mode mode, String options) {
       this.mode = mode;
@@ -163,6 +166,10 @@ public final class ValidatesRunnerReport {
     TestInventory inventory =
         TestInventory.scan(jars, Thread.currentThread().getContextClassLoader());
     Path reportsDir = args.path("reports-dir");
+    // -Dtest=... selects tests by hand (surefire then ignores all excludes): do not expect the rest.
+    // The pom passes "[${test}]"; the expression stays unresolved when -Dtest is not given.
+    String testFilter = args.get("test-filter", "[]").replaceAll("^\\[|\\]$", "").trim();
+    boolean selectedByHand = !testFilter.isEmpty() && !testFilter.startsWith("${");
 
     List<ModeReport> reports = new ArrayList<>();
     for (Mode mode : modes) {
@@ -209,6 +216,14 @@ public final class ValidatesRunnerReport {
       if (r.reportFiles == 0 || t.run == 0) {
         problems.add(
             r.mode.id() + " mode produced no test results in " + reportsDir.resolve(r.mode.id()));
+      }
+      if (r.watchdog != null) {
+        problems.add(r.mode.id() + " mode: the test fork was halted: " + r.watchdog);
+      }
+      if (!r.notRun.isEmpty() && !selectedByHand) {
+        problems.add(
+            r.mode.id() + " mode: " + r.notRun.size() + " tests were neither excluded nor run"
+                + " (fork crashed or timed out?)");
       }
       if (r.blocking() > 0) {
         problems.add(
@@ -304,6 +319,11 @@ public final class ValidatesRunnerReport {
     if (!Files.isDirectory(dir)) {
       return results;
     }
+    Path watchdog = dir.resolve("fork-watchdog.txt");
+    if (Files.exists(watchdog)) {
+      r.watchdog = firstLine(Files.readString(watchdog, StandardCharsets.UTF_8))
+          + " (details: " + watchdog + ")";
+    }
     DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
     dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     DocumentBuilder db = dbf.newDocumentBuilder();
@@ -398,8 +418,10 @@ public final class ValidatesRunnerReport {
     for (ModeReport r : reports) {
       md.append("## Mode: ").append(r.mode.id()).append("\n\n");
       md.append("Pipeline options: `").append(r.options).append("`  \n");
+      boolean passed = r.blocking() == 0 && r.total.run > 0 && r.watchdog == null
+          && r.notRun.isEmpty();
       md.append("Result: ")
-          .append(r.blocking() == 0 && r.total.run > 0 ? "**PASSED**" : "**FAILED**")
+          .append(passed ? "**PASSED**" : "**FAILED**")
           .append(String.format(" (%d surefire report files, %.0f s of test time)%n%n",
               r.reportFiles, r.seconds));
       md.append("| Category | In jars | Excluded | Run | Passed | Failed | Errors | Skipped |")
@@ -408,6 +430,9 @@ public final class ValidatesRunnerReport {
         appendRow(md, GenerateSurefireExcludes.shortName(e.getKey()), e.getValue());
       }
       appendRow(md, TOTAL, r.total);
+      if (r.watchdog != null) {
+        md.append("\n**The test fork was halted:** ").append(r.watchdog).append('\n');
+      }
 
       appendList(md, "Failed tests (" + r.failures.size() + ")", r.failures);
       appendList(md, "Excluded tests that ran anyway (" + r.excludedButRan.size() + ")",

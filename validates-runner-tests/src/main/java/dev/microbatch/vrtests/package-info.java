@@ -11,9 +11,12 @@
  *       surefire {@code excludesFile} of each mode (run before the {@code test} phase).
  *   <li>{@link dev.microbatch.vrtests.ValidatesRunnerReport} reads the surefire XML reports, writes
  *       {@code target/validates-runner-report.md} and fails the build if a non-excluded test failed.
+ *   <li>{@link dev.microbatch.vrtests.ForkWatchdog} is a JUnit listener inside the surefire fork
+ *       that halts the fork if the whole run exceeds its time limit.
  * </ul>
  *
- * <p>These classes have no compile-time dependency on JUnit or Beam: they only see the test jars
- * through the class loader they run in (exec-maven-plugin with the test class path).
+ * <p>Apart from the watchdog (JUnit, {@code provided} scope) these classes have no compile-time
+ * dependency on JUnit or Beam: they only see the test jars through the class loader they run in
+ * (exec-maven-plugin with the test class path).
  */
 package dev.microbatch.vrtests;
