@@ -19,9 +19,9 @@ import org.joda.time.Instant;
 
 /**
  * A bounded source, split into about one split per task. Each split is one partition; with a
- * per-batch record limit a split is read over several batches from where it stopped, otherwise
- * all of it is read in the first batch. The watermark stays at the start of time until every
- * split is exhausted, then jumps to the end of time.
+ * per-batch record limit a split is read over several batches from where it stopped, otherwise all
+ * of it is read in the first batch. The watermark stays at the start of time until every split is
+ * exhausted, then jumps to the end of time.
  */
 public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedValue<T>> {
 
@@ -48,7 +48,8 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   protected BatchResult<WindowedValue<T>> compute(BatchContext batch) throws Exception {
     if (splits == null) {
       MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-      try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
+      try (Closeable scope =
+          MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
         splits = new ArrayList<>();
         for (BoundedSource<T> split : split()) {
           splits.add(new SplitReader<>(split, options));
@@ -65,7 +66,8 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
     }
     return new BatchResult<>(
         partitions,
-        () -> isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE);
+        () ->
+            isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
   /** Reads a split's share of this batch, with the source's metrics under this step's name. */
@@ -73,7 +75,8 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
       BatchContext batch, SplitReader<T> split, ElementSink<? super WindowedValue<T>> sink)
       throws Exception {
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
+    try (Closeable scope =
+        MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
       batch.addRecordsIn(name(), split.read(maxRecordsPerBatch, sink));
     } finally {
       batch.addTaskMetrics(metrics);

@@ -20,7 +20,8 @@ public interface MicroBatchPipelineOptions
 
   void setBatchIntervalMillis(long value);
 
-  @Description("Number of parallel tasks (and shuffle partitions). Defaults to the number of cores.")
+  @Description(
+      "Number of parallel tasks (and shuffle partitions). Defaults to the number of cores.")
   @Default.InstanceFactory(AvailableCores.class)
   int getParallelism();
 
@@ -37,8 +38,7 @@ public interface MicroBatchPipelineOptions
   @Description(
       "Directory for batch checkpoints (metadata, keyed state, offsets). Not used yet: "
           + "checkpointing and recovery arrive with the Kafka/recovery work.")
-  @Nullable
-  String getCheckpointDir();
+  @Nullable String getCheckpointDir();
 
   void setCheckpointDir(@Nullable String value);
 

@@ -45,9 +45,9 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   }
 
   /**
-   * Waits up to {@code duration}; a null or non-positive duration waits until the end. Returns
-   * the state, RUNNING if time ran out. A failed pipeline throws
-   * {@link Pipeline.PipelineExecutionException} whose cause is the user's exception.
+   * Waits up to {@code duration}; a null or non-positive duration waits until the end. Returns the
+   * state, RUNNING if time ran out. A failed pipeline throws {@link
+   * Pipeline.PipelineExecutionException} whose cause is the user's exception.
    */
   @Override
   public State waitUntilFinish(Duration duration) {

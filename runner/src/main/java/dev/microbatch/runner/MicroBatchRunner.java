@@ -17,8 +17,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
 
 /**
- * A Beam runner with micro-batch semantics: the pipeline becomes a DStream graph that runs once
- * per batch interval. Choose it with {@code --runner=MicroBatchRunner}.
+ * A Beam runner with micro-batch semantics: the pipeline becomes a DStream graph that runs once per
+ * batch interval. Choose it with {@code --runner=MicroBatchRunner}.
  */
 public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
 

@@ -15,7 +15,9 @@ final class OptionsValidator {
     }
     if (options.getMaxRecordsPerBatch() == 0 || options.getMaxRecordsPerBatch() < -1) {
       throw new InvalidOptionException(
-          "maxRecordsPerBatch", options.getMaxRecordsPerBatch(), "must be positive, or -1 for no limit");
+          "maxRecordsPerBatch",
+          options.getMaxRecordsPerBatch(),
+          "must be positive, or -1 for no limit");
     }
     String dir = options.getCheckpointDir();
     if (dir != null && dir.isBlank()) {

@@ -5,8 +5,8 @@ import org.apache.beam.sdk.Pipeline;
 
 /**
  * Turns a Beam pipeline into a DStream graph. The runner finds the implementation through {@link
- * java.util.ServiceLoader}, so the engine does not depend on the translation module (which
- * depends on it).
+ * java.util.ServiceLoader}, so the engine does not depend on the translation module (which depends
+ * on it).
  */
 public interface PipelineTranslator {
 

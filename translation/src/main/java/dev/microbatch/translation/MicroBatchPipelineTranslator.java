@@ -9,16 +9,15 @@ import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 
 /**
  * Translates a Beam pipeline into a DStream graph: applies the runner's overrides, then walks the
- * pipeline in topological order, handing each transform to the translator of its URN. A
- * composite with a translator is translated whole; otherwise its parts are. A primitive without
- * one fails here, with its name and URN.
+ * pipeline in topological order, handing each transform to the translator of its URN. A composite
+ * with a translator is translated whole; otherwise its parts are. A primitive without one fails
+ * here, with its name and URN.
  */
 @AutoService(PipelineTranslator.class)
 public final class MicroBatchPipelineTranslator implements PipelineTranslator {
@@ -76,7 +75,9 @@ public final class MicroBatchPipelineTranslator implements PipelineTranslator {
                   () ->
                       new UnsupportedTransformException(
                           node.getFullName(),
-                          urn == null ? "none (" + node.getTransform().getClass().getName() + ")" : urn,
+                          urn == null
+                              ? "none (" + node.getTransform().getClass().getName() + ")"
+                              : urn,
                           "no translator for this primitive transform"));
       translate(node, translator);
     }

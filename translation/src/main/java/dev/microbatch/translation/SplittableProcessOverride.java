@@ -2,14 +2,14 @@ package dev.microbatch.translation;
 
 import java.util.Map;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
-import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
-import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
-import org.apache.beam.sdk.util.construction.PTransformReplacements;
-import org.apache.beam.sdk.util.construction.ReplacementOutputs;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.runners.PTransformOverrideFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.util.construction.PTransformReplacements;
+import org.apache.beam.sdk.util.construction.ReplacementOutputs;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.util.construction.SplittableParDoNaiveBounded;
 import org.apache.beam.sdk.values.KV;
@@ -18,10 +18,10 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * How the runner processes a splittable DoFn's keyed restrictions. A bounded-per-element DoFn:
- * the restrictions (each under a unique random key) are spread over the partitions by a shuffle,
- * then each is processed to completion in one call; without the shuffle every split of a source
- * read through Impulse would land in one partition. A DoFn that may ask to resume (unbounded per
+ * How the runner processes a splittable DoFn's keyed restrictions. A bounded-per-element DoFn: the
+ * restrictions (each under a unique random key) are spread over the partitions by a shuffle, then
+ * each is processed to completion in one call; without the shuffle every split of a source read
+ * through Impulse would land in one partition. A DoFn that may ask to resume (unbounded per
  * element) runs as beam-runners-core's keyed ProcessFn, which checkpoints residuals in state and
  * resumes them from timers at later batch boundaries.
  */
@@ -43,7 +43,8 @@ final class SplittableProcessOverride
                   PCollectionTuple,
                   SplittableParDo.ProcessKeyedElements<Object, Object, Object, Object>>
               transform) {
-    if (needsResumableProcessing(DoFnSignatures.signatureForDoFn(transform.getTransform().getFn()))) {
+    if (needsResumableProcessing(
+        DoFnSignatures.signatureForDoFn(transform.getTransform().getFn()))) {
       return PTransformReplacement.of(
           PTransformReplacements.getSingletonMainInput(transform),
           new SplittableParDoViaKeyedWorkItems.SplittableProcessViaKeyedWorkItems<>(

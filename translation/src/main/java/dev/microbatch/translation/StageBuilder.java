@@ -61,8 +61,8 @@ final class StageBuilder {
   }
 
   /**
-   * Adds a step reading the output {@code producerTag} of step {@code producer} (or the stage
-   * input when {@code producer} is -1); returns the new step's index.
+   * Adds a step reading the output {@code producerTag} of step {@code producer} (or the stage input
+   * when {@code producer} is -1); returns the new step's index.
    */
   int addStep(
       String stepName,

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * A DStream that will exist once translation is complete. Stages keep gaining fused steps while
- * the pipeline is traversed, so streams are built only at the end, in dependency order.
+ * A DStream that will exist once translation is complete. Stages keep gaining fused steps while the
+ * pipeline is traversed, so streams are built only at the end, in dependency order.
  */
 final class StreamHandle {
 
@@ -39,8 +39,8 @@ final class StreamHandle {
   }
 
   /**
-   * The stages this stream is computed from, directly or not. Computed on demand: a stage may
-   * still gain side inputs after a handle on its output was taken.
+   * The stages this stream is computed from, directly or not. Computed on demand: a stage may still
+   * gain side inputs after a handle on its output was taken.
    */
   Set<StageBuilder> upstreamStages() {
     Set<StageBuilder> stages = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -20,10 +20,10 @@ import org.apache.beam.sdk.values.TupleTag;
  * The state of one translation: which stream or fused step produces each PCollection, the
  * materialized side-input streams by view, and the stages built so far.
  *
- * <p>Fusion: an element-wise step joins the stage that produces its input, unless one of its
- * side inputs is computed from that very stage (which would make the stage wait for itself); then
- * the input is materialized and a new stage begins. Shuffles, unions and side inputs read stage
- * outputs as streams.
+ * <p>Fusion: an element-wise step joins the stage that produces its input, unless one of its side
+ * inputs is computed from that very stage (which would make the stage wait for itself); then the
+ * input is materialized and a new stage begins. Shuffles, unions and side inputs read stage outputs
+ * as streams.
  */
 public final class TranslationContext {
 
@@ -55,7 +55,8 @@ public final class TranslationContext {
   }
 
   /** Registers a stream (an input, a union, ...) that produces {@code output}. */
-  public void setStream(PCollection<?> output, Supplier<DStream<?>> build, List<PCollection<?>> inputs) {
+  public void setStream(
+      PCollection<?> output, Supplier<DStream<?>> build, List<PCollection<?>> inputs) {
     List<StreamHandle> parents = new ArrayList<>();
     for (PCollection<?> input : inputs) {
       parents.add(streamOf(input));
@@ -93,8 +94,8 @@ public final class TranslationContext {
   }
 
   /**
-   * Adds an element-wise step that reads {@code input} and produces {@code outputs}, fused into
-   * the stage that produces {@code input} where possible.
+   * Adds an element-wise step that reads {@code input} and produces {@code outputs}, fused into the
+   * stage that produces {@code input} where possible.
    */
   public void addFusedStep(
       String name,
@@ -145,7 +146,8 @@ public final class TranslationContext {
 
   private void registerOutputs(
       StageBuilder stage, int step, Map<TupleTag<?>, PCollection<?>> outputs) {
-    outputs.forEach((tag, collection) -> producers.put(collection, new StepOutput(stage, step, tag)));
+    outputs.forEach(
+        (tag, collection) -> producers.put(collection, new StepOutput(stage, step, tag)));
   }
 
   private Map<String, StreamHandle> sideInputHandles(String name, List<PCollectionView<?>> views) {

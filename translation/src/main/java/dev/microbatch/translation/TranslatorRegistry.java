@@ -3,20 +3,20 @@ package dev.microbatch.translation;
 import dev.microbatch.translation.translators.CombinePerKeyTranslator;
 import dev.microbatch.translation.translators.CreateViewTranslator;
 import dev.microbatch.translation.translators.FlattenTranslator;
+import dev.microbatch.translation.translators.GbkIntoKeyedWorkItemsTranslator;
 import dev.microbatch.translation.translators.GroupByKeyTranslator;
 import dev.microbatch.translation.translators.ImpulseTranslator;
 import dev.microbatch.translation.translators.ParDoTranslator;
 import dev.microbatch.translation.translators.ReadBoundedTranslator;
 import dev.microbatch.translation.translators.ReshuffleTranslator;
-import dev.microbatch.translation.translators.WindowAssignTranslator;
-import dev.microbatch.translation.translators.GbkIntoKeyedWorkItemsTranslator;
 import dev.microbatch.translation.translators.SplittableProcessTranslator;
+import dev.microbatch.translation.translators.WindowAssignTranslator;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.util.construction.SplittableParDo;
-import java.util.Optional;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
 
 /** The translators by transform URN. */
 final class TranslatorRegistry {
@@ -31,16 +31,19 @@ final class TranslatorRegistry {
     ReshuffleTranslator reshuffle = new ReshuffleTranslator();
     return new TranslatorRegistry(
         Map.ofEntries(
-            Map.entry(SplittableParDo.SPLITTABLE_GBKIKWI_URN, new GbkIntoKeyedWorkItemsTranslator()),
+            Map.entry(
+                SplittableParDo.SPLITTABLE_GBKIKWI_URN, new GbkIntoKeyedWorkItemsTranslator()),
             Map.entry(SplittableParDo.SPLITTABLE_PROCESS_URN, new SplittableProcessTranslator()),
             Map.entry(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator()),
             Map.entry(PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator()),
             Map.entry(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator()),
             Map.entry(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator()),
             Map.entry(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator()),
-            Map.entry(PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator()),
+            Map.entry(
+                PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator()),
             Map.entry(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator()),
-            Map.entry(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator()),
+            Map.entry(
+                PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator()),
             Map.entry(PTransformTranslation.RESHUFFLE_URN, reshuffle),
             Map.entry(PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, reshuffle),
             Map.entry(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle)));

@@ -4,12 +4,6 @@ package dev.microbatch.translation;
 public final class UnsupportedTransformException extends UnsupportedOperationException {
 
   public UnsupportedTransformException(String fullName, String urn, String reason) {
-    super(
-        "MicroBatchRunner cannot run transform '"
-            + fullName
-            + "' (URN "
-            + urn
-            + "): "
-            + reason);
+    super("MicroBatchRunner cannot run transform '" + fullName + "' (URN " + urn + "): " + reason);
   }
 }

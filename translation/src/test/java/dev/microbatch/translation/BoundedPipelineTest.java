@@ -62,14 +62,16 @@ public class BoundedPipelineTest {
   @Test
   public void groupsByKeyAndReadsASideInput() {
     Pipeline p = pipeline(2);
-    PCollectionView<Integer> offset =
-        p.apply("Offset", Create.of(100)).apply(View.asSingleton());
+    PCollectionView<Integer> offset = p.apply("Offset", Create.of(100)).apply(View.asSingleton());
     PCollection<KV<String, Integer>> summed =
         p.apply(Create.of(KV.of("x", 1), KV.of("y", 2), KV.of("x", 3)))
             .apply(GroupByKey.create())
             .apply(ParDo.of(new SumWithOffset(offset)).withSideInputs(offset));
     PAssert.that(summed).containsInAnyOrder(KV.of("x", 104), KV.of("y", 102));
-    PAssert.thatSingleton(summed.apply(MapElements.into(TypeDescriptors.integers()).via(KV::getValue)).apply(Sum.integersGlobally()))
+    PAssert.thatSingleton(
+            summed
+                .apply(MapElements.into(TypeDescriptors.integers()).via(KV::getValue))
+                .apply(Sum.integersGlobally()))
         .isEqualTo(206);
     p.run().waitUntilFinish();
   }
@@ -117,15 +119,16 @@ public class BoundedPipelineTest {
   @Test
   public void reportsCommittedCounters() {
     Pipeline p = pipeline(2);
-    p.apply(Create.of(1, 2, 3, 4))
-        .apply(ParDo.of(new CountSeen()));
+    p.apply(Create.of(1, 2, 3, 4)).apply(ParDo.of(new CountSeen()));
     PipelineResult result = p.run();
     result.waitUntilFinish();
     MetricQueryResults metrics =
         result
             .metrics()
             .queryMetrics(
-                MetricsFilter.builder().addNameFilter(MetricNameFilter.named("spec", "seen")).build());
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named("spec", "seen"))
+                    .build());
     List<Long> committed = new java.util.ArrayList<>();
     metrics.getCounters().forEach(c -> committed.add(c.getCommitted()));
     assertEquals(List.of(4L), committed);
@@ -134,15 +137,15 @@ public class BoundedPipelineTest {
   @Test
   public void userExceptionFailsThePipelineWithItAsCause() {
     Pipeline p = pipeline(2);
-    p.apply(Create.of(1))
-        .apply(ParDo.of(new Explode()));
+    p.apply(Create.of(1)).apply(ParDo.of(new Explode()));
     Pipeline.PipelineExecutionException e =
         assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
     assertEquals(IllegalStateException.class, e.getCause().getClass());
     assertThat(e.getCause().getMessage(), containsString("boom in user code"));
   }
 
-  private static final class SumWithOffset extends DoFn<KV<String, Iterable<Integer>>, KV<String, Integer>> {
+  private static final class SumWithOffset
+      extends DoFn<KV<String, Iterable<Integer>>, KV<String, Integer>> {
     private final PCollectionView<Integer> offset;
 
     SumWithOffset(PCollectionView<Integer> offset) {

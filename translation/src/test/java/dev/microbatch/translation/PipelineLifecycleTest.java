@@ -64,7 +64,9 @@ public class PipelineLifecycleTest {
   @Test
   public void anUnsupportedTransformIsRefusedWithItsNameAndUrn() {
     Pipeline p = pipeline();
-    p.apply("MyEvents", TestStream.create(StringUtf8Coder.of()).addElements("x").advanceWatermarkToInfinity());
+    p.apply(
+        "MyEvents",
+        TestStream.create(StringUtf8Coder.of()).addElements("x").advanceWatermarkToInfinity());
     UnsupportedTransformException e = assertThrows(UnsupportedTransformException.class, p::run);
     assertThat(e.getMessage(), containsString("MyEvents"));
     assertThat(e.getMessage(), containsString("beam:transform:teststream:v1"));

@@ -15,7 +15,8 @@ final class Args {
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
       if (!key.startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("Expected '--key value' pairs, got: " + String.join(" ", args));
+        throw new IllegalArgumentException(
+            "Expected '--key value' pairs, got: " + String.join(" ", args));
       }
       values.computeIfAbsent(key.substring(2), k -> new ArrayList<>()).add(args[++i]);
     }

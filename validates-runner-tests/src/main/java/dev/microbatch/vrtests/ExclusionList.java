@@ -15,10 +15,10 @@ import java.util.Set;
 /**
  * The parsed {@code exclusions.txt}: the single list of excluded ValidatesRunner tests.
  *
- * <p>Line format: {@code <target> | <modes> | <reason>}; blank lines and lines starting with
- * {@code #} are ignored. A target is {@code category:<CategoryInterface>}, {@code <TestClass>} or
- * {@code <TestClass>#<method>}; modes is {@code all} or a comma-separated list of {@code batch} and
- * {@code streaming}; the reason is required.
+ * <p>Line format: {@code <target> | <modes> | <reason>}; blank lines and lines starting with {@code
+ * #} are ignored. A target is {@code category:<CategoryInterface>}, {@code <TestClass>} or {@code
+ * <TestClass>#<method>}; modes is {@code all} or a comma-separated list of {@code batch} and {@code
+ * streaming}; the reason is required.
  */
 public final class ExclusionList {
 
@@ -130,7 +130,8 @@ public final class ExclusionList {
       } else {
         kind = Kind.CLASS;
       }
-      if (!target.matches("[\\w.$]+(#[\\w$]+)?") || (kind == Kind.CATEGORY && target.contains("#"))) {
+      if (!target.matches("[\\w.$]+(#[\\w$]+)?")
+          || (kind == Kind.CATEGORY && target.contains("#"))) {
         throw error(file, lineNo, "malformed target '" + target + "'");
       }
       String key = kind + ":" + target;
@@ -219,7 +220,12 @@ public final class ExclusionList {
         }
       } else if (countMatches(e, inventory) == 0) {
         problems.add(
-            file + ":" + e.line() + ": " + e.target() + " matches no ValidatesRunner test in the"
+            file
+                + ":"
+                + e.line()
+                + ": "
+                + e.target()
+                + " matches no ValidatesRunner test in the"
                 + " scanned jars (typo, renamed test, or not a ValidatesRunner test?)");
       }
     }

@@ -58,11 +58,17 @@ public class ForkWatchdog extends RunListener {
       return;
     }
     StringBuilder msg = new StringBuilder();
-    msg.append(Instant.now()).append(" [vr] ValidatesRunner fork exceeded ").append(seconds)
-        .append(" s (vr.forkTimeoutSeconds); halting it. Running test: ").append(currentTest)
+    msg.append(Instant.now())
+        .append(" [vr] ValidatesRunner fork exceeded ")
+        .append(seconds)
+        .append(" s (vr.forkTimeoutSeconds); halting it. Running test: ")
+        .append(currentTest)
         .append("\n\nThread dump:\n");
     for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-      msg.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState())
+      msg.append('"')
+          .append(info.getThreadName())
+          .append("\" ")
+          .append(info.getThreadState())
           .append('\n');
       for (StackTraceElement e : info.getStackTrace()) {
         msg.append("    at ").append(e).append('\n');
@@ -74,7 +80,8 @@ public class ForkWatchdog extends RunListener {
       try {
         Path p = Paths.get(dir);
         Files.createDirectories(p);
-        Files.write(p.resolve("fork-watchdog.txt"), msg.toString().getBytes(StandardCharsets.UTF_8));
+        Files.write(
+            p.resolve("fork-watchdog.txt"), msg.toString().getBytes(StandardCharsets.UTF_8));
       } catch (IOException | RuntimeException ignored) {
         // still halt below
       }

@@ -17,9 +17,9 @@ import java.util.stream.Stream;
  *
  * <p>Every entry of the exclusion list (category, class or method) is resolved against the
  * ValidatesRunner tests found by {@link TestInventory} and written as explicit {@code Class#method}
- * patterns, so surefire needs no {@code excludedGroups} and the exclusion list stays the only
- * place where exclusions are declared. It also writes {@code inventory.md} (every ValidatesRunner
- * test with its categories and its exclusion per mode), deletes stale per-mode surefire report
+ * patterns, so surefire needs no {@code excludedGroups} and the exclusion list stays the only place
+ * where exclusions are declared. It also writes {@code inventory.md} (every ValidatesRunner test
+ * with its categories and its exclusion per mode), deletes stale per-mode surefire report
  * directories, and fails on entries that match nothing.
  *
  * <p>Arguments: {@code --exclusions FILE --out-dir DIR --reports-dir DIR --jar JAR [--jar JAR...]}.
@@ -58,9 +58,11 @@ public final class GenerateSurefireExcludes {
     }
     log.append(String.format("[vr]   %-48s %4d%n", "total", inventory.tests().size()));
     if (!inventory.suiteClasses().isEmpty()) {
-      log.append("[vr] ").append(inventory.suiteClasses().size())
+      log.append("[vr] ")
+          .append(inventory.suiteClasses().size())
           .append(" Enclosed/Suite classes not run directly (their nested classes are): ")
-          .append(String.join(", ", inventory.suiteClasses().keySet())).append('\n');
+          .append(String.join(", ", inventory.suiteClasses().keySet()))
+          .append('\n');
     }
     if (!inventory.loadProblems().isEmpty()) {
       log.append("[vr] WARNING: ")
@@ -104,8 +106,14 @@ public final class GenerateSurefireExcludes {
       TestInventory inventory)
       throws IOException {
     List<String> lines = new ArrayList<>();
-    lines.add("# GENERATED from " + exclusionsFile.getFileName() + " for mode " + mode.id()
-        + " by " + GenerateSurefireExcludes.class.getName() + " - do not edit.");
+    lines.add(
+        "# GENERATED from "
+            + exclusionsFile.getFileName()
+            + " for mode "
+            + mode.id()
+            + " by "
+            + GenerateSurefireExcludes.class.getName()
+            + " - do not edit.");
     // Not exclusions of tests: these classes only re-run nested/listed test classes that surefire
     // already runs directly (its includes cover nested classes), which would run them twice.
     for (Map.Entry<String, String> suite : inventory.suiteClasses().entrySet()) {
@@ -169,9 +177,12 @@ public final class GenerateSurefireExcludes {
       md.append("| ").append(e.line()).append(" | `").append(e.label()).append("` | ");
       List<String> modes = new ArrayList<>();
       e.modes().forEach(m -> modes.add(m.id()));
-      md.append(String.join(", ", modes)).append(" | ")
-          .append(exclusions.countMatches(e, inventory)).append(" | ")
-          .append(e.reason().replace("|", "\\|")).append(" |\n");
+      md.append(String.join(", ", modes))
+          .append(" | ")
+          .append(exclusions.countMatches(e, inventory))
+          .append(" | ")
+          .append(e.reason().replace("|", "\\|"))
+          .append(" |\n");
     }
 
     md.append("\n## All ValidatesRunner tests\n\n| Test | Categories |");
@@ -188,8 +199,13 @@ public final class GenerateSurefireExcludes {
       for (String c : t.categoryNames()) {
         cats.add(shortName(c));
       }
-      md.append("| `").append(t.id()).append("`").append(t.ignored() ? " (@Ignore)" : "")
-          .append(" | ").append(String.join(", ", cats)).append(" |");
+      md.append("| `")
+          .append(t.id())
+          .append("`")
+          .append(t.ignored() ? " (@Ignore)" : "")
+          .append(" | ")
+          .append(String.join(", ", cats))
+          .append(" |");
       for (Mode mode : Mode.values()) {
         ExclusionList.Entry e = exclusions.match(t, mode, inventory);
         md.append(' ').append(e == null ? "run" : "excluded by line " + e.line()).append(" |");
@@ -200,19 +216,22 @@ public final class GenerateSurefireExcludes {
     if (!inventory.nestedInCategorizedClass().isEmpty()) {
       md.append("\n## Nested test classes inside a class with @Category\n\n")
           .append("JUnit and surefire do not apply the enclosing class's categories.\n\n");
-      inventory.nestedInCategorizedClass()
+      inventory
+          .nestedInCategorizedClass()
           .forEach((k, v) -> md.append("- `").append(k).append("` in `").append(v).append("`\n"));
     }
     if (!inventory.suiteClasses().isEmpty()) {
       md.append("\n## Enclosed/Suite classes\n\n")
           .append("Excluded from the surefire scan because surefire runs their test classes")
           .append(" directly; otherwise those tests would run twice.\n\n");
-      inventory.suiteClasses()
+      inventory
+          .suiteClasses()
           .forEach((k, v) -> md.append("- `").append(k).append("` (").append(v).append(")\n"));
     }
     if (!inventory.loadProblems().isEmpty()) {
       md.append("\n## Classes that could not be inspected\n\n");
-      inventory.loadProblems()
+      inventory
+          .loadProblems()
           .forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
     }
     Files.write(file, md.toString().getBytes(StandardCharsets.UTF_8));

@@ -22,12 +22,12 @@ import java.util.jar.JarFile;
  * Finds the JUnit 4 {@code ValidatesRunner} tests in a set of test jars by reflection.
  *
  * <p>Test methods are found like JUnit's {@code TestClass}: methods annotated {@code @Test} in the
- * class and its superclasses, a subclass method shadowing a superclass method of the same name.
- * The categories of a test are computed like surefire's {@code GroupMatcherCategoryFilter}: the
+ * class and its superclasses, a subclass method shadowing a superclass method of the same name. The
+ * categories of a test are computed like surefire's {@code GroupMatcherCategoryFilter}: the
  * method's {@code @Category} plus the {@code @Category} of the test class and of every superclass.
  * The enclosing class of a nested test class does not contribute (neither JUnit nor surefire look
- * at it). A test is a ValidatesRunner test if one of its categories is {@code ValidatesRunner} or
- * a sub-interface of it.
+ * at it). A test is a ValidatesRunner test if one of its categories is {@code ValidatesRunner} or a
+ * sub-interface of it.
  *
  * <p>Classes are loaded without being initialized, so no test code runs.
  */
@@ -246,7 +246,9 @@ public final class TestInventory {
       TestMethod t = new TestMethod(jarName, cls, m.getName(), categories, ignored, runner);
       tests.put(t.id(), t);
       // Record nested test classes whose enclosing class carries @Category: JUnit ignores it.
-      for (Class<?> outer = cls.getEnclosingClass(); outer != null; outer = outer.getEnclosingClass()) {
+      for (Class<?> outer = cls.getEnclosingClass();
+          outer != null;
+          outer = outer.getEnclosingClass()) {
         Class<?>[] outerCats = categoryValues(outer.getDeclaredAnnotations());
         if (outerCats.length > 0) {
           nestedInCategorizedClass.put(cls.getName(), outer.getName());

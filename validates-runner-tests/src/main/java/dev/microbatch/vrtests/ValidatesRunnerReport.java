@@ -28,10 +28,10 @@ import org.xml.sax.SAXException;
  * Build step run after surefire: reads {@code <reports-dir>/<mode>/TEST-*.xml} of every mode that
  * ran, maps each test case to its JUnit categories (found by reflection, see {@link
  * TestInventory}), writes a Markdown report with run / passed / failed / errors / skipped /
- * excluded / not-run counts per category, prints a summary, and throws (failing the Maven build)
- * if a test that is not excluded in {@code exclusions.txt} failed or errored, if a mode that
- * should have run produced no results, if {@link ForkWatchdog} halted the fork, or if a test that
- * is not excluded did not run at all (unless tests were picked by hand with {@code -Dtest}).
+ * excluded / not-run counts per category, prints a summary, and throws (failing the Maven build) if
+ * a test that is not excluded in {@code exclusions.txt} failed or errored, if a mode that should
+ * have run produced no results, if {@link ForkWatchdog} halted the fork, or if a test that is not
+ * excluded did not run at all (unless tests were picked by hand with {@code -Dtest}).
  *
  * <p>Arguments: {@code --exclusions FILE --reports-dir DIR --out FILE --jar JAR [--jar JAR...]
  * --batch-skip B --batch-options S --streaming-skip B --streaming-options S --skip-tests B
@@ -126,6 +126,7 @@ public final class ValidatesRunnerReport {
         new TreeMap<>(Comparator.comparingInt(ExclusionList.Entry::line));
     int reportFiles;
     double seconds;
+
     /** First line of the fork watchdog's message if it halted the fork, else null. */
     String watchdog;
 
@@ -166,7 +167,8 @@ public final class ValidatesRunnerReport {
     TestInventory inventory =
         TestInventory.scan(jars, Thread.currentThread().getContextClassLoader());
     Path reportsDir = args.path("reports-dir");
-    // -Dtest=... selects tests by hand (surefire then ignores all excludes): do not expect the rest.
+    // -Dtest=... selects tests by hand (surefire then ignores all excludes): do not expect the
+    // rest.
     // The pom passes "[${test}]"; the expression stays unresolved when -Dtest is not given.
     String testFilter = args.get("test-filter", "[]").replaceAll("^\\[|\\]$", "").trim();
     boolean selectedByHand = !testFilter.isEmpty() && !testFilter.startsWith("${");
@@ -222,7 +224,10 @@ public final class ValidatesRunnerReport {
       }
       if (!r.notRun.isEmpty() && !selectedByHand) {
         problems.add(
-            r.mode.id() + " mode: " + r.notRun.size() + " tests were neither excluded nor run"
+            r.mode.id()
+                + " mode: "
+                + r.notRun.size()
+                + " tests were neither excluded nor run"
                 + " (fork crashed or timed out?)");
       }
       if (r.blocking() > 0) {
@@ -230,11 +235,15 @@ public final class ValidatesRunnerReport {
             r.mode.id() + " mode: " + r.blocking() + " non-excluded tests failed or errored");
       }
       if (!r.duplicates.isEmpty()) {
-        summary.append("[vr]     WARNING: ").append(r.duplicates.size())
+        summary
+            .append("[vr]     WARNING: ")
+            .append(r.duplicates.size())
             .append(" tests were reported more than once (see report)\n");
       }
       if (!r.excludedButRan.isEmpty()) {
-        summary.append("[vr]     WARNING: ").append(r.excludedButRan.size())
+        summary
+            .append("[vr]     WARNING: ")
+            .append(r.excludedButRan.size())
             .append(" excluded tests ran anyway (see report)\n");
       }
     }
@@ -275,8 +284,7 @@ public final class ValidatesRunnerReport {
         unique.put(res.id(), res);
       } else {
         r.duplicates.add(res.id());
-        if (res.status.ordinal() > previous.status.ordinal()
-            && res.status != Status.SKIPPED) {
+        if (res.status.ordinal() > previous.status.ordinal() && res.status != Status.SKIPPED) {
           unique.put(res.id(), res);
         }
       }
@@ -287,8 +295,7 @@ public final class ValidatesRunnerReport {
       ran.add(res.className + "#" + res.baseMethod());
       r.seconds += res.seconds;
       ExclusionList.Entry e = t == null ? null : excluded.get(t);
-      List<String> categories =
-          t == null ? List.of(NOT_IN_INVENTORY) : t.categoryNames();
+      List<String> categories = t == null ? List.of(NOT_IN_INVENTORY) : t.categoryNames();
       if (e != null) {
         r.excludedButRan.add(res.id() + ": " + res.status + " (excluded by " + e + ")");
         continue;
@@ -321,8 +328,11 @@ public final class ValidatesRunnerReport {
     }
     Path watchdog = dir.resolve("fork-watchdog.txt");
     if (Files.exists(watchdog)) {
-      r.watchdog = firstLine(Files.readString(watchdog, StandardCharsets.UTF_8))
-          + " (details: " + watchdog + ")";
+      r.watchdog =
+          firstLine(Files.readString(watchdog, StandardCharsets.UTF_8))
+              + " (details: "
+              + watchdog
+              + ")";
     }
     DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
     dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
@@ -359,8 +369,11 @@ public final class ValidatesRunnerReport {
           if (s != null) {
             status = s;
             Element el = (Element) n;
-            message = firstLine(
-                el.hasAttribute("message") ? el.getAttribute("message") : el.getAttribute("type"));
+            message =
+                firstLine(
+                    el.hasAttribute("message")
+                        ? el.getAttribute("message")
+                        : el.getAttribute("type"));
             if (el.hasAttribute("type") && s != Status.SKIPPED) {
               message = el.getAttribute("type") + ": " + message;
             }
@@ -374,8 +387,8 @@ public final class ValidatesRunnerReport {
           // keep 0
         }
         results.add(
-            new Result(tc.getAttribute("classname"), tc.getAttribute("name"), status, message,
-                seconds));
+            new Result(
+                tc.getAttribute("classname"), tc.getAttribute("name"), status, message, seconds));
       }
     }
     return results;
@@ -403,8 +416,12 @@ public final class ValidatesRunnerReport {
     md.append("Tests jars scanned: ");
     List<String> jarNames = new ArrayList<>();
     for (Path j : jars) {
-      jarNames.add("`" + j.getFileName() + "` (" + inventory.testsPerJar().getOrDefault(
-          j.getFileName().toString(), 0) + " ValidatesRunner tests)");
+      jarNames.add(
+          "`"
+              + j.getFileName()
+              + "` ("
+              + inventory.testsPerJar().getOrDefault(j.getFileName().toString(), 0)
+              + " ValidatesRunner tests)");
     }
     md.append(String.join(", ", jarNames)).append(".  \n");
     md.append("Exclusions: `").append(exclusions.file().getFileName()).append("`.\n\n");
@@ -418,12 +435,14 @@ public final class ValidatesRunnerReport {
     for (ModeReport r : reports) {
       md.append("## Mode: ").append(r.mode.id()).append("\n\n");
       md.append("Pipeline options: `").append(r.options).append("`  \n");
-      boolean passed = r.blocking() == 0 && r.total.run > 0 && r.watchdog == null
-          && r.notRun.isEmpty();
+      boolean passed =
+          r.blocking() == 0 && r.total.run > 0 && r.watchdog == null && r.notRun.isEmpty();
       md.append("Result: ")
           .append(passed ? "**PASSED**" : "**FAILED**")
-          .append(String.format(" (%d surefire report files, %.0f s of test time)%n%n",
-              r.reportFiles, r.seconds));
+          .append(
+              String.format(
+                  " (%d surefire report files, %.0f s of test time)%n%n",
+                  r.reportFiles, r.seconds));
       md.append("| Category | In jars | Excluded | Run | Passed | Failed | Errors | Skipped |")
           .append(" Not run |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Map.Entry<String, Row> e : r.rows.entrySet()) {
@@ -435,16 +454,23 @@ public final class ValidatesRunnerReport {
       }
 
       appendList(md, "Failed tests (" + r.failures.size() + ")", r.failures);
-      appendList(md, "Excluded tests that ran anyway (" + r.excludedButRan.size() + ")",
-          r.excludedButRan);
+      appendList(
+          md, "Excluded tests that ran anyway (" + r.excludedButRan.size() + ")", r.excludedButRan);
       appendList(md, "Tests neither excluded nor run (" + r.notRun.size() + ")", r.notRun);
-      appendList(md, "Tests reported more than once, counted once (" + r.duplicates.size() + ")",
+      appendList(
+          md,
+          "Tests reported more than once, counted once (" + r.duplicates.size() + ")",
           new ArrayList<>(r.duplicates));
 
       md.append("\n### Exclusions applied\n\n| Entry | Tests | Reason |\n|---|---:|---|\n");
       for (Map.Entry<ExclusionList.Entry, Integer> e : r.excludedPerEntry.entrySet()) {
-        md.append("| `").append(e.getKey().label()).append("` | ").append(e.getValue())
-            .append(" | ").append(e.getKey().reason().replace("|", "\\|")).append(" |\n");
+        md.append("| `")
+            .append(e.getKey().label())
+            .append("` | ")
+            .append(e.getValue())
+            .append(" | ")
+            .append(e.getKey().reason().replace("|", "\\|"))
+            .append(" |\n");
       }
       md.append('\n');
     }
@@ -452,9 +478,18 @@ public final class ValidatesRunnerReport {
   }
 
   private static void appendRow(StringBuilder md, String name, Row row) {
-    md.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d |%n",
-        name, row.inJars, row.excluded, row.run, row.passed, row.failed, row.errors, row.skipped,
-        row.notRun));
+    md.append(
+        String.format(
+            "| %s | %d | %d | %d | %d | %d | %d | %d | %d |%n",
+            name,
+            row.inJars,
+            row.excluded,
+            row.run,
+            row.passed,
+            row.failed,
+            row.errors,
+            row.skipped,
+            row.notRun));
   }
 
   private static void appendList(StringBuilder md, String title, List<String> items) {

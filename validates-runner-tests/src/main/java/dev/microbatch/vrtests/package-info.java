@@ -10,7 +10,8 @@
  *   <li>{@link dev.microbatch.vrtests.GenerateSurefireExcludes} turns the exclusion list into the
  *       surefire {@code excludesFile} of each mode (run before the {@code test} phase).
  *   <li>{@link dev.microbatch.vrtests.ValidatesRunnerReport} reads the surefire XML reports, writes
- *       {@code target/validates-runner-report.md} and fails the build if a non-excluded test failed.
+ *       {@code target/validates-runner-report.md} and fails the build if a non-excluded test
+ *       failed.
  *   <li>{@link dev.microbatch.vrtests.ForkWatchdog} is a JUnit listener inside the surefire fork
  *       that halts the fork if the whole run exceeds its time limit.
  * </ul>

@@ -8,8 +8,8 @@ import org.joda.time.Instant;
 /**
  * What a DStream yields for one batch: its partitions and its output watermark after the batch.
  *
- * <p>The watermark is a supplier because a lazy input only knows how far it got once its
- * partitions have been read; ask for it only after the partitions were consumed.
+ * <p>The watermark is a supplier because a lazy input only knows how far it got once its partitions
+ * have been read; ask for it only after the partitions were consumed.
  */
 public record BatchResult<T>(List<Partition<T>> partitions, Supplier<Instant> watermark) {
 

@@ -9,8 +9,8 @@ import org.joda.time.Instant;
  * A node of the DStream graph: for each batch time it yields that batch's partitioned data.
  *
  * <p>A DStream is computed at most once per batch (the {@link BatchContext} memoizes results), in
- * dependency order. Nodes may keep state across batches (watermarks, reader positions); that
- * state belongs to one graph, never to the class.
+ * dependency order. Nodes may keep state across batches (watermarks, reader positions); that state
+ * belongs to one graph, never to the class.
  */
 public abstract class DStream<T> {
 

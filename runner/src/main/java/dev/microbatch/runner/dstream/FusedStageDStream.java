@@ -13,13 +13,13 @@ import org.joda.time.Instant;
 /**
  * A stage: element-wise steps fused together, run as one task per partition of its main input.
  *
- * <p>A batch runs in two parallel phases. First every task consumes its partition; only then is
- * the main input's watermark known (a lazy source learns it by reading), and every task advances
- * its watermark, fires its timers and finishes its bundle. The stage's output watermark is the
- * minimum over its tasks.
+ * <p>A batch runs in two parallel phases. First every task consumes its partition; only then is the
+ * main input's watermark known (a lazy source learns it by reading), and every task advances its
+ * watermark, fires its timers and finishes its bundle. The stage's output watermark is the minimum
+ * over its tasks.
  *
- * <p>The result has one partition per task; each holds a single {@link TaskOutput} with the
- * task's elements per stage output. {@link StageOutputDStream} selects one output.
+ * <p>The result has one partition per task; each holds a single {@link TaskOutput} with the task's
+ * elements per stage output. {@link StageOutputDStream} selects one output.
  */
 public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutput> {
 
@@ -233,5 +233,4 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
       batch.afterCommit(action);
     }
   }
-
 }

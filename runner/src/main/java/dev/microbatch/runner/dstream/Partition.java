@@ -1,6 +1,5 @@
 package dev.microbatch.runner.dstream;
 
-
 /**
  * One partition of a batch's data for a DStream. It is consumed by exactly one task; a partition
  * may be materialized (held in memory) or lazy (read when the consuming task iterates it, so a

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * A hash shuffle: every element of the parent goes to the partition of its encoded key. The
- * number of partitions is fixed for the life of the graph, so a key always lands in the same
- * partition and the keyed state of that partition can live across batches.
+ * A hash shuffle: every element of the parent goes to the partition of its encoded key. The number
+ * of partitions is fixed for the life of the graph, so a key always lands in the same partition and
+ * the keyed state of that partition can live across batches.
  *
- * <p>Map side: one task per parent partition writes one block per target partition. Reduce side:
- * a target partition is the concatenation of its blocks. Values stay objects (one JVM).
+ * <p>Map side: one task per parent partition writes one block per target partition. Reduce side: a
+ * target partition is the concatenation of its blocks. Values stay objects (one JVM).
  */
 public final class ShuffledDStream<T> extends DStream<Keyed<T>> {
 

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The materialized contents of a stream that is read as a side input: everything its parent has
- * produced up to and including this batch, in one partition. Readers select the windows they
- * need; the watermark tells them which windows are complete.
+ * produced up to and including this batch, in one partition. Readers select the windows they need;
+ * the watermark tells them which windows are complete.
  */
 public final class SideInputDStream<T> extends DStream<T> {
 

@@ -5,8 +5,8 @@ import org.joda.time.Instant;
 /**
  * One partition of a fused stage in one batch. The engine calls, in order: {@link #start}, {@link
  * #process} for every input element, {@link #advanceWatermark} once the input watermark of the
- * batch is known (event-time and due processing-time timers fire here), {@link #finish}, and
- * always {@link #close}, also after a failure.
+ * batch is known (event-time and due processing-time timers fire here), {@link #finish}, and always
+ * {@link #close}, also after a failure.
  */
 public interface StageTask {
 

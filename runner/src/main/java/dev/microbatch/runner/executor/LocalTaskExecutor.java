@@ -32,9 +32,9 @@ public final class LocalTaskExecutor implements TaskExecutor {
   }
 
   /**
-   * Runs the tasks on the pool. On the first failure, tasks that have not started are skipped,
-   * and this method still waits for the running ones to end, so that when it returns no task of
-   * the batch is running any more (the caller then tears the tasks down).
+   * Runs the tasks on the pool. On the first failure, tasks that have not started are skipped, and
+   * this method still waits for the running ones to end, so that when it returns no task of the
+   * batch is running any more (the caller then tears the tasks down).
    */
   @Override
   public <R> List<R> runAll(List<? extends Callable<R>> tasks) throws Exception {

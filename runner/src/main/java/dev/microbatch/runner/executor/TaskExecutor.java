@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Runs a batch's tasks (one per partition). The embedded default is a local thread pool; a
- * cluster backend can implement the same contract.
+ * Runs a batch's tasks (one per partition). The embedded default is a local thread pool; a cluster
+ * backend can implement the same contract.
  */
 public interface TaskExecutor extends AutoCloseable {
 

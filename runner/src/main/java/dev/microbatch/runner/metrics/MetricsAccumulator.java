@@ -4,9 +4,9 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.metrics.MetricResults;
 
 /**
- * Pipeline-wide metrics. Every finished task adds its updates to the attempted values; the
- * updates of a batch's tasks are added to the committed values only when the batch commits, so a
- * failed and retried batch counts once in committed and twice in attempted.
+ * Pipeline-wide metrics. Every finished task adds its updates to the attempted values; the updates
+ * of a batch's tasks are added to the committed values only when the batch commits, so a failed and
+ * retried batch counts once in committed and twice in attempted.
  */
 public final class MetricsAccumulator {
 

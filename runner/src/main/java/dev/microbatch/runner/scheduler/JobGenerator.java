@@ -1,10 +1,10 @@
 package dev.microbatch.runner.scheduler;
 
 /**
- * Decides when the next batch runs. Batch times are multiples of the interval after the zero
- * time. On a recurring clock it waits for the next boundary; a batch that overran makes the next
- * one start late (the lateness shows as scheduling delay) rather than being skipped. Bounded
- * pipelines run their batches back to back.
+ * Decides when the next batch runs. Batch times are multiples of the interval after the zero time.
+ * On a recurring clock it waits for the next boundary; a batch that overran makes the next one
+ * start late (the lateness shows as scheduling delay) rather than being skipped. Bounded pipelines
+ * run their batches back to back.
  */
 public final class JobGenerator {
 

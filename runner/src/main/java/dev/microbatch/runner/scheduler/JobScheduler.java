@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a graph's batches one after another, in batch order, on its own thread, and publishes
- * batch events. It stops when the graph is finished, when a batch fails, or when asked to.
+ * Runs a graph's batches one after another, in batch order, on its own thread, and publishes batch
+ * events. It stops when the graph is finished, when a batch fails, or when asked to.
  */
 public final class JobScheduler {
 
@@ -136,7 +136,8 @@ public final class JobScheduler {
   private void runOneBatch(BatchTime time) throws Exception {
     long submitted = generator.clock().nowMillis();
     BatchInfo info =
-        new BatchInfo(time, submitted, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+        new BatchInfo(
+            time, submitted, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
     listeners.forEach(l -> l.onBatchSubmitted(info));
     long started = generator.clock().nowMillis();
     BatchInfo startedInfo =

@@ -9,8 +9,8 @@ import java.util.function.Function;
  * The keyed state of one partition of one stateful stage; it lives across batches. The engine
  * stores opaque per-key values; the translation layer decides what a key's state is.
  *
- * <p>A store is only touched by the task that owns its partition in the current batch, so it
- * needs no locking.
+ * <p>A store is only touched by the task that owns its partition in the current batch, so it needs
+ * no locking.
  */
 public final class KeyedStateStore<S> {
 

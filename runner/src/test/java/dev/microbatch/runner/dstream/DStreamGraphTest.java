@@ -57,8 +57,8 @@ public class DStreamGraphTest {
   }
 
   /**
-   * A keyed stage that counts words across batches in its state store and emits the counts once
-   * the watermark reaches the end of time.
+   * A keyed stage that counts words across batches in its state store and emits the counts once the
+   * watermark reaches the end of time.
    */
   private static final class CountAtEnd implements StageFunction {
     @Override
@@ -154,10 +154,7 @@ public class DStreamGraphTest {
         new WordsInput(List.of(List.of("a", "b", "a", "c"), List.of("a", "c"), List.of("b", "b")));
     ShuffledDStream<String> shuffled =
         new ShuffledDStream<>(
-            "shuffle",
-            input,
-            word -> new KeyBytes(word.getBytes(StandardCharsets.UTF_8)),
-            3);
+            "shuffle", input, word -> new KeyBytes(word.getBytes(StandardCharsets.UTF_8)), 3);
     FusedStageDStream count = new FusedStageDStream("count", shuffled, List.of(), new CountAtEnd());
     StageOutputDStream<Object> counts = new StageOutputDStream<>("counts", count, 0);
     FusedStageDStream collect = new FusedStageDStream("collect", counts, List.of(), new Collect());
@@ -187,8 +184,7 @@ public class DStreamGraphTest {
     assertEquals(List.of(4L, 2L, 2L), completed.stream().map(BatchInfo::totalRecordsIn).toList());
     assertEquals(
         BoundedWindow.TIMESTAMP_MAX_VALUE, completed.get(2).outputWatermark().orElseThrow());
-    assertTrue(
-        completed.get(0).batchTime().compareTo(completed.get(1).batchTime()) < 0);
+    assertTrue(completed.get(0).batchTime().compareTo(completed.get(1).batchTime()) < 0);
   }
 
   @Test

@@ -18,10 +18,10 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * Reads side inputs from the materialized contents of their streams. For each view and batch,
- * the contents are grouped by window once (shared by all tasks); the view value of a window is
- * computed on first use by the view's {@link ViewFn}, from an iterable or a multimap as the
- * view's materialization asks. A window with no elements yields the value of an empty view.
+ * Reads side inputs from the materialized contents of their streams. For each view and batch, the
+ * contents are grouped by window once (shared by all tasks); the view value of a window is computed
+ * on first use by the view's {@link ViewFn}, from an iterable or a multimap as the view's
+ * materialization asks. A window with no elements yields the value of an empty view.
  */
 public final class BatchSideInputReader implements SideInputReader {
 
@@ -56,7 +56,9 @@ public final class BatchSideInputReader implements SideInputReader {
     @SuppressWarnings("unchecked")
     T result =
         (T)
-            values.viewValues.computeIfAbsent(
+            values
+                .viewValues
+                .computeIfAbsent(
                     window,
                     w -> new ViewValue(viewValue(view, values.byWindow.getOrDefault(w, List.of()))))
                 .value();

@@ -19,8 +19,8 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -29,9 +29,9 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * A stateless ParDo: runs its DoFn with beam-runners-core's {@code SimpleDoFnRunner}, with the
- * full lifecycle (Setup, StartBundle, ProcessElement, FinishBundle, Teardown) and bundle
- * finalization after the batch commits.
+ * A stateless ParDo: runs its DoFn with beam-runners-core's {@code SimpleDoFnRunner}, with the full
+ * lifecycle (Setup, StartBundle, ProcessElement, FinishBundle, Teardown) and bundle finalization
+ * after the batch commits.
  */
 public class DoFnStep implements Step {
 
@@ -75,8 +75,7 @@ public class DoFnStep implements Step {
     return new StepContext() {
       @Override
       public StateInternals stateInternals() {
-        throw new UnsupportedOperationException(
-            spec.stepName() + " is not keyed: it has no state");
+        throw new UnsupportedOperationException(spec.stepName() + " is not keyed: it has no state");
       }
 
       @Override
@@ -160,7 +159,9 @@ public class DoFnStep implements Step {
     processValue((WindowedValue<Object>) element);
   }
 
-  /** Runs the DoFn on one element, or keeps it for a later batch if its side inputs are not ready. */
+  /**
+   * Runs the DoFn on one element, or keeps it for a later batch if its side inputs are not ready.
+   */
   protected final void processValue(WindowedValue<Object> value) throws Exception {
     try (Closeable scope = metrics.enter()) {
       if (pushbackRunner == null) {

@@ -15,9 +15,9 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
 /**
- * The reduce side of a lifted Combine.perKey: merges the accumulators of each key and window in
- * the partition's state store (across batches) and, with the default trigger, emits a window's
- * single on-time pane once the input watermark passes the end of the window.
+ * The reduce side of a lifted Combine.perKey: merges the accumulators of each key and window in the
+ * partition's state store (across batches) and, with the default trigger, emits a window's single
+ * on-time pane once the input watermark passes the end of the window.
  */
 public final class FinalCombineStep implements Step {
 
@@ -47,7 +47,8 @@ public final class FinalCombineStep implements Step {
     try (Closeable scope = metrics.enter()) {
       if (acc == null) {
         windows.put(
-            window, new Accumulation(wv.getValue().getKey(), wv.getValue().getValue(), wv.getTimestamp()));
+            window,
+            new Accumulation(wv.getValue().getKey(), wv.getValue().getValue(), wv.getTimestamp()));
       } else {
         acc.merge(spec.combineFn(), wv.getValue().getValue());
         acc.timestamp = timestampCombiner.combine(acc.timestamp, wv.getTimestamp());
@@ -93,5 +94,4 @@ public final class FinalCombineStep implements Step {
   public boolean hasPendingWork() {
     return store.size() > 0;
   }
-
 }

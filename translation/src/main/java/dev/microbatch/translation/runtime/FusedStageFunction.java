@@ -65,13 +65,16 @@ public final class FusedStageFunction implements StageFunction {
         StepSpec spec = steps.get(i);
         Map<TupleTag<?>, Receiver> receivers = new HashMap<>();
         for (Map.Entry<TupleTag<?>, List<Integer>> e : spec.consumers().entrySet()) {
-          receivers.put(e.getKey(), receiverFor(e.getValue(), spec.stageOutputs().get(e.getKey()), context));
+          receivers.put(
+              e.getKey(), receiverFor(e.getValue(), spec.stageOutputs().get(e.getKey()), context));
         }
         for (Map.Entry<TupleTag<?>, Integer> e : spec.stageOutputs().entrySet()) {
-          receivers.computeIfAbsent(e.getKey(), tag -> receiverFor(List.of(), e.getValue(), context));
+          receivers.computeIfAbsent(
+              e.getKey(), tag -> receiverFor(List.of(), e.getValue(), context));
         }
         Map<String, SideInput> sides = new HashMap<>();
-        spec.sideInputs().forEach((tagId, index) -> sides.put(tagId, context.sideInputs().get(index)));
+        spec.sideInputs()
+            .forEach((tagId, index) -> sides.put(tagId, context.sideInputs().get(index)));
         try {
           instances[i] = spec.factory().create(new StepEnvironment(context, receivers, sides));
         } catch (Exception e) {
@@ -84,7 +87,8 @@ public final class FusedStageFunction implements StageFunction {
       }
     }
 
-    private Receiver receiverFor(List<Integer> consumers, Integer stageOutput, TaskContext context) {
+    private Receiver receiverFor(
+        List<Integer> consumers, Integer stageOutput, TaskContext context) {
       List<Receiver> targets = new ArrayList<>();
       for (int index : consumers) {
         targets.add(element -> instances[index].process(element));

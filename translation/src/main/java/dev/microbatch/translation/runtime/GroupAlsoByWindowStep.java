@@ -25,10 +25,10 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 
 /**
- * The reduce side of GroupByKey: groups each key's values by window with beam-runners-core's
- * {@link ReduceFnRunner}, which implements every WindowFn (including merging ones), trigger,
- * allowed lateness and accumulation mode. A batch's values are handed to the runner per key at
- * once, then the key's due timers fire (panes are emitted) until none is due.
+ * The reduce side of GroupByKey: groups each key's values by window with beam-runners-core's {@link
+ * ReduceFnRunner}, which implements every WindowFn (including merging ones), trigger, allowed
+ * lateness and accumulation mode. A batch's values are handed to the runner per key at once, then
+ * the key's due timers fire (panes are emitted) until none is due.
  */
 public final class GroupAlsoByWindowStep implements Step {
 
@@ -111,7 +111,8 @@ public final class GroupAlsoByWindowStep implements Step {
   }
 
   @SuppressWarnings("unchecked")
-  private ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runnerFor(KeyState state) {
+  private ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runnerFor(
+      KeyState state) {
     WindowingStrategy<?, BoundedWindow> strategy =
         (WindowingStrategy<?, BoundedWindow>) spec.windowingStrategy();
     return new ReduceFnRunner<>(
@@ -130,5 +131,4 @@ public final class GroupAlsoByWindowStep implements Step {
   public boolean hasPendingWork() {
     return store.size() > 0;
   }
-
 }

@@ -61,9 +61,9 @@ final class KeyedTimers {
   }
 
   /**
-   * Runs {@code work} for every key of the store, drops keys left with no timers (their windows
-   * are all garbage-collected), and returns the output watermark: the input watermark held back
-   * by the earliest pending event-time timer.
+   * Runs {@code work} for every key of the store, drops keys left with no timers (their windows are
+   * all garbage-collected), and returns the output watermark: the input watermark held back by the
+   * earliest pending event-time timer.
    */
   static Instant forEachKey(KeyedStateStore<KeyState> store, Instant inputWatermark, KeyWork work)
       throws Exception {

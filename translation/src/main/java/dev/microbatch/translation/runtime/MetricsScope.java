@@ -6,8 +6,8 @@ import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 
 /**
- * Makes a step's metrics container current while user code of that step runs. The scope object
- * is reused for every call (a task is single-threaded and a step is never re-entered while it is
+ * Makes a step's metrics container current while user code of that step runs. The scope object is
+ * reused for every call (a task is single-threaded and a step is never re-entered while it is
  * running), so entering it allocates nothing per element.
  */
 final class MetricsScope implements Closeable {

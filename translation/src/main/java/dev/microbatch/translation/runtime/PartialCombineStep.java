@@ -69,5 +69,4 @@ public final class PartialCombineStep implements Step {
     }
     accumulations.clear();
   }
-
 }

@@ -1,6 +1,5 @@
 package dev.microbatch.translation.runtime;
 
-
 /** Passes elements on unchanged (a Window.into that only changes the trigger). */
 public final class PassThroughStep implements Step {
 
@@ -14,5 +13,4 @@ public final class PassThroughStep implements Step {
   public void process(Object element) throws Exception {
     output.accept(element);
   }
-
 }

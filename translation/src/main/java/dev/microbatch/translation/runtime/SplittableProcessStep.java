@@ -26,7 +26,6 @@ import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
-import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -47,11 +46,11 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * A splittable DoFn whose restrictions may need several calls (unbounded per element, or cut by
- * the output/time bound): beam-runners-core's {@link ProcessFn} keeps each restriction's residual,
+ * A splittable DoFn whose restrictions may need several calls (unbounded per element, or cut by the
+ * output/time bound): beam-runners-core's {@link ProcessFn} keeps each restriction's residual,
  * watermark estimator state and watermark hold in the key's state, and resumes it with a
- * processing-time timer, which fires at a later batch boundary. The step's output watermark is
- * held at the earliest hold of the restrictions still pending.
+ * processing-time timer, which fires at a later batch boundary. The step's output watermark is held
+ * at the earliest hold of the restrictions still pending.
  */
 public final class SplittableProcessStep implements Step {
 

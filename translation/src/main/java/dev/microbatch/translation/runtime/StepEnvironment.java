@@ -6,8 +6,8 @@ import java.util.Map;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * What a step sees of its task: the task context, and one receiver per output tag that fans out
- * to the fused consumers and, where the output leaves the stage, to the stage output.
+ * What a step sees of its task: the task context, and one receiver per output tag that fans out to
+ * the fused consumers and, where the output leaves the stage, to the stage output.
  *
  * @param task the task running the stage
  * @param outputs receivers by output tag; a tag nobody consumes maps to {@link Receiver#DISCARD}

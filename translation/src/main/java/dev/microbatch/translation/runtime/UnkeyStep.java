@@ -23,5 +23,4 @@ public final class UnkeyStep implements Step {
   public void process(Object element) throws Exception {
     output.accept(((Keyed<?>) element).element());
   }
-
 }

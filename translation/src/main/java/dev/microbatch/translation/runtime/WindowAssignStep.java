@@ -40,7 +40,8 @@ public final class WindowAssignStep implements Step {
     private final WindowedValue<Object> value;
     private final BoundedWindow window;
 
-    AssignContext(WindowFn<Object, BoundedWindow> fn, WindowedValue<Object> value, BoundedWindow window) {
+    AssignContext(
+        WindowFn<Object, BoundedWindow> fn, WindowedValue<Object> value, BoundedWindow window) {
       fn.super();
       this.value = value;
       this.window = window;
@@ -61,5 +62,4 @@ public final class WindowAssignStep implements Step {
       return window;
     }
   }
-
 }

@@ -17,10 +17,10 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
- * Combine.perKey with combiner lifting: each task accumulates its keys before the shuffle, and
- * the reduce side merges accumulators and extracts outputs. Lifted only where that is exactly
- * Beam's result: a plain CombineFn without side inputs, non-merging windows, the default trigger,
- * in a bounded run. Otherwise the composite is expanded (GroupByKey + Combine.GroupedValues).
+ * Combine.perKey with combiner lifting: each task accumulates its keys before the shuffle, and the
+ * reduce side merges accumulators and extracts outputs. Lifted only where that is exactly Beam's
+ * result: a plain CombineFn without side inputs, non-merging windows, the default trigger, in a
+ * bounded run. Otherwise the composite is expanded (GroupByKey + Combine.GroupedValues).
  */
 public final class CombinePerKeyTranslator implements TransformTranslator {
 

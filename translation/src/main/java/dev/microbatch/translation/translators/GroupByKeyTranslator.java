@@ -3,8 +3,8 @@ package dev.microbatch.translation.translators;
 import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
-import org.apache.beam.sdk.coders.KvCoder;
 import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.values.PCollection;
 

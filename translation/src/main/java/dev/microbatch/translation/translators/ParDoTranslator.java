@@ -24,9 +24,9 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * ParDo. A stateless DoFn is fused into the stage of its input. A DoFn with state or timers gets
- * a hash shuffle on its key first, and runs at the head of a new stage whose partitions own the
- * keys' state across batches.
+ * ParDo. A stateless DoFn is fused into the stage of its input. A DoFn with state or timers gets a
+ * hash shuffle on its key first, and runs at the head of a new stage whose partitions own the keys'
+ * state across batches.
  */
 public final class ParDoTranslator implements TransformTranslator {
 

@@ -6,14 +6,14 @@ import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.runtime.UnkeyStep;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Reshuffle and Redistribute: a real shuffle that keeps every element as it is (timestamp,
- * windows, pane). Keyed inputs go by their encoded key; others are spread at random.
+ * Reshuffle and Redistribute: a real shuffle that keeps every element as it is (timestamp, windows,
+ * pane). Keyed inputs go by their encoded key; others are spread at random.
  */
 public final class ReshuffleTranslator implements TransformTranslator {
 
@@ -29,7 +29,12 @@ public final class ReshuffleTranslator implements TransformTranslator {
                     ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
     UnkeyStep.Spec spec = new UnkeyStep.Spec(Translators.onlyOutputTag(transform));
     ShuffleSupport.shuffleThen(
-        context, name, input, keys, env -> new UnkeyStep(spec, env), Translators.outputs(transform),
+        context,
+        name,
+        input,
+        keys,
+        env -> new UnkeyStep(spec, env),
+        Translators.outputs(transform),
         List.of());
   }
 }

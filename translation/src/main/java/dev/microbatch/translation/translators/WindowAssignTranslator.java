@@ -11,7 +11,10 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.TupleTag;
 
-/** Window.Assign: a fused step assigning windows (or passing elements on, if only the trigger changed). */
+/**
+ * Window.Assign: a fused step assigning windows (or passing elements on, if only the trigger
+ * changed).
+ */
 public final class WindowAssignTranslator implements TransformTranslator {
 
   @Override
@@ -31,5 +34,4 @@ public final class WindowAssignTranslator implements TransformTranslator {
         Translators.outputs(transform),
         List.of());
   }
-
 }
