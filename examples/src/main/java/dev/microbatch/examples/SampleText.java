@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A small sample text, so that WordCount runs without a data file in the repository. The
- * paragraphs are shuffles of a fixed set of sentences with a fixed seed: the same bytes on every
- * machine, so a run's counts can be compared with the last one.
+ * A small sample text, so that WordCount runs without a data file in the repository. The paragraphs
+ * are shuffles of a fixed set of sentences with a fixed seed: the same bytes on every machine, so a
+ * run's counts can be compared with the last one.
  */
 final class SampleText {
 

@@ -36,14 +36,13 @@ public final class WordCount {
   /** Options of the example: the runner's own plus input and output. */
   public interface Options extends MicroBatchPipelineOptions {
     @Description("Text file(s) to read; a glob is allowed. Default: a generated sample text.")
-    @Nullable
-    String getInputFile();
+    @Nullable String getInputFile();
 
     void setInputFile(@Nullable String value);
 
-    @Description("Prefix of the output shards, e.g. /tmp/counts. Default: <target>/wordcount/counts.")
-    @Nullable
-    String getOutput();
+    @Description(
+        "Prefix of the output shards, e.g. /tmp/counts. Default: <target>/wordcount/counts.")
+    @Nullable String getOutput();
 
     void setOutput(@Nullable String value);
   }
@@ -69,7 +68,10 @@ public final class WordCount {
     }
 
     System.out.println(
-        "Counting words of " + options.getInputFile() + " with " + options.getRunner().getSimpleName());
+        "Counting words of "
+            + options.getInputFile()
+            + " with "
+            + options.getRunner().getSimpleName());
     long start = System.nanoTime();
     createPipeline(options).run().waitUntilFinish();
     long millis = (System.nanoTime() - start) / 1_000_000;

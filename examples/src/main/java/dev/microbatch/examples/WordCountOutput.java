@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The shards TextIO wrote under one prefix (Beam's default names: prefix-00000-of-00002), read
- * back so that a run can show its counts. Shards of an earlier run under the same prefix would be
+ * The shards TextIO wrote under one prefix (Beam's default names: prefix-00000-of-00002), read back
+ * so that a run can show its counts. Shards of an earlier run under the same prefix would be
  * counted too, hence {@link #deleteShards()} before a run.
  */
 public final class WordCountOutput {
@@ -78,7 +78,8 @@ public final class WordCountOutput {
         String word = line.substring(0, colon);
         long count = Long.parseLong(line.substring(colon + 2));
         if (counts.put(word, count) != null) {
-          throw new IOException("Word '" + word + "' appears twice in the output, e.g. in " + shard);
+          throw new IOException(
+              "Word '" + word + "' appears twice in the output, e.g. in " + shard);
         }
       }
     }

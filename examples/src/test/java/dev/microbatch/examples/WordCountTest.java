@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.junit.Ignore;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -29,12 +28,32 @@ public class WordCountTest {
 
   /** Words that stress the tokenizer: case, accents, non-Latin scripts, a supplementary letter. */
   private static final String[] VOCABULARY = {
-    "the", "The", "THE", "apple", "Äpfel", "straße", "café", "naïve", "don", "t", "x",
-    "λόγος", "слово", "単語", "𝒜lpha", "river", "stream", "batch", "window", "watermark",
+    "the",
+    "The",
+    "THE",
+    "apple",
+    "Äpfel",
+    "straße",
+    "café",
+    "naïve",
+    "don",
+    "t",
+    "x",
+    "λόγος",
+    "слово",
+    "単語",
+    "𝒜lpha",
+    "river",
+    "stream",
+    "batch",
+    "window",
+    "watermark",
   };
 
   /** Separators between words: spaces, punctuation, digits, apostrophes, tabs, underscores. */
-  private static final String[] SEPARATORS = {" ", " ", " ", ", ", ". ", "'", "42", "\t", "_", "-", " (", ") "};
+  private static final String[] SEPARATORS = {
+    " ", " ", " ", ", ", ". ", "'", "42", "\t", "_", "-", " (", ") "
+  };
 
   /** About {@code lines} lines of random words and separators, some empty, some CRLF-ended. */
   private static String randomText(long seed, int lines) {
@@ -60,9 +79,10 @@ public class WordCountTest {
   private WordCountOutput.Summary runWordCount(Path input, String... extraArgs) throws IOException {
     String output = tmp.newFolder("out").toPath().resolve("counts").toString();
     String[] args = {"--inputFile=" + input, "--output=" + output, "--logEveryBatch=false"};
-    String[] all = java.util.stream.Stream.concat(
-            java.util.Arrays.stream(args), java.util.Arrays.stream(extraArgs))
-        .toArray(String[]::new);
+    String[] all =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(args), java.util.Arrays.stream(extraArgs))
+            .toArray(String[]::new);
     WordCount.Options options =
         PipelineOptionsFactory.fromArgs(all).withValidation().as(WordCount.Options.class);
     options.setRunner(MicroBatchRunner.class);
@@ -71,7 +91,8 @@ public class WordCountTest {
   }
 
   private static void assertSameCounts(Map<String, Long> expected, Map<String, Long> actual) {
-    assertTrue("Counts differ:" + PlainWordCount.differences(expected, actual), expected.equals(actual));
+    assertTrue(
+        "Counts differ:" + PlainWordCount.differences(expected, actual), expected.equals(actual));
   }
 
   @Test
@@ -87,11 +108,8 @@ public class WordCountTest {
     assertEquals(3, summary.shards().size());
   }
 
-  // Fails today: the counts are right but TextIO's write finalizes in the first batch, with an
-  // empty list of results, because a ParDo reads a side input before the side input's window is
-  // ready (FusedStageDStream passes SideInput.watermark() on, nothing checks it). The output is one
-  // empty shard and the real shards stay in .temp-beam-*. Remove @Ignore when that is fixed.
-  @Ignore("MicroBatchRunner bug: side inputs are read before their window is ready")
+  // Regression: TextIO's write reads its results through a side input fed from an Impulse; the
+  // main element must wait (across batches) until that side input is complete.
   @Test
   public void countsMatchWhenTheInputIsReadOverManyBatches() throws IOException {
     String text = randomText(2L, 3_000);
@@ -100,7 +118,8 @@ public class WordCountTest {
     // 3,000 lines in batches of at most 250 lines per split: the counts live in keyed state
     // across about a dozen batches before the final watermark emits them.
     WordCountOutput.Summary summary =
-        runWordCount(input, "--parallelism=2", "--maxRecordsPerBatch=250", "--batchIntervalMillis=1");
+        runWordCount(
+            input, "--parallelism=2", "--maxRecordsPerBatch=250", "--batchIntervalMillis=1");
 
     assertSameCounts(PlainWordCount.count(text), summary.counts());
   }

@@ -10,7 +10,11 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 
-/** Beam's Impulse: a single empty byte array in the global window, in the first batch. */
+/**
+ * Beam's Impulse: a single empty byte array in the global window, in the first batch. Later batches
+ * still have its one (empty) partition: downstream steps may keep per-partition work (elements
+ * waiting for side inputs) that only a running task can pick up again.
+ */
 public final class ImpulseInputDStream extends InputDStream<WindowedValue<byte[]>> {
 
   private volatile boolean emitted;
@@ -22,7 +26,8 @@ public final class ImpulseInputDStream extends InputDStream<WindowedValue<byte[]
   @Override
   protected BatchResult<WindowedValue<byte[]>> compute(BatchContext batch) {
     if (emitted) {
-      return BatchResult.of(List.of(), BoundedWindow.TIMESTAMP_MAX_VALUE);
+      return BatchResult.of(
+          List.of(new ListPartition<>(List.of())), BoundedWindow.TIMESTAMP_MAX_VALUE);
     }
     emitted = true;
     batch.addRecordsIn(name(), 1);

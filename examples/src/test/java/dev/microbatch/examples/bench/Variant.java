@@ -10,7 +10,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 record Variant(String label, List<String> args) {
 
   static final Variant MICRO_BATCH =
-      new Variant("MicroBatchRunner", List.of("--runner=MicroBatchRunner", "--logEveryBatch=false"));
+      new Variant(
+          "MicroBatchRunner", List.of("--runner=MicroBatchRunner", "--logEveryBatch=false"));
 
   /**
    * DirectRunner as a user gets it: immutability and encodability checks on. {@code
@@ -34,7 +35,10 @@ record Variant(String label, List<String> args) {
 
   WordCount.Options options(String inputFile, String output) {
     String[] all =
-        Stream.concat(args.stream(), Stream.of("--inputFile=" + inputFile, "--output=" + output))
+        Stream.concat(
+                args.stream(),
+                Stream.of(
+                    "--inputFile=" + inputFile, "--output=" + output, "--jobName=bench-" + slug()))
             .toArray(String[]::new);
     return PipelineOptionsFactory.fromArgs(all).withValidation().as(WordCount.Options.class);
   }

@@ -22,16 +22,16 @@ import org.joda.time.Duration;
 /**
  * WordCount on MicroBatchRunner and on DirectRunner (as shipped, and with its immutability and
  * encodability checks off), on the same generated text, in the same JVM: one warm-up round and
- * several measured rounds, each round running every variant once, in an order rotated per round
- * so that none always runs on the heap left by the same other. Every run's output is checked
- * against a plain Java count of the text.
+ * several measured rounds, each round running every variant once, in an order rotated per round so
+ * that none always runs on the heap left by the same other. Every run's output is checked against a
+ * plain Java count of the text.
  *
- * <p>Settings are system properties: {@code bench.sizeMb} (200; or the first argument),
- * {@code bench.rounds} (3 measured), {@code bench.warmups} (1), {@code bench.dir} (target/bench),
- * {@code bench.variants} (all: microbatchrunner,directrunner,directrunner-no-enforcement),
- * {@code bench.timeoutMin} (20 per run; a run still going then has its threads dumped and is
- * cancelled, and its runner is not run again). The "load" column is the OS's 1-minute load average
- * when the run ended: other processes on the machine make a run slower.
+ * <p>Settings are system properties: {@code bench.sizeMb} (200; or the first argument), {@code
+ * bench.rounds} (3 measured), {@code bench.warmups} (1), {@code bench.dir} (target/bench), {@code
+ * bench.variants} (all: microbatchrunner,directrunner,directrunner-no-enforcement), {@code
+ * bench.timeoutMin} (20 per run; a run still going then has its threads dumped and is cancelled,
+ * and its runner is not run again). The "load" column is the OS's 1-minute load average when the
+ * run ended: other processes on the machine make a run slower.
  */
 public final class WordCountBenchmark {
 
@@ -45,7 +45,8 @@ public final class WordCountBenchmark {
   private boolean allCorrect = true;
 
   public static void main(String[] args) throws Exception {
-    int sizeMb = args.length > 0 ? Integer.parseInt(args[0]) : Integer.getInteger("bench.sizeMb", 200);
+    int sizeMb =
+        args.length > 0 ? Integer.parseInt(args[0]) : Integer.getInteger("bench.sizeMb", 200);
     boolean ok = new WordCountBenchmark().run(sizeMb);
     System.exit(ok ? 0 : 1);
   }
@@ -56,7 +57,16 @@ public final class WordCountBenchmark {
       return Variant.ALL;
     }
     List<String> slugs = Arrays.asList(wanted.split(","));
-    return Variant.ALL.stream().filter(v -> slugs.contains(v.slug())).collect(Collectors.toList());
+    List<Variant> selected =
+        Variant.ALL.stream().filter(v -> slugs.contains(v.slug())).collect(Collectors.toList());
+    if (selected.size() != slugs.size()) {
+      throw new IllegalArgumentException(
+          "bench.variants="
+              + wanted
+              + ": known variants are "
+              + Variant.ALL.stream().map(Variant::slug).collect(Collectors.joining(",")));
+    }
+    return selected;
   }
 
   private boolean run(int sizeMb) throws Exception {
@@ -75,7 +85,7 @@ public final class WordCountBenchmark {
 
     System.out.printf(
         "%n%-12s %-30s %9s %8s %14s %6s  %s%n",
-        "round", "variant", "wall s", "gc s", "peak heap MB", "load", "counts");
+        "round", "variant", "wall s", "gc s", "max heap MB", "load", "counts");
     for (int round = 0; round < warmups + rounds; round++) {
       String roundName = round < warmups ? round + " warm-up" : round + " measured";
       for (int i = 0; i < variants.size(); i++) {
@@ -103,18 +113,22 @@ public final class WordCountBenchmark {
         runtime.maxMemory() / (1024 * 1024),
         gcs);
     System.out.printf(
-        "  JVM args   %s%n", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        "  JVM args   %s%n",
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     for (Variant variant : variants) {
-      System.out.printf("  variant    %-30s %s  %s%n", variant.label(), variant.parallelism(), variant.args());
+      System.out.printf(
+          "  variant    %-30s %s  %s%n", variant.label(), variant.parallelism(), variant.args());
     }
     System.out.printf(
-        "  rounds     %d warm-up + %d measured, variant order rotated every round%n", warmups, rounds);
+        "  rounds     %d warm-up + %d measured, variant order rotated every round%n",
+        warmups, rounds);
   }
 
   private void runOnce(
       String roundName, boolean measure, Variant variant, Path input, Map<String, Long> expected)
       throws Exception {
-    String output = dir.resolve("output").resolve(variant.slug()).resolve("counts").toAbsolutePath().toString();
+    String output =
+        dir.resolve("output").resolve(variant.slug()).resolve("counts").toAbsolutePath().toString();
     WordCountOutput files = WordCountOutput.forPrefix(output);
     files.deleteShards();
     WordCount.Options options = variant.options(input.toString(), output);
@@ -129,7 +143,8 @@ public final class WordCountBenchmark {
       PipelineResult.State state = result.waitUntilFinish(Duration.standardMinutes(timeoutMinutes));
       reading = meter.stop();
       if (state == null || !state.isTerminal()) {
-        verdict = "TIMEOUT after " + timeoutMinutes + " min; " + variant.label() + " is not run again";
+        verdict =
+            "TIMEOUT after " + timeoutMinutes + " min; " + variant.label() + " is not run again";
         dumpThreads(variant);
         result.cancel();
         failed.add(variant);
@@ -155,7 +170,7 @@ public final class WordCountBenchmark {
         variant.label(),
         reading.seconds(),
         reading.gcSeconds(),
-        reading.peakHeapMb(),
+        reading.maxHeapUsedMb(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         verdict);
   }
@@ -166,7 +181,12 @@ public final class WordCountBenchmark {
     Thread.getAllStackTraces()
         .forEach(
             (thread, stack) -> {
-              if (thread.getState() == Thread.State.RUNNABLE && stack.length > 0) {
+              ThreadGroup group = thread.getThreadGroup();
+              boolean jvmThread = group != null && "system".equals(group.getName());
+              if (thread.getState() == Thread.State.RUNNABLE
+                  && thread != Thread.currentThread()
+                  && !jvmThread
+                  && stack.length > 0) {
                 System.out.println("\"" + thread.getName() + "\" " + thread.getState());
                 Stream.of(stack).limit(30).forEach(frame -> System.out.println("    at " + frame));
               }
@@ -194,7 +214,8 @@ public final class WordCountBenchmark {
     for (Variant direct : List.of(Variant.DIRECT, Variant.DIRECT_UNCHECKED)) {
       if (micro != null && medians.containsKey(direct)) {
         System.out.printf(
-            "  ratio %s / MicroBatchRunner (medians): %.2f%n", direct.label(), medians.get(direct) / micro);
+            "  ratio %s / MicroBatchRunner (medians): %.2f%n",
+            direct.label(), medians.get(direct) / micro);
       }
     }
     System.out.println(

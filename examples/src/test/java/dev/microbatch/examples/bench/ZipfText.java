@@ -16,14 +16,15 @@ import java.util.SplittableRandom;
 
 /**
  * A large text whose words follow Zipf's law over a fixed vocabulary of made-up words, so that a
- * word count sees what it would see on prose: a few very frequent short words, a long tail of
- * rare ones, lines of about 80 characters, commas, full stops and capitalized sentence starts.
- * Seeded, so a given size is the same bytes on every run; generated once per size and reused.
+ * word count sees what it would see on prose: a few very frequent short words, a long tail of rare
+ * ones, lines of about 80 characters, commas, full stops and capitalized sentence starts. Seeded,
+ * so a given size is the same bytes on every run; generated once per size and reused.
  */
 final class ZipfText {
 
   /** Bump when the generator changes, so that a cached file of the old kind is not reused. */
   private static final int VERSION = 1;
+
   private static final long SEED = 4242L;
   private static final int VOCABULARY_SIZE = 30_000;
   private static final double EXPONENT = 1.0;
