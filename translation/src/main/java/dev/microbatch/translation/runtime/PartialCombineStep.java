@@ -40,14 +40,15 @@ public final class PartialCombineStep implements Step {
     KeyBytes key = new KeyBytes(CoderUtils.encodeToByteArray(spec.keyCoder(), kv.getKey()));
     try (Closeable scope = metrics.enter()) {
       for (BoundedWindow window : wv.getWindows()) {
-        Accumulation acc = accumulations.get(new WindowedKey(key, window));
+        WindowedKey windowedKey = new WindowedKey(key, window);
+        Accumulation acc = accumulations.get(windowedKey);
         if (acc == null) {
           acc =
               new Accumulation(
                   kv.getKey(),
                   spec.combineFn().createAccumulator(),
                   timestampCombiner.assign(window, wv.getTimestamp()));
-          accumulations.put(new WindowedKey(key, window), acc);
+          accumulations.put(windowedKey, acc);
         } else {
           acc.combineTimestamp(timestampCombiner, window, wv.getTimestamp());
         }
