@@ -10,7 +10,6 @@ import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
 import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
-import org.apache.beam.runners.core.ReadyCheckingSideInputReader;
 import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
@@ -122,7 +121,7 @@ public class DoFnStep implements Step {
     if (waitsForSideInputs) {
       pushbackRunner =
           SimplePushbackSideInputDoFnRunner.create(
-              runner, spec.sideInputs(), new WatermarkReadySideInputs(sideInputReader()));
+              runner, spec.sideInputs(), new ReadySideInputs(sideInputReader(), this::isComplete));
       pushedBack = environment.task().stateStore(spec.stepName() + "/pushed-back");
     }
     try (Closeable scope = metrics.enter()) {
@@ -194,42 +193,18 @@ public class DoFnStep implements Step {
     return pushedBack != null && pushedBack.size() > 0;
   }
 
-  private BatchSideInputReader sideInputReader() {
-    return StepSupport.sideInputReader(spec.sideInputs(), environment);
-  }
-
   /**
    * A side input is ready for a window once its stream's watermark has passed the window's end:
    * only then is the view complete.
    */
-  private final class WatermarkReadySideInputs implements ReadyCheckingSideInputReader {
-    private final BatchSideInputReader reader;
+  private boolean isComplete(PCollectionView<?> view, BoundedWindow window) {
+    Instant watermark = environment.sideInputs().get(view.getTagInternal().getId()).watermark();
+    return watermark.isAfter(window.maxTimestamp())
+        || !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
 
-    WatermarkReadySideInputs(BatchSideInputReader reader) {
-      this.reader = reader;
-    }
-
-    @Override
-    public boolean isReady(PCollectionView<?> view, BoundedWindow window) {
-      Instant watermark = environment.sideInputs().get(view.getTagInternal().getId()).watermark();
-      return watermark.isAfter(window.maxTimestamp())
-          || !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
-    }
-
-    @Override
-    public <T> T get(PCollectionView<T> view, BoundedWindow window) {
-      return reader.get(view, window);
-    }
-
-    @Override
-    public <T> boolean contains(PCollectionView<T> view) {
-      return reader.contains(view);
-    }
-
-    @Override
-    public boolean isEmpty() {
-      return reader.isEmpty();
-    }
+  private BatchSideInputReader sideInputReader() {
+    return StepSupport.sideInputReader(spec.sideInputs(), environment);
   }
 
   @Override

@@ -151,28 +151,8 @@ public final class SplittableProcessStep implements Step {
             return finalizer;
           }
         };
-    ReadyCheckingSideInputReader ready =
-        new ReadyCheckingSideInputReader() {
-          @Override
-          public boolean isReady(PCollectionView<?> view, BoundedWindow window) {
-            return true;
-          }
-
-          @Override
-          public <T> T get(PCollectionView<T> view, BoundedWindow window) {
-            return sideInputs.get(view, window);
-          }
-
-          @Override
-          public <T> boolean contains(PCollectionView<T> view) {
-            return sideInputs.contains(view);
-          }
-
-          @Override
-          public boolean isEmpty() {
-            return sideInputs.isEmpty();
-          }
-        };
+    // Nothing waits here yet: a pushed-back restriction would need its key's state with it.
+    ReadyCheckingSideInputReader ready = new ReadySideInputs(sideInputs, (view, window) -> true);
     runner =
         (PushbackSideInputDoFnRunner)
             DoFnRunners.newProcessFnRunner(
