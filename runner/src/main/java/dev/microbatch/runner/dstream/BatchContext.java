@@ -97,6 +97,9 @@ public final class BatchContext {
     BatchResult<T> result = (BatchResult<T>) results.get(stream);
     if (result == null) {
       result = stream.compute(this);
+      if (stream instanceof InputDStream<T> input) {
+        input.checkPartitionCount(result);
+      }
       if (consumerCounts.getOrDefault(stream, 0) > 1) {
         result = Materialize.inParallel(result, executor);
       }

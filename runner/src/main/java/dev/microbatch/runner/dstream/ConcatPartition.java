@@ -11,17 +11,4 @@ public record ConcatPartition<T>(List<? extends Partition<T>> parts) implements 
       part.forEach(sink);
     }
   }
-
-  @Override
-  public long knownSize() {
-    long total = 0;
-    for (Partition<T> part : parts) {
-      long size = part.knownSize();
-      if (size < 0) {
-        return -1;
-      }
-      total += size;
-    }
-    return total;
-  }
 }

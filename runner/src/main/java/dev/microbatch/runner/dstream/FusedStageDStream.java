@@ -53,10 +53,6 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     return all;
   }
 
-  public int numOutputs() {
-    return function.numOutputs();
-  }
-
   @Override
   public boolean isQuiescent() {
     return !pendingWork && super.isQuiescent();
@@ -186,21 +182,6 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     @Override
     public Instant processingTime() {
       return batch.processingTime();
-    }
-
-    @Override
-    public boolean draining() {
-      return batch.draining();
-    }
-
-    @Override
-    public int partition() {
-      return partition;
-    }
-
-    @Override
-    public int numPartitions() {
-      return numPartitions;
     }
 
     @Override

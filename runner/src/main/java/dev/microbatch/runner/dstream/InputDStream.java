@@ -12,8 +12,29 @@ import java.util.List;
  */
 public abstract class InputDStream<T> extends DStream<T> {
 
+  private int partitionCount = -1;
+
   protected InputDStream(String name) {
     super(name, List.of());
+  }
+
+  /**
+   * Checks the partition-count invariant on this batch's result: it is the engine's rule, not
+   * something each input is trusted to remember.
+   */
+  final void checkPartitionCount(BatchResult<T> result) {
+    if (partitionCount < 0) {
+      partitionCount = result.numPartitions();
+    } else if (partitionCount != result.numPartitions()) {
+      throw new IllegalStateException(
+          "Input "
+              + name()
+              + " yielded "
+              + result.numPartitions()
+              + " partitions after "
+              + partitionCount
+              + " in earlier batches; an input must keep its partition count");
+    }
   }
 
   /** True once the input has delivered everything it ever will and its watermark is final. */

@@ -11,9 +11,4 @@ public record ListPartition<T>(List<T> elements) implements Partition<T> {
       sink.accept(element);
     }
   }
-
-  @Override
-  public long knownSize() {
-    return elements.size();
-  }
 }

@@ -9,9 +9,4 @@ public interface Partition<T> {
 
   /** Pushes every element of this partition to {@code sink}, in the calling thread. */
   void forEach(ElementSink<? super T> sink) throws Exception;
-
-  /** Number of elements if known without reading, otherwise -1. */
-  default long knownSize() {
-    return -1;
-  }
 }

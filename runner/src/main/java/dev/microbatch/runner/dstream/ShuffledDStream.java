@@ -28,10 +28,6 @@ public final class ShuffledDStream<T> extends DStream<Keyed<T>> {
     this.numPartitions = numPartitions;
   }
 
-  public int numPartitions() {
-    return numPartitions;
-  }
-
   @Override
   protected BatchResult<Keyed<T>> compute(BatchContext batch) throws Exception {
     BatchResult<T> input = batch.resultOf(parent);

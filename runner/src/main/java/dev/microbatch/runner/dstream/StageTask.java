@@ -10,7 +10,7 @@ import org.joda.time.Instant;
  */
 public interface StageTask {
 
-  void start() throws Exception;
+  default void start() throws Exception {}
 
   void process(Object element) throws Exception;
 
@@ -18,12 +18,16 @@ public interface StageTask {
    * The stage's input watermark for this batch; fires whatever became due and returns this
    * partition's output watermark (the input watermark held back by holds and pending timers).
    */
-  Instant advanceWatermark(Instant inputWatermark) throws Exception;
+  default Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    return inputWatermark;
+  }
 
-  void finish() throws Exception;
+  default void finish() throws Exception {}
 
   /** True while this partition holds timers or buffered elements that a later batch must see. */
-  boolean hasPendingWork();
+  default boolean hasPendingWork() {
+    return false;
+  }
 
-  void close() throws Exception;
+  default void close() throws Exception {}
 }

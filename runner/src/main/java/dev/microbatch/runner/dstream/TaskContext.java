@@ -14,13 +14,6 @@ public interface TaskContext {
   /** Processing time for timers and triggers; see {@link BatchContext#processingTime()}. */
   Instant processingTime();
 
-  /** True in the batches that run after every input was exhausted. */
-  boolean draining();
-
-  int partition();
-
-  int numPartitions();
-
   /** The keyed state of this stage partition, kept across batches. */
   <S> KeyedStateStore<S> stateStore();
 

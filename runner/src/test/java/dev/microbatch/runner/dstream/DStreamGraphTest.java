@@ -69,8 +69,6 @@ public class DStreamGraphTest {
     @Override
     public StageTask createTask(TaskContext context) {
       return new StageTask() {
-        @Override
-        public void start() {}
 
         @Override
         @SuppressWarnings("unchecked")
@@ -95,15 +93,9 @@ public class DStreamGraphTest {
         }
 
         @Override
-        public void finish() {}
-
-        @Override
         public boolean hasPendingWork() {
           return context.stateStore().size() > 0;
         }
-
-        @Override
-        public void close() {}
       };
     }
   }
@@ -120,29 +112,11 @@ public class DStreamGraphTest {
     @Override
     public StageTask createTask(TaskContext context) {
       return new StageTask() {
-        @Override
-        public void start() {}
 
         @Override
         public void process(Object element) {
           SEEN.add(element);
         }
-
-        @Override
-        public Instant advanceWatermark(Instant inputWatermark) {
-          return inputWatermark;
-        }
-
-        @Override
-        public void finish() {}
-
-        @Override
-        public boolean hasPendingWork() {
-          return false;
-        }
-
-        @Override
-        public void close() {}
       };
     }
   }

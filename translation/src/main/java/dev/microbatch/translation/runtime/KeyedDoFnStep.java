@@ -34,17 +34,14 @@ import org.joda.time.Instant;
  */
 public final class KeyedDoFnStep extends DoFnStep {
 
-  private final Coder<?> keyCoder;
   private final boolean timeSorted;
   private final KeyedStateStore<KeyState> store;
   private final List<Keyed<WindowedValue<KV<?, ?>>>> sortBuffer = new ArrayList<>();
   private KeyState current;
 
-  public KeyedDoFnStep(
-      DoFnSpec spec, Coder<?> keyCoder, boolean timeSorted, StepEnvironment environment)
+  public KeyedDoFnStep(DoFnSpec spec, boolean timeSorted, StepEnvironment environment)
       throws Exception {
     super(spec, environment);
-    this.keyCoder = keyCoder;
     this.timeSorted = timeSorted;
     this.store = environment.task().stateStore();
   }

@@ -69,7 +69,7 @@ public final class ParDoTranslator implements TransformTranslator {
           name,
           input,
           Translators.kvKeyExtractor(keyCoder),
-          env -> new KeyedDoFnStep(spec, keyCoder, timeSorted, env),
+          env -> new KeyedDoFnStep(spec, timeSorted, env),
           outputs,
           sideInputs);
     } else {
