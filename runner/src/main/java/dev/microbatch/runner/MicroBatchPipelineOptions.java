@@ -36,6 +36,14 @@ public interface MicroBatchPipelineOptions
   void setMaxRecordsPerBatch(long value);
 
   @Description(
+      "Longest time one unbounded source split reads in one batch, in milliseconds. Reading "
+          + "also stops when the source has nothing available or maxRecordsPerBatch is reached.")
+  @Default.Long(500)
+  long getMaxReadTimeMillis();
+
+  void setMaxReadTimeMillis(long value);
+
+  @Description(
       "Directory for batch checkpoints (metadata, keyed state, offsets). Not used yet: "
           + "checkpointing and recovery arrive with the Kafka/recovery work.")
   @Nullable String getCheckpointDir();

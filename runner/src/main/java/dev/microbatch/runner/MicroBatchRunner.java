@@ -45,9 +45,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     DStreamGraph graph = translator().translate(pipeline, options);
     LocalTaskExecutor executor =
         new LocalTaskExecutor(options.getParallelism(), options.getJobName());
-    JobGenerator generator =
-        new JobGenerator(
-            BatchClock.system(), options.getBatchIntervalMillis(), !options.isStreaming());
+    JobGenerator generator = generatorFor(graph);
     JobScheduler scheduler =
         new JobScheduler(
             graph, generator, executor, new MetricsAccumulator(), options.isLogEveryBatch());
@@ -57,6 +55,23 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     // Pushes attempted metrics to the sink named by --metricsSink (a no-op by default).
     new MetricsPusher(metrics.attemptedLive(), options.as(MetricsOptions.class), result).start();
     return result;
+  }
+
+  /**
+   * TestStream pipelines run in virtual time; streaming ones (asked for, or holding an unbounded
+   * PCollection, which the translator turns into streaming) on the real clock; bounded ones back to
+   * back.
+   */
+  private JobGenerator generatorFor(DStreamGraph graph) {
+    long interval = options.getBatchIntervalMillis();
+    return graph
+        .manualClock()
+        .map(JobGenerator::virtual)
+        .orElseGet(
+            () ->
+                options.isStreaming()
+                    ? JobGenerator.realTime(BatchClock.system(), interval)
+                    : JobGenerator.backToBack(BatchClock.system(), interval));
   }
 
   private static PipelineTranslator translator() {

@@ -19,6 +19,10 @@ final class OptionsValidator {
           options.getMaxRecordsPerBatch(),
           "must be positive, or -1 for no limit");
     }
+    if (options.getMaxReadTimeMillis() <= 0) {
+      throw new InvalidOptionException(
+          "maxReadTimeMillis", options.getMaxReadTimeMillis(), "must be positive");
+    }
     String dir = options.getCheckpointDir();
     if (dir != null && dir.isBlank()) {
       throw new InvalidOptionException("checkpointDir", "'" + dir + "'", "must not be blank");

@@ -12,6 +12,8 @@ import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PValue;
 
 /**
  * Translates a Beam pipeline into a DStream graph: applies the runner's overrides, then walks the
@@ -25,11 +27,30 @@ public final class MicroBatchPipelineTranslator implements PipelineTranslator {
   @Override
   public DStreamGraph translate(Pipeline pipeline, MicroBatchPipelineOptions options) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
+    if (!options.isStreaming() && hasUnboundedCollection(pipeline)) {
+      // An unbounded PCollection makes the run a streaming one, whatever the option said.
+      options.setStreaming(true);
+    }
     pipeline.replaceAll(overrides());
     TranslationContext context = new TranslationContext(options);
-    TranslatorRegistry registry = TranslatorRegistry.batch();
+    TranslatorRegistry registry = TranslatorRegistry.standard();
     pipeline.traverseTopologically(new Visitor(registry, context));
     return context.buildGraph();
+  }
+
+  private static boolean hasUnboundedCollection(Pipeline pipeline) {
+    boolean[] found = {false};
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitValue(PValue value, TransformHierarchy.Node producer) {
+            if (value instanceof PCollection<?> collection
+                && collection.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+              found[0] = true;
+            }
+          }
+        });
+    return found[0];
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})

@@ -3,6 +3,7 @@ package dev.microbatch.translation;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.DStreamGraph;
+import dev.microbatch.runner.scheduler.ManualBatchClock;
 import dev.microbatch.translation.runtime.StepFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ public final class TranslationContext {
   private final Map<String, StreamHandle> views = new HashMap<>();
   private final List<StageBuilder> stages = new ArrayList<>();
   private final List<StreamHandle> streams = new ArrayList<>();
+  private ManualBatchClock manualClock;
 
   TranslationContext(MicroBatchPipelineOptions options) {
     this.options = options;
@@ -52,6 +54,17 @@ public final class TranslationContext {
 
   public SerializablePipelineOptions serializableOptions() {
     return serializableOptions;
+  }
+
+  /**
+   * The virtual clock of this pipeline, created on first use (by a TestStream). It starts at the
+   * real time, so processing timestamps look as they would in a real run.
+   */
+  public ManualBatchClock manualClock() {
+    if (manualClock == null) {
+      manualClock = new ManualBatchClock(System.currentTimeMillis());
+    }
+    return manualClock;
   }
 
   /** Registers a stream (an input, a union, ...) that produces {@code output}. */
@@ -176,6 +189,8 @@ public final class TranslationContext {
     for (StreamHandle handle : materializedOutputs.values()) {
       all.add(handle.get());
     }
-    return DStreamGraph.of(all, options.getBatchIntervalMillis());
+    return manualClock == null
+        ? DStreamGraph.of(all, options.getBatchIntervalMillis())
+        : DStreamGraph.withManualClock(all, options.getBatchIntervalMillis(), manualClock);
   }
 }

@@ -7,9 +7,10 @@ import dev.microbatch.translation.translators.GbkIntoKeyedWorkItemsTranslator;
 import dev.microbatch.translation.translators.GroupByKeyTranslator;
 import dev.microbatch.translation.translators.ImpulseTranslator;
 import dev.microbatch.translation.translators.ParDoTranslator;
-import dev.microbatch.translation.translators.ReadBoundedTranslator;
+import dev.microbatch.translation.translators.ReadTranslator;
 import dev.microbatch.translation.translators.ReshuffleTranslator;
 import dev.microbatch.translation.translators.SplittableProcessTranslator;
+import dev.microbatch.translation.translators.TestStreamTranslator;
 import dev.microbatch.translation.translators.WindowAssignTranslator;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class TranslatorRegistry {
     this.byUrn = Map.copyOf(byUrn);
   }
 
-  static TranslatorRegistry batch() {
+  static TranslatorRegistry standard() {
     ReshuffleTranslator reshuffle = new ReshuffleTranslator();
     return new TranslatorRegistry(
         Map.ofEntries(
@@ -35,7 +36,8 @@ final class TranslatorRegistry {
                 SplittableParDo.SPLITTABLE_GBKIKWI_URN, new GbkIntoKeyedWorkItemsTranslator()),
             Map.entry(SplittableParDo.SPLITTABLE_PROCESS_URN, new SplittableProcessTranslator()),
             Map.entry(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator()),
-            Map.entry(PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator()),
+            Map.entry(PTransformTranslation.READ_TRANSFORM_URN, new ReadTranslator()),
+            Map.entry(PTransformTranslation.TEST_STREAM_TRANSFORM_URN, new TestStreamTranslator()),
             Map.entry(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator()),
             Map.entry(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator()),
             Map.entry(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator()),

@@ -9,9 +9,7 @@ import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -64,11 +62,9 @@ public class PipelineLifecycleTest {
   @Test
   public void anUnsupportedTransformIsRefusedWithItsNameAndUrn() {
     Pipeline p = pipeline();
-    p.apply(
-        "MyEvents",
-        TestStream.create(StringUtf8Coder.of()).addElements("x").advanceWatermarkToInfinity());
+    p.apply("MyPrimitive", new UnknownPrimitive());
     UnsupportedTransformException e = assertThrows(UnsupportedTransformException.class, p::run);
-    assertThat(e.getMessage(), containsString("MyEvents"));
-    assertThat(e.getMessage(), containsString("beam:transform:teststream:v1"));
+    assertThat(e.getMessage(), containsString("MyPrimitive"));
+    assertThat(e.getMessage(), containsString(UnknownPrimitive.URN));
   }
 }

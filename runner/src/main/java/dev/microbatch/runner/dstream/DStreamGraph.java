@@ -3,12 +3,14 @@ package dev.microbatch.runner.dstream;
 import dev.microbatch.runner.executor.TaskExecutor;
 import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.scheduler.ManualBatchClock;
 import dev.microbatch.runner.state.StateStores;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,9 +23,12 @@ public final class DStreamGraph {
   private final List<DStream<?>> outputs;
   private final long batchIntervalMillis;
   private final Map<DStream<?>, Integer> consumerCounts;
+  private final Optional<ManualBatchClock> manualClock;
 
-  private DStreamGraph(List<DStream<?>> streams, long batchIntervalMillis) {
+  private DStreamGraph(
+      List<DStream<?>> streams, long batchIntervalMillis, Optional<ManualBatchClock> manualClock) {
     this.batchIntervalMillis = batchIntervalMillis;
+    this.manualClock = manualClock;
     Set<DStream<?>> all = reachable(streams);
     Map<DStream<?>, Integer> consumers = new IdentityHashMap<>();
     for (DStream<?> stream : all) {
@@ -48,7 +53,13 @@ public final class DStreamGraph {
 
   /** A graph of every stream reachable from {@code streams} through their dependencies. */
   public static DStreamGraph of(List<DStream<?>> streams, long batchIntervalMillis) {
-    return new DStreamGraph(streams, batchIntervalMillis);
+    return new DStreamGraph(streams, batchIntervalMillis, Optional.empty());
+  }
+
+  /** A graph whose batches follow {@code clock}, which one of its inputs (TestStream) drives. */
+  public static DStreamGraph withManualClock(
+      List<DStream<?>> streams, long batchIntervalMillis, ManualBatchClock clock) {
+    return new DStreamGraph(streams, batchIntervalMillis, Optional.of(clock));
   }
 
   private static Set<DStream<?>> reachable(List<DStream<?>> roots) {
@@ -75,6 +86,11 @@ public final class DStreamGraph {
 
   public long batchIntervalMillis() {
     return batchIntervalMillis;
+  }
+
+  /** The virtual clock an input drives, if any; batches then run in virtual time. */
+  public Optional<ManualBatchClock> manualClock() {
+    return manualClock;
   }
 
   /** True when every input is exhausted and nothing in the graph holds pending work. */

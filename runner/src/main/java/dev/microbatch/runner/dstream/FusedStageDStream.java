@@ -68,10 +68,11 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
       sides.add(new SideInput(elements, result.outputWatermark()));
     }
     BatchResult<?> input = batch.resultOf(mainInput);
+    Instant lastInputWatermark = mainInput.lastOutputWatermark();
     int n = input.numPartitions();
     List<Task> tasks = new ArrayList<>(n);
     for (int p = 0; p < n; p++) {
-      tasks.add(new Task(batch, p, n, sides));
+      tasks.add(new Task(batch, p, sides, lastInputWatermark));
     }
     try {
       List<Callable<Void>> consume = new ArrayList<>(n);
@@ -131,17 +132,17 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
   private final class Task implements TaskContext {
     private final BatchContext batch;
     private final int partition;
-    private final int numPartitions;
     private final List<SideInput> sides;
+    private final Instant lastInputWatermark;
     private final List<List<Object>> outputs;
     private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
     private StageTask stageTask;
 
-    Task(BatchContext batch, int partition, int numPartitions, List<SideInput> sides) {
+    Task(BatchContext batch, int partition, List<SideInput> sides, Instant lastInputWatermark) {
       this.batch = batch;
       this.partition = partition;
-      this.numPartitions = numPartitions;
       this.sides = sides;
+      this.lastInputWatermark = lastInputWatermark;
       this.outputs = new ArrayList<>(function.numOutputs());
       for (int i = 0; i < function.numOutputs(); i++) {
         outputs.add(new ArrayList<>());
@@ -182,6 +183,11 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     @Override
     public Instant processingTime() {
       return batch.processingTime();
+    }
+
+    @Override
+    public Instant lastInputWatermark() {
+      return lastInputWatermark;
     }
 
     @Override

@@ -14,6 +14,12 @@ public interface TaskContext {
   /** Processing time for timers and triggers; see {@link BatchContext#processingTime()}. */
   Instant processingTime();
 
+  /**
+   * The stage's input watermark as of the last committed batch. This batch's elements are on time
+   * or late against it; the watermark this batch reaches is only known once all are consumed.
+   */
+  Instant lastInputWatermark();
+
   /** The keyed state of this stage partition, kept across batches. */
   <S> KeyedStateStore<S> stateStore();
 

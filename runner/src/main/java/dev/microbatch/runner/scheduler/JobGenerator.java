@@ -2,21 +2,48 @@ package dev.microbatch.runner.scheduler;
 
 /**
  * Decides when the next batch runs. Batch times are multiples of the interval after the zero time.
- * On a recurring clock it waits for the next boundary; a batch that overran makes the next one
- * start late (the lateness shows as scheduling delay) rather than being skipped. Bounded pipelines
- * run their batches back to back.
+ *
+ * <ul>
+ *   <li>Real time (streaming): waits for the next boundary. A batch that overran makes the next one
+ *       start late, and the lateness shows as scheduling delay; no boundary is skipped.
+ *   <li>Back to back (bounded pipelines): no waiting at all.
+ *   <li>Virtual (a {@link ManualBatchClock}, as TestStream drives it): on a 1 ms grid, the next
+ *       batch is at the clock's time, and at least 1 ms after the last one. Processing time thus
+ *       moves only as the test says (plus 1 ms per batch).
+ * </ul>
  */
 public final class JobGenerator {
 
+  private enum Mode {
+    REAL_TIME,
+    BACK_TO_BACK,
+    VIRTUAL
+  }
+
   private final BatchClock clock;
   private final long intervalMillis;
-  private final boolean backToBack;
+  private final Mode mode;
   private BatchTime last;
 
-  public JobGenerator(BatchClock clock, long intervalMillis, boolean backToBack) {
+  private JobGenerator(BatchClock clock, long intervalMillis, Mode mode) {
     this.clock = clock;
     this.intervalMillis = intervalMillis;
-    this.backToBack = backToBack;
+    this.mode = mode;
+  }
+
+  /** Streaming: one batch per interval of {@code clock}. */
+  public static JobGenerator realTime(BatchClock clock, long intervalMillis) {
+    return new JobGenerator(clock, intervalMillis, Mode.REAL_TIME);
+  }
+
+  /** Bounded pipelines: batch after batch without waiting. */
+  public static JobGenerator backToBack(BatchClock clock, long intervalMillis) {
+    return new JobGenerator(clock, intervalMillis, Mode.BACK_TO_BACK);
+  }
+
+  /** Tests: batches follow the manual clock. */
+  public static JobGenerator virtual(ManualBatchClock clock) {
+    return new JobGenerator(clock, 1, Mode.VIRTUAL);
   }
 
   /** The zero time: the boundary at or before now. */
@@ -25,11 +52,16 @@ public final class JobGenerator {
     return new BatchTime(now - Math.floorMod(now, intervalMillis));
   }
 
-  /** The time of the next batch, waiting for it on a recurring clock. */
+  /** The time of the next batch, waiting for it on a real clock. */
   public BatchTime nextBatch() throws InterruptedException {
     BatchTime next = last == null ? zeroTime().plus(intervalMillis) : last.plus(intervalMillis);
-    if (!backToBack) {
-      clock.waitUntil(next.millis());
+    switch (mode) {
+      case REAL_TIME -> clock.waitUntil(next.millis());
+      case VIRTUAL -> {
+        next = new BatchTime(Math.max(next.millis(), clock.nowMillis()));
+        clock.waitUntil(next.millis());
+      }
+      case BACK_TO_BACK -> {}
     }
     last = next;
     return next;

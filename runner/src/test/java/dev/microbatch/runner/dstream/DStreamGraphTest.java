@@ -138,7 +138,7 @@ public class DStreamGraphTest {
     JobScheduler scheduler =
         new JobScheduler(
             graph,
-            new JobGenerator(BatchClock.system(), 100, true),
+            JobGenerator.backToBack(BatchClock.system(), 100),
             new LocalTaskExecutor(2, "test"),
             new MetricsAccumulator(),
             false);

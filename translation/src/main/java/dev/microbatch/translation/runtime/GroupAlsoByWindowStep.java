@@ -9,13 +9,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
+import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
@@ -27,8 +31,9 @@ import org.joda.time.Instant;
 /**
  * The reduce side of GroupByKey: groups each key's values by window with beam-runners-core's {@link
  * ReduceFnRunner}, which implements every WindowFn (including merging ones), trigger, allowed
- * lateness and accumulation mode. A batch's values are handed to the runner per key at once, then
- * the key's due timers fire (panes are emitted) until none is due.
+ * lateness and accumulation mode. At the batch boundary the timers that processing time made due
+ * fire first; then a batch's values are handed to the runner per key at once, and the key's timers
+ * that the new watermark made due fire (panes are emitted) until none is due.
  */
 public final class GroupAlsoByWindowStep implements Step {
 
@@ -58,6 +63,7 @@ public final class GroupAlsoByWindowStep implements Step {
   private final SystemReduceFn<Object, Object, Iterable<Object>, Iterable<Object>, BoundedWindow>
       reduceFn;
   private final ExecutableTriggerStateMachine trigger;
+  private final CounterCell droppedDueToLateness;
 
   @SuppressWarnings("unchecked")
   public GroupAlsoByWindowStep(Spec spec, StepEnvironment environment) {
@@ -66,6 +72,15 @@ public final class GroupAlsoByWindowStep implements Step {
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
     this.store = environment.task().stateStore();
     this.output = environment.output(spec.mainOutput());
+    this.droppedDueToLateness =
+        environment
+            .task()
+            .metrics()
+            .getContainer(spec.stepName())
+            .getCounter(
+                MetricName.named(
+                    GroupAlsoByWindowStep.class,
+                    LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
     this.reduceFn = SystemReduceFn.buffering((Coder<Object>) spec.valueCoder());
     this.trigger =
         ExecutableTriggerStateMachine.create(
@@ -87,8 +102,35 @@ public final class GroupAlsoByWindowStep implements Step {
     values.add(wv.withValue(wv.getValue().getValue()));
   }
 
+  /**
+   * The batch boundary: processing time has moved to this batch's time, so what became due fires
+   * before this batch's elements are added to their panes.
+   */
+  @Override
+  public void start() throws Exception {
+    Instant lastWatermark = environment.task().lastInputWatermark();
+    Instant processingTime = environment.task().processingTime();
+    try (Closeable scope = metrics.enter()) {
+      KeyedTimers.forEachKey(
+          store,
+          lastWatermark,
+          (key, state) -> {
+            ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
+                runnerFor(state);
+            KeyedTimers.fireDue(
+                state, lastWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));
+            runner.persist();
+          });
+    }
+  }
+
+  /**
+   * Adds each key's elements to its panes (late ones, against the watermark of the last batch, are
+   * dropped and counted), then advances the key to the new watermark and fires what is due.
+   */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    Instant lastWatermark = environment.task().lastInputWatermark();
     Instant processingTime = environment.task().processingTime();
     try (Closeable scope = metrics.enter()) {
       return KeyedTimers.forEachKey(
@@ -99,9 +141,14 @@ public final class GroupAlsoByWindowStep implements Step {
                 runnerFor(state);
             List<WindowedValue<Object>> values = batchValues.remove(key);
             if (values != null) {
-              KeyedTimers.advance(
-                  state.timers(), state.timers().currentInputWatermarkTime(), processingTime);
-              runner.processElements(values);
+              KeyedTimers.advance(state.timers(), lastWatermark, processingTime);
+              runner.processElements(
+                  LateDataUtils.dropExpiredWindows(
+                      state.key(),
+                      values,
+                      state.timers(),
+                      spec.windowingStrategy(),
+                      droppedDueToLateness));
             }
             KeyedTimers.fireDue(
                 state, inputWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));

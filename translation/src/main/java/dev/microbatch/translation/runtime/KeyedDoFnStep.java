@@ -114,16 +114,32 @@ public final class KeyedDoFnStep extends DoFnStep {
 
   private void processKeyed(Keyed<WindowedValue<KV<?, ?>>> keyed) throws Exception {
     current = stateFor(keyed.key(), keyed.element().getValue().getKey());
-    // Timers set relative to processing time count from this batch's time.
+    // Lateness is judged against the last batch's watermark; timers set relative to processing
+    // time count from this batch's time.
     KeyedTimers.advance(
         current.timers(),
-        current.timers().currentInputWatermarkTime(),
+        environment.task().lastInputWatermark(),
         environment.task().processingTime());
     processValue((WindowedValue<Object>) (WindowedValue<?>) keyed.element());
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {
     return store.getOrCreate(key, k -> new KeyState(keyObject));
+  }
+
+  /** The batch boundary: timers that processing time made due fire before this batch's elements. */
+  @Override
+  public void start() throws Exception {
+    super.start();
+    Instant lastWatermark = environment.task().lastInputWatermark();
+    Instant processingTime = environment.task().processingTime();
+    KeyedTimers.forEachKey(
+        store,
+        lastWatermark,
+        (key, state) -> {
+          current = state;
+          KeyedTimers.fireDue(state, lastWatermark, processingTime, this::fire);
+        });
   }
 
   @Override

@@ -1,0 +1,107 @@
+package dev.microbatch.io;
+
+import dev.microbatch.runner.dstream.ElementSink;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.io.UnboundedSource;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Instant;
+
+/**
+ * The reader of one unbounded source split. It stays open between batches (each batch continues
+ * where the last stopped) and closes when its watermark reaches the end of time. Sources that ask
+ * for deduplication have records whose id was seen in the last {@link #DEDUP_WINDOW_MILLIS} of
+ * batch time dropped.
+ */
+final class UnboundedSplitReader<T> {
+
+  /** How long a record id is remembered for deduplication, in batch time. */
+  static final long DEDUP_WINDOW_MILLIS = 10 * 60 * 1000L;
+
+  private final UnboundedSource<T, ?> source;
+  private final PipelineOptions options;
+  private final Map<ByteBuffer, Long> seenIds = new LinkedHashMap<>();
+  private UnboundedSource.UnboundedReader<T> reader;
+  private UnboundedSource.CheckpointMark pendingMark;
+  private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  UnboundedSplitReader(UnboundedSource<T, ?> source, PipelineOptions options) {
+    this.source = source;
+    this.options = options;
+  }
+
+  Instant watermark() {
+    return watermark;
+  }
+
+  /**
+   * Reads this batch's share into {@code sink} and returns how many records it delivered. The
+   * checkpoint mark of the read is then available from {@link #pendingFinalization()}.
+   */
+  long read(ReadBounds bounds, long batchMillis, ElementSink<? super WindowedValue<T>> sink)
+      throws Exception {
+    pendingMark = null;
+    if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+      return 0;
+    }
+    long deadline = System.currentTimeMillis() + bounds.maxReadTimeMillis();
+    long count = 0;
+    try {
+      boolean available;
+      if (reader == null) {
+        reader = source.createReader(options, null);
+        available = reader.start();
+      } else {
+        available = reader.advance();
+      }
+      boolean dedup = source.requiresDeduping();
+      while (available) {
+        if (!dedup || firstSighting(reader.getCurrentRecordId(), batchMillis)) {
+          sink.accept(
+              WindowedValues.timestampedValueInGlobalWindow(
+                  reader.getCurrent(), reader.getCurrentTimestamp()));
+          count++;
+        }
+        if (!bounds.allows(count) || System.currentTimeMillis() >= deadline) {
+          break;
+        }
+        available = reader.advance();
+      }
+      pendingMark = reader.getCheckpointMark();
+      watermark = reader.getWatermark();
+      if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+        reader.close();
+      }
+    } catch (Exception e) {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
+      throw e;
+    }
+    forgetOldIds(batchMillis);
+    return count;
+  }
+
+  private boolean firstSighting(byte[] id, long batchMillis) {
+    return seenIds.putIfAbsent(ByteBuffer.wrap(id), batchMillis) == null;
+  }
+
+  private void forgetOldIds(long batchMillis) {
+    Iterator<Long> seenAt = seenIds.values().iterator();
+    while (seenAt.hasNext() && seenAt.next() < batchMillis - DEDUP_WINDOW_MILLIS) {
+      seenAt.remove();
+    }
+  }
+
+  /** The checkpoint mark of the last read, to finalize once its batch has committed. */
+  Optional<UnboundedSource.CheckpointMark> pendingFinalization() {
+    return Optional.ofNullable(pendingMark);
+  }
+}
