@@ -5,12 +5,9 @@ import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.Partition;
-import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.io.BoundedSource;
-import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -47,16 +44,17 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   @Override
   protected BatchResult<WindowedValue<T>> compute(BatchContext batch) throws Exception {
     if (splits == null) {
-      MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-      try (Closeable scope =
-          MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
-        splits = new ArrayList<>();
-        for (BoundedSource<T> split : split()) {
-          splits.add(new SplitReader<>(split, options));
-        }
-      } finally {
-        batch.addTaskMetrics(metrics);
-      }
+      splits =
+          SourceMetrics.scoped(
+              batch,
+              name(),
+              () -> {
+                List<SplitReader<T>> readers = new ArrayList<>();
+                for (BoundedSource<T> split : split()) {
+                  readers.add(new SplitReader<>(split, options));
+                }
+                return readers;
+              });
     }
     // One partition per split in every batch (empty once the split is done), so that partition i
     // is always the same split and per-partition state downstream stays where it belongs.
@@ -74,13 +72,8 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   private void read(
       BatchContext batch, SplitReader<T> split, ElementSink<? super WindowedValue<T>> sink)
       throws Exception {
-    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    try (Closeable scope =
-        MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
-      batch.addRecordsIn(name(), split.read(maxRecordsPerBatch, sink));
-    } finally {
-      batch.addTaskMetrics(metrics);
-    }
+    long count = SourceMetrics.scoped(batch, name(), () -> split.read(maxRecordsPerBatch, sink));
+    batch.addRecordsIn(name(), count);
   }
 
   private List<? extends BoundedSource<T>> split() throws Exception {

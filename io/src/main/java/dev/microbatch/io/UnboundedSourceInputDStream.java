@@ -5,12 +5,9 @@ import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.Partition;
-import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.io.UnboundedSource;
-import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -58,32 +55,26 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
   }
 
   private List<UnboundedSplitReader<T>> createSplits(BatchContext batch) throws Exception {
-    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    try (Closeable scope =
-        MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
-      List<? extends UnboundedSource<T, ?>> parts = source.split(parallelism, options);
-      List<UnboundedSplitReader<T>> readers = new ArrayList<>();
-      for (UnboundedSource<T, ?> part : parts.isEmpty() ? List.of(source) : parts) {
-        readers.add(new UnboundedSplitReader<>(part, options));
-      }
-      return readers;
-    } finally {
-      batch.addTaskMetrics(metrics);
-    }
+    return SourceMetrics.scoped(
+        batch,
+        name(),
+        () -> {
+          List<? extends UnboundedSource<T, ?>> parts = source.split(parallelism, options);
+          List<UnboundedSplitReader<T>> readers = new ArrayList<>();
+          for (UnboundedSource<T, ?> part : parts.isEmpty() ? List.of(source) : parts) {
+            readers.add(new UnboundedSplitReader<>(part, options));
+          }
+          return readers;
+        });
   }
 
   private void read(
       BatchContext batch, UnboundedSplitReader<T> split, ElementSink<? super WindowedValue<T>> sink)
       throws Exception {
-    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    try (Closeable scope =
-        MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(name()))) {
-      long count = split.read(bounds, batch.time().millis(), sink);
-      batch.addRecordsIn(name(), count);
-      split.pendingFinalization().ifPresent(mark -> batch.afterCommit(mark::finalizeCheckpoint));
-    } finally {
-      batch.addTaskMetrics(metrics);
-    }
+    long count =
+        SourceMetrics.scoped(batch, name(), () -> split.read(bounds, batch.time().millis(), sink));
+    batch.addRecordsIn(name(), count);
+    split.pendingFinalization().ifPresent(mark -> batch.afterCommit(mark::finalizeCheckpoint));
   }
 
   private Instant watermark() {

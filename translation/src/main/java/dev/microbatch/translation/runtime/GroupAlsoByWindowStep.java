@@ -23,6 +23,7 @@ import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.ImmutableList;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
@@ -142,13 +143,15 @@ public final class GroupAlsoByWindowStep implements Step {
             List<WindowedValue<Object>> values = batchValues.remove(key);
             if (values != null) {
               KeyedTimers.advance(state.timers(), lastWatermark, processingTime);
+              // The filter is lazy and the runner iterates more than once: count drops once.
               runner.processElements(
-                  LateDataUtils.dropExpiredWindows(
-                      state.key(),
-                      values,
-                      state.timers(),
-                      spec.windowingStrategy(),
-                      droppedDueToLateness));
+                  ImmutableList.copyOf(
+                      LateDataUtils.dropExpiredWindows(
+                          state.key(),
+                          values,
+                          state.timers(),
+                          spec.windowingStrategy(),
+                          droppedDueToLateness)));
             }
             KeyedTimers.fireDue(
                 state, inputWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));

@@ -1,0 +1,31 @@
+package dev.microbatch.io;
+
+import dev.microbatch.runner.dstream.BatchContext;
+import java.io.Closeable;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+
+/**
+ * Runs source code (splitting, reading) with the metrics it reports scoped to the source's step
+ * name, and adds them to the batch, attempted now and committed with it.
+ */
+final class SourceMetrics {
+
+  /** Source work that may fail. */
+  @FunctionalInterface
+  interface SourceWork<R> {
+    R run() throws Exception;
+  }
+
+  private SourceMetrics() {}
+
+  static <R> R scoped(BatchContext batch, String stepName, SourceWork<R> work) throws Exception {
+    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    try (Closeable scope =
+        MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(stepName))) {
+      return work.run();
+    } finally {
+      batch.addTaskMetrics(metrics);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.microbatch.translation;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.TestMicroBatchRunner;
+import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
+import java.util.UUID;
+import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Test;
+
+/** Unbounded pipelines: Beam's event-time model executed batch by batch. */
+public class StreamingPipelineTest {
+
+  private static final Duration MINUTE = Duration.standardMinutes(1);
+
+  private static MicroBatchPipelineOptions options() {
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setParallelism(2);
+    options.setLogEveryBatch(false);
+    return options;
+  }
+
+  private static IntervalWindow minute(int index) {
+    Instant start = new Instant(0).plus(MINUTE.multipliedBy(index));
+    return new IntervalWindow(start, start.plus(MINUTE));
+  }
+
+  @Test(timeout = 60_000)
+  public void lateElementsAreDroppedAndCountedInMetrics() {
+    Pipeline p = Pipeline.create(options());
+    TestStream<Long> events =
+        TestStream.create(VarLongCoder.of())
+            .addElements(
+                TimestampedValue.of(1L, new Instant(1_000)),
+                TimestampedValue.of(2L, new Instant(2_000)))
+            .advanceWatermarkTo(new Instant(70_000))
+            .addElements(
+                TimestampedValue.of(100L, new Instant(3_000)),
+                TimestampedValue.of(5L, new Instant(61_000)))
+            .advanceWatermarkToInfinity();
+    PCollection<Long> sums =
+        p.apply(events)
+            .apply(Window.into(FixedWindows.of(MINUTE)))
+            .apply(Sum.longsGlobally().withoutDefaults());
+    PAssert.that(sums).inWindow(minute(0)).containsInAnyOrder(3L);
+    PAssert.that(sums).inWindow(minute(1)).containsInAnyOrder(5L);
+
+    PipelineResult result = p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+    long dropped = 0;
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(
+                        MetricNameFilter.named(
+                            GroupAlsoByWindowStep.class,
+                            LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS))
+                    .build())
+            .getCounters()) {
+      dropped += counter.getCommitted();
+    }
+    assertEquals("the element at 3 s arrived after its window closed", 1, dropped);
+  }
+
+  @Test(timeout = 60_000)
+  public void earlyPanesFireAtTheFirstBatchAfterTheirProcessingTimeDelay() {
+    Pipeline p = Pipeline.create(options());
+    TestStream<Long> events =
+        TestStream.create(VarLongCoder.of())
+            .addElements(TimestampedValue.of(1L, new Instant(1_000)))
+            .advanceProcessingTime(Duration.standardMinutes(3))
+            .addElements(TimestampedValue.of(2L, new Instant(2_000)))
+            .advanceProcessingTime(Duration.standardMinutes(3))
+            .addElements(TimestampedValue.of(3L, new Instant(3_000)))
+            .advanceWatermarkToInfinity();
+    PCollection<Long> sums =
+        p.apply(events)
+            .apply(
+                Window.<Long>into(FixedWindows.of(Duration.standardMinutes(30)))
+                    .triggering(
+                        AfterWatermark.pastEndOfWindow()
+                            .withEarlyFirings(
+                                AfterProcessingTime.pastFirstElementInPane()
+                                    .plusDelayOf(Duration.standardMinutes(2))))
+                    .accumulatingFiredPanes()
+                    .withAllowedLateness(Duration.ZERO))
+            .apply(Sum.longsGlobally().withoutDefaults());
+    // Early panes after 1 and after 1+2; the on-time pane has all three.
+    PAssert.that(sums).containsInAnyOrder(1L, 3L, 6L);
+    PAssert.that(sums)
+        .inOnTimePane(new IntervalWindow(new Instant(0), Duration.standardMinutes(30)))
+        .containsInAnyOrder(6L);
+    p.run().waitUntilFinish();
+  }
+
+  @Test(timeout = 60_000)
+  public void anUnboundedSourceIsReadBatchByBatchAndItsMarksFinalizedAfterEachCommit() {
+    MicroBatchPipelineOptions options = options();
+    options.setBatchIntervalMillis(20);
+    options.setMaxRecordsPerBatch(7);
+    Pipeline p = Pipeline.create(options);
+    String runId = UUID.randomUUID().toString();
+    // All timestamps (0..99 ms) fall into the first day's window.
+    PCollection<Long> numbers =
+        p.apply(Read.from(new FiniteUnboundedSource(runId, 100, 2)))
+            .apply(Window.into(FixedWindows.of(Duration.standardDays(1))));
+    PAssert.thatSingleton(numbers.apply("Count", Combine.globally(Count.<Long>combineFn()).withoutDefaults())).isEqualTo(100L);
+    PAssert.thatSingleton(numbers.apply("Sum", Sum.longsGlobally().withoutDefaults())).isEqualTo(4950L);
+
+    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+    assertTrue("an unbounded PCollection makes the run a streaming one", options.isStreaming());
+    // Each split has 50 numbers and may deliver 7 per batch: at least 8 reads per split, each
+    // finalized once its batch committed.
+    assertThat(FiniteUnboundedSource.FINALIZED.get(runId).get(), greaterThanOrEqualTo(16));
+  }
+}
