@@ -27,6 +27,7 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
   private final PipelineOptions options;
   private final int parallelism;
   private final ReadBounds bounds;
+  private final SplitLimit limit;
   private List<UnboundedSplitReader<T>> splits;
 
   public UnboundedSourceInputDStream(
@@ -34,8 +35,10 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
       UnboundedSource<T, ?> source,
       PipelineOptions options,
       int parallelism,
-      ReadBounds bounds) {
+      ReadBounds bounds,
+      SplitLimit limit) {
     super(name);
+    this.limit = limit;
     this.source = source;
     this.options = options;
     this.parallelism = parallelism;
@@ -60,9 +63,11 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
         name(),
         () -> {
           List<? extends UnboundedSource<T, ?>> parts = source.split(parallelism, options);
+          List<? extends UnboundedSource<T, ?>> all = parts.isEmpty() ? List.of(source) : parts;
           List<UnboundedSplitReader<T>> readers = new ArrayList<>();
-          for (UnboundedSource<T, ?> part : parts.isEmpty() ? List.of(source) : parts) {
-            readers.add(new UnboundedSplitReader<>(part, options));
+          for (int i = 0; i < all.size(); i++) {
+            readers.add(
+                new UnboundedSplitReader<>(all.get(i), options, limit.share(i, all.size())));
           }
           return readers;
         });

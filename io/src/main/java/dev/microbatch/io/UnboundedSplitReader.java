@@ -15,9 +15,9 @@ import org.joda.time.Instant;
 
 /**
  * The reader of one unbounded source split. It stays open between batches (each batch continues
- * where the last stopped) and closes when its watermark reaches the end of time. Sources that ask
- * for deduplication have records whose id was seen in the last {@link #DEDUP_WINDOW_MILLIS} of
- * batch time dropped.
+ * where the last stopped) and closes when its watermark reaches the end of time, or when its {@link
+ * SplitLimit} is reached (then its watermark jumps there). Sources that ask for deduplication have
+ * records whose id was seen in the last {@link #DEDUP_WINDOW_MILLIS} of batch time dropped.
  */
 final class UnboundedSplitReader<T> {
 
@@ -26,14 +26,18 @@ final class UnboundedSplitReader<T> {
 
   private final UnboundedSource<T, ?> source;
   private final PipelineOptions options;
+  private final SplitLimit limit;
   private final Map<ByteBuffer, Long> seenIds = new LinkedHashMap<>();
+  private long delivered;
+  private long endMillis = Long.MAX_VALUE;
   private UnboundedSource.UnboundedReader<T> reader;
   private UnboundedSource.CheckpointMark pendingMark;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
-  UnboundedSplitReader(UnboundedSource<T, ?> source, PipelineOptions options) {
+  UnboundedSplitReader(UnboundedSource<T, ?> source, PipelineOptions options, SplitLimit limit) {
     this.source = source;
     this.options = options;
+    this.limit = limit;
   }
 
   Instant watermark() {
@@ -50,16 +54,14 @@ final class UnboundedSplitReader<T> {
     if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       return 0;
     }
-    long deadline = System.currentTimeMillis() + bounds.maxReadTimeMillis();
+    long now = System.currentTimeMillis();
+    if (endMillis == Long.MAX_VALUE && limit.maxReadTime().isPresent()) {
+      endMillis = now + limit.maxReadTime().get().getMillis();
+    }
+    long deadline = Math.min(now + bounds.maxReadTimeMillis(), endMillis);
     long count = 0;
     try {
-      boolean available;
-      if (reader == null) {
-        reader = source.createReader(options, null);
-        available = reader.start();
-      } else {
-        available = reader.advance();
-      }
+      boolean available = nextRecord(deadline);
       boolean dedup = source.requiresDeduping();
       while (available) {
         if (!dedup || firstSighting(reader.getCurrentRecordId(), batchMillis)) {
@@ -67,14 +69,19 @@ final class UnboundedSplitReader<T> {
               WindowedValues.timestampedValueInGlobalWindow(
                   reader.getCurrent(), reader.getCurrentTimestamp()));
           count++;
+          delivered++;
         }
-        if (!bounds.allows(count) || System.currentTimeMillis() >= deadline) {
+        if (!bounds.allows(count)
+            || delivered >= limit.maxRecords()
+            || System.currentTimeMillis() >= deadline) {
           break;
         }
-        available = reader.advance();
+        available = nextRecord(deadline);
       }
       pendingMark = reader.getCheckpointMark();
-      watermark = reader.getWatermark();
+      boolean limitReached =
+          delivered >= limit.maxRecords() || System.currentTimeMillis() >= endMillis;
+      watermark = limitReached ? BoundedWindow.TIMESTAMP_MAX_VALUE : reader.getWatermark();
       if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
         reader.close();
       }
@@ -87,6 +94,27 @@ final class UnboundedSplitReader<T> {
     }
     forgetOldIds(batchMillis);
     return count;
+  }
+
+  /**
+   * Moves to the next record. An unbounded read takes "nothing available" as the end of the batch's
+   * share; a bounded one polls with a growing pause until {@code deadline}.
+   */
+  private boolean nextRecord(long deadline) throws Exception {
+    boolean available;
+    if (reader == null) {
+      reader = source.createReader(options, null);
+      available = reader.start();
+    } else {
+      available = reader.advance();
+    }
+    long pause = 1;
+    while (!available && limit.isBounded() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(Math.min(pause, Math.max(1, deadline - System.currentTimeMillis())));
+      pause = Math.min(pause * 2, 50);
+      available = reader.advance();
+    }
+    return available;
   }
 
   private boolean firstSighting(byte[] id, long batchMillis) {

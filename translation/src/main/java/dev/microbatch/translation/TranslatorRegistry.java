@@ -1,5 +1,6 @@
 package dev.microbatch.translation;
 
+import dev.microbatch.translation.translators.BoundedReadFromUnboundedTranslator;
 import dev.microbatch.translation.translators.CombinePerKeyTranslator;
 import dev.microbatch.translation.translators.CreateViewTranslator;
 import dev.microbatch.translation.translators.FlattenTranslator;
@@ -15,6 +16,7 @@ import dev.microbatch.translation.translators.WindowAssignTranslator;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
+import org.apache.beam.sdk.io.BoundedReadFromUnboundedSource;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -23,9 +25,12 @@ import org.apache.beam.sdk.util.construction.SplittableParDo;
 final class TranslatorRegistry {
 
   private final Map<String, TransformTranslator> byUrn;
+  private final Map<Class<?>, TransformTranslator> byClass;
 
-  private TranslatorRegistry(Map<String, TransformTranslator> byUrn) {
+  private TranslatorRegistry(
+      Map<String, TransformTranslator> byUrn, Map<Class<?>, TransformTranslator> byClass) {
     this.byUrn = Map.copyOf(byUrn);
+    this.byClass = Map.copyOf(byClass);
   }
 
   static TranslatorRegistry standard() {
@@ -48,11 +53,14 @@ final class TranslatorRegistry {
                 PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator()),
             Map.entry(PTransformTranslation.RESHUFFLE_URN, reshuffle),
             Map.entry(PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, reshuffle),
-            Map.entry(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle)));
+            Map.entry(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle)),
+        // Composites without a URN that the runner reads better than their expansion does.
+        Map.of(BoundedReadFromUnboundedSource.class, new BoundedReadFromUnboundedTranslator()));
   }
 
   Optional<TransformTranslator> forTransform(PTransform<?, ?> transform) {
-    return Optional.ofNullable(urnOf(transform)).map(byUrn::get);
+    Optional<TransformTranslator> byItsUrn = Optional.ofNullable(urnOf(transform)).map(byUrn::get);
+    return byItsUrn.or(() -> Optional.ofNullable(transform).map(t -> byClass.get(t.getClass())));
   }
 
   /**

@@ -133,8 +133,11 @@ public class StreamingPipelineTest {
     PCollection<Long> numbers =
         p.apply(Read.from(new FiniteUnboundedSource(runId, 100, 2)))
             .apply(Window.into(FixedWindows.of(Duration.standardDays(1))));
-    PAssert.thatSingleton(numbers.apply("Count", Combine.globally(Count.<Long>combineFn()).withoutDefaults())).isEqualTo(100L);
-    PAssert.thatSingleton(numbers.apply("Sum", Sum.longsGlobally().withoutDefaults())).isEqualTo(4950L);
+    PAssert.thatSingleton(
+            numbers.apply("Count", Combine.globally(Count.<Long>combineFn()).withoutDefaults()))
+        .isEqualTo(100L);
+    PAssert.thatSingleton(numbers.apply("Sum", Sum.longsGlobally().withoutDefaults()))
+        .isEqualTo(4950L);
 
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     assertTrue("an unbounded PCollection makes the run a streaming one", options.isStreaming());

@@ -23,10 +23,10 @@ import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.ImmutableList;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.ImmutableList;
 import org.joda.time.Instant;
 
 /**
@@ -54,6 +54,13 @@ public final class GroupAlsoByWindowStep implements Step {
       TupleTag<?> mainOutput,
       SerializablePipelineOptions options)
       implements Serializable {}
+
+  /**
+   * The runner's own watermark holds say how far output may advance (element holds, end-of-window
+   * and garbage-collection holds); its timers do not hold, or every pane would wait for the end of
+   * its allowed lateness.
+   */
+  private static final KeyedTimers.Hold HOLDS = state -> state.state().earliestHold();
 
   private final Spec spec;
   private final StepEnvironment environment;
@@ -115,6 +122,7 @@ public final class GroupAlsoByWindowStep implements Step {
       KeyedTimers.forEachKey(
           store,
           lastWatermark,
+          HOLDS,
           (key, state) -> {
             ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
                 runnerFor(state);
@@ -137,6 +145,7 @@ public final class GroupAlsoByWindowStep implements Step {
       return KeyedTimers.forEachKey(
           store,
           inputWatermark,
+          HOLDS,
           (key, state) -> {
             ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
                 runnerFor(state);

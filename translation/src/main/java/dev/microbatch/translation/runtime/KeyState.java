@@ -1,8 +1,5 @@
 package dev.microbatch.translation.runtime;
 
-import org.apache.beam.runners.core.InMemoryStateInternals;
-import org.apache.beam.runners.core.InMemoryTimerInternals;
-
 /**
  * The Beam state and timers of one key of a keyed step, kept in the stage's keyed state store
  * across batches.
@@ -10,23 +7,23 @@ import org.apache.beam.runners.core.InMemoryTimerInternals;
 public final class KeyState {
 
   private final Object key;
-  private final InMemoryStateInternals<Object> state;
-  private final InMemoryTimerInternals timers = new InMemoryTimerInternals();
+  private final KeyStateInternals state;
+  private final KeyTimerInternals timers = new KeyTimerInternals();
 
   public KeyState(Object key) {
     this.key = key;
-    this.state = InMemoryStateInternals.forKey(key);
+    this.state = new KeyStateInternals(key);
   }
 
   public Object key() {
     return key;
   }
 
-  public InMemoryStateInternals<Object> state() {
+  KeyStateInternals state() {
     return state;
   }
 
-  public InMemoryTimerInternals timers() {
+  KeyTimerInternals timers() {
     return timers;
   }
 }

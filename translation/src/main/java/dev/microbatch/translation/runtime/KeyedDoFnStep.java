@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.StateInternals;
@@ -136,6 +137,7 @@ public final class KeyedDoFnStep extends DoFnStep {
     KeyedTimers.forEachKey(
         store,
         lastWatermark,
+        KeyedDoFnStep::hold,
         (key, state) -> {
           current = state;
           KeyedTimers.fireDue(state, lastWatermark, processingTime, this::fire);
@@ -155,10 +157,33 @@ public final class KeyedDoFnStep extends DoFnStep {
     return KeyedTimers.forEachKey(
         store,
         inputWatermark,
+        KeyedDoFnStep::hold,
         (key, state) -> {
           current = state;
           KeyedTimers.fireDue(state, inputWatermark, processingTime, this::fire);
         });
+  }
+
+  /**
+   * A key holds the output watermark at its pending timers' output timestamps, except the runner's
+   * state-cleanup timer, which would hold it until the window's garbage collection.
+   */
+  private static Optional<Instant> hold(KeyState state) {
+    Optional<Instant> timers =
+        state
+            .timers()
+            .earliestOutputTimestamp(
+                timer ->
+                    !StatefulDoFnRunner.TimeInternalsCleanupTimer.GC_TIMER_ID.equals(
+                        timer.getTimerId()));
+    Optional<Instant> holds = state.state().earliestHold();
+    if (timers.isEmpty()) {
+      return holds;
+    }
+    if (holds.isEmpty()) {
+      return timers;
+    }
+    return Optional.of(timers.get().isBefore(holds.get()) ? timers.get() : holds.get());
   }
 
   private void fire(TimerData timer) throws Exception {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
-import org.apache.beam.sdk.state.TimeDomain;
 import org.joda.time.Instant;
 
 /** Advances one key's timer clocks and takes the timers that became due, earliest first. */
@@ -43,11 +42,6 @@ final class KeyedTimers {
     return Optional.ofNullable(timer);
   }
 
-  /** Earliest timestamp among the pending event-time timers, if any. */
-  static Optional<Instant> earliestPendingEventTime(InMemoryTimerInternals timers) {
-    return Optional.ofNullable(timers.getNextTimer(TimeDomain.EVENT_TIME));
-  }
-
   /** Work done for one key when the watermark advances. */
   @FunctionalInterface
   interface KeyWork {
@@ -60,12 +54,19 @@ final class KeyedTimers {
     void fire(TimerData timer) throws Exception;
   }
 
+  /** What holds one key's output watermark back (watermark holds, pending timers). */
+  @FunctionalInterface
+  interface Hold {
+    Optional<Instant> of(KeyState state);
+  }
+
   /**
    * Runs {@code work} for every key of the store, drops keys left with no timers (their windows are
    * all garbage-collected), and returns the output watermark: the input watermark held back by the
-   * earliest pending event-time timer.
+   * earliest {@code hold} of any key.
    */
-  static Instant forEachKey(KeyedStateStore<KeyState> store, Instant inputWatermark, KeyWork work)
+  static Instant forEachKey(
+      KeyedStateStore<KeyState> store, Instant inputWatermark, Hold hold, KeyWork work)
       throws Exception {
     Instant outputWatermark = inputWatermark;
     Iterator<Map.Entry<KeyBytes, KeyState>> keys = store.entries().iterator();
@@ -77,9 +78,9 @@ final class KeyedTimers {
         keys.remove();
         continue;
       }
-      Optional<Instant> pending = earliestPendingEventTime(state.timers());
-      if (pending.isPresent() && pending.get().isBefore(outputWatermark)) {
-        outputWatermark = pending.get();
+      Optional<Instant> held = hold.of(state);
+      if (held.isPresent() && held.get().isBefore(outputWatermark)) {
+        outputWatermark = held.get();
       }
     }
     return outputWatermark;

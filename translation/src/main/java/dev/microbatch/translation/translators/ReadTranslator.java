@@ -2,6 +2,7 @@ package dev.microbatch.translation.translators;
 
 import dev.microbatch.io.BoundedSourceInputDStream;
 import dev.microbatch.io.ReadBounds;
+import dev.microbatch.io.SplitLimit;
 import dev.microbatch.io.UnboundedSourceInputDStream;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.translation.TransformTranslator;
@@ -42,7 +43,12 @@ public final class ReadTranslator implements TransformTranslator {
           Translators.onlyOutput(transform),
           () ->
               new UnboundedSourceInputDStream<>(
-                  name, source, context.serializableOptions().get(), parallelism, bounds),
+                  name,
+                  source,
+                  context.serializableOptions().get(),
+                  parallelism,
+                  bounds,
+                  SplitLimit.NONE),
           List.of());
     } else {
       throw new UnsupportedTransformException(

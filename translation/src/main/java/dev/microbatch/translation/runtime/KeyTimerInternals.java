@@ -1,0 +1,82 @@
+package dev.microbatch.translation.runtime;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * One key's timers, which also knows the output timestamps of the timers still pending: a pending
+ * timer holds the step's output watermark at its output timestamp.
+ */
+final class KeyTimerInternals extends InMemoryTimerInternals {
+
+  private record TimerKey(StateNamespace namespace, String timerId, String familyId) {
+    static TimerKey of(TimerData timer) {
+      return new TimerKey(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
+    }
+  }
+
+  private final Map<TimerKey, TimerData> pending = new HashMap<>();
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public void setTimer(TimerData timer) {
+    super.setTimer(timer);
+    pending.put(TimerKey.of(timer), timer);
+  }
+
+  @Override
+  public void deleteTimer(
+      StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+    super.deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
+    pending.remove(new TimerKey(namespace, timerId, timerFamilyId));
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+    super.deleteTimer(namespace, timerId, timerFamilyId);
+    pending.remove(new TimerKey(namespace, timerId, timerFamilyId));
+  }
+
+  @Override
+  public @Nullable TimerData removeNextEventTimer() {
+    return fired(super.removeNextEventTimer());
+  }
+
+  @Override
+  public @Nullable TimerData removeNextProcessingTimer() {
+    return fired(super.removeNextProcessingTimer());
+  }
+
+  @Override
+  public @Nullable TimerData removeNextSynchronizedProcessingTimer() {
+    return fired(super.removeNextSynchronizedProcessingTimer());
+  }
+
+  private @Nullable TimerData fired(@Nullable TimerData timer) {
+    if (timer != null) {
+      pending.remove(TimerKey.of(timer));
+    }
+    return timer;
+  }
+
+  /** The earliest output timestamp among the pending timers that {@code holds} selects. */
+  Optional<Instant> earliestOutputTimestamp(Predicate<TimerData> holds) {
+    Instant earliest = null;
+    for (TimerData timer : pending.values()) {
+      if (holds.test(timer)
+          && (earliest == null || timer.getOutputTimestamp().isBefore(earliest))) {
+        earliest = timer.getOutputTimestamp();
+      }
+    }
+    return Optional.ofNullable(earliest);
+  }
+}
