@@ -19,6 +19,8 @@ public final class GroupByKeyTranslator implements TransformTranslator {
     String name = transform.getFullName();
     PCollection<?> input = Translators.onlyInput(transform);
     KvCoder<?, ?> coder = Translators.kvCoder(input, name);
+    BatchAlignment.warnIfMisaligned(
+        name, input.getWindowingStrategy(), context.options().getBatchIntervalMillis());
     GroupAlsoByWindowStep.Spec spec =
         new GroupAlsoByWindowStep.Spec(
             name,
