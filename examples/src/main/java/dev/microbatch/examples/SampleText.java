@@ -36,6 +36,11 @@ final class SampleText {
 
   private SampleText() {}
 
+  /** The {@code n}-th sentence of an endless stream that cycles through the sample sentences. */
+  static String sentence(long n) {
+    return SENTENCES[(int) Math.floorMod(n, (long) SENTENCES.length)];
+  }
+
   /** Writes the sample text to {@code file} (creating its directory) and returns the file. */
   static Path writeTo(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());

@@ -84,7 +84,7 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   }
 
   @Override
-  public boolean isExhausted() {
+  protected boolean hasDeliveredEverything() {
     if (splits == null) {
       return false;
     }

@@ -37,7 +37,7 @@ public final class ImpulseInputDStream extends InputDStream<WindowedValue<byte[]
   }
 
   @Override
-  public boolean isExhausted() {
+  protected boolean hasDeliveredEverything() {
     return emitted;
   }
 }

@@ -60,7 +60,7 @@ public final class TestStreamInputDStream<T> extends InputDStream<WindowedValue<
   }
 
   @Override
-  public boolean isExhausted() {
+  protected boolean hasDeliveredEverything() {
     return next >= events.size() && !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
   }
 }

@@ -93,7 +93,7 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
   }
 
   @Override
-  public boolean isExhausted() {
+  protected boolean hasDeliveredEverything() {
     return splits != null && !watermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
   }
 }

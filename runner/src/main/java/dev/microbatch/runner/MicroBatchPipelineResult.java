@@ -45,6 +45,20 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   }
 
   /**
+   * Stops gracefully: sources stop reading, what was read is processed, windows fire their final
+   * panes (watermarks go to the end of time), then the run ends as DONE. Returns the final state.
+   */
+  public State drain() {
+    scheduler.drain();
+    try {
+      scheduler.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return getState();
+  }
+
+  /**
    * Waits up to {@code duration}; a null or non-positive duration waits until the end. Returns the
    * state, RUNNING if time ran out. A failed pipeline throws {@link
    * Pipeline.PipelineExecutionException} whose cause is the user's exception.

@@ -1,18 +1,27 @@
 package dev.microbatch.translation;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import dev.microbatch.runner.MicroBatchRunner;
 import dev.microbatch.runner.TestMicroBatchRunner;
 import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
+import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -22,6 +31,8 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
@@ -144,5 +155,42 @@ public class StreamingPipelineTest {
     // Each split has 50 numbers and may deliver 7 per batch: at least 8 reads per split, each
     // finalized once its batch committed.
     assertThat(FiniteUnboundedSource.FINALIZED.get(runId).get(), greaterThanOrEqualTo(16));
+  }
+
+  /** Window results by run id: the pipeline's DoFns are serialized, the sink is not. */
+  private static final Map<String, Queue<Long>> RESULTS = new ConcurrentHashMap<>();
+
+  private static final class Collect extends DoFn<Long, Void> {
+    private final String runId;
+
+    Collect(String runId) {
+      this.runId = runId;
+    }
+
+    @ProcessElement
+    public void process(@Element Long count) {
+      RESULTS.computeIfAbsent(runId, k -> new ConcurrentLinkedQueue<>()).add(count);
+    }
+  }
+
+  @Test(timeout = 60_000)
+  public void drainStopsTheSourcesAndFiresTheFinalPanesOfOpenWindows() {
+    MicroBatchPipelineOptions options = options();
+    options.setRunner(MicroBatchRunner.class);
+    options.setBatchIntervalMillis(100);
+    Pipeline p = Pipeline.create(options);
+    String runId = UUID.randomUUID().toString();
+    p.apply(GenerateSequence.from(0).withRate(200, Duration.standardSeconds(1)))
+        .apply(Window.into(FixedWindows.of(Duration.standardHours(1))))
+        .apply(Combine.globally(Count.<Long>combineFn()).withoutDefaults())
+        .apply(ParDo.of(new Collect(runId)));
+
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
+    assertEquals(PipelineResult.State.RUNNING, result.waitUntilFinish(Duration.millis(1500)));
+    assertEquals(PipelineResult.State.DONE, result.drain());
+    // The hour-long window was still open: only the drain's final watermark could fire it.
+    Queue<Long> counts = RESULTS.get(runId);
+    assertThat(counts, notNullValue());
+    assertThat(counts.stream().mapToLong(Long::longValue).sum(), greaterThan(0L));
   }
 }

@@ -96,9 +96,11 @@ public final class BatchContext {
   public synchronized <T> BatchResult<T> resultOf(DStream<T> stream) throws Exception {
     BatchResult<T> result = (BatchResult<T>) results.get(stream);
     if (result == null) {
-      result = stream.compute(this);
       if (stream instanceof InputDStream<T> input) {
+        result = input.slice(this);
         input.checkPartitionCount(result);
+      } else {
+        result = stream.compute(this);
       }
       if (consumerCounts.getOrDefault(stream, 0) > 1) {
         result = Materialize.inParallel(result, executor);

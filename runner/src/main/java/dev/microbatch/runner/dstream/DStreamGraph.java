@@ -103,6 +103,11 @@ public final class DStreamGraph {
     return true;
   }
 
+  /** Stops every input: the graph then drains (see {@link InputDStream#stop()}). */
+  public void stopInputs() {
+    inputs.forEach(InputDStream::stop);
+  }
+
   /** True when every input has delivered all it ever will (pending timers may remain). */
   public boolean inputsExhausted() {
     for (InputDStream<?> input : inputs) {

@@ -1,6 +1,8 @@
 package dev.microbatch.runner.dstream;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 
 /**
  * A source of the graph. At each batch it fixes its slice (which records belong to the batch) and
@@ -13,6 +15,7 @@ import java.util.List;
 public abstract class InputDStream<T> extends DStream<T> {
 
   private int partitionCount = -1;
+  private volatile boolean stopped;
 
   protected InputDStream(String name) {
     super(name, List.of());
@@ -37,8 +40,34 @@ public abstract class InputDStream<T> extends DStream<T> {
     }
   }
 
+  /**
+   * Stops reading (a drain): from the next batch on the input delivers nothing, in as many empty
+   * partitions as before, and its watermark is the end of time, so that every window downstream
+   * fires its final pane.
+   */
+  public final void stop() {
+    stopped = true;
+  }
+
+  /** This batch's slice: the input's own, or nothing once stopped. */
+  final BatchResult<T> slice(BatchContext batch) throws Exception {
+    if (!stopped) {
+      return compute(batch);
+    }
+    List<Partition<T>> empty = new ArrayList<>();
+    for (int i = 0; i < Math.max(partitionCount, 0); i++) {
+      empty.add(new ListPartition<>(List.of()));
+    }
+    return BatchResult.of(empty, BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
+
   /** True once the input has delivered everything it ever will and its watermark is final. */
-  public abstract boolean isExhausted();
+  protected abstract boolean hasDeliveredEverything();
+
+  /** True once the input is done: it delivered everything, or it was stopped. */
+  public final boolean isExhausted() {
+    return stopped || hasDeliveredEverything();
+  }
 
   @Override
   public final boolean isQuiescent() {

@@ -79,6 +79,14 @@ public final class JobScheduler {
     }
   }
 
+  /**
+   * A graceful stop: inputs stop reading, and batches go on until what was read has been processed
+   * and every window has fired its final pane; then the run is DONE.
+   */
+  public void drain() {
+    graph.stopInputs();
+  }
+
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     return terminated.await(timeout, unit);
   }

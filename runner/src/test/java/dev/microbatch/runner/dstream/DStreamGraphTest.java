@@ -51,7 +51,7 @@ public class DStreamGraphTest {
     }
 
     @Override
-    public boolean isExhausted() {
+    protected boolean hasDeliveredEverything() {
       return next >= batches.size();
     }
   }
