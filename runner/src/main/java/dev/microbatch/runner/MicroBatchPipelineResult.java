@@ -36,12 +36,7 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   @Override
   public State cancel() {
     scheduler.stop();
-    try {
-      scheduler.awaitTermination();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return getState();
+    return awaitEnd();
   }
 
   /**
@@ -50,6 +45,10 @@ public final class MicroBatchPipelineResult implements PipelineResult {
    */
   public State drain() {
     scheduler.drain();
+    return awaitEnd();
+  }
+
+  private State awaitEnd() {
     try {
       scheduler.awaitTermination();
     } catch (InterruptedException e) {
