@@ -8,6 +8,7 @@ import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
@@ -53,12 +54,37 @@ final class KeyTimerInternals extends InMemoryTimerInternals {
 
   @Override
   public @Nullable TimerData removeNextProcessingTimer() {
-    return fired(super.removeNextProcessingTimer());
+    TimerData timer = super.removeNextProcessingTimer();
+    return fired(timer != null ? timer : dueAtEndOfTime(TimeDomain.PROCESSING_TIME));
   }
 
   @Override
   public @Nullable TimerData removeNextSynchronizedProcessingTimer() {
-    return fired(super.removeNextSynchronizedProcessingTimer());
+    TimerData timer = super.removeNextSynchronizedProcessingTimer();
+    return fired(timer != null ? timer : dueAtEndOfTime(TimeDomain.SYNCHRONIZED_PROCESSING_TIME));
+  }
+
+  /**
+   * A timer is due once time is past it, so a timer set for "now" while processing time stands at
+   * the end of time (a draining pipeline) would never fire; it fires now instead.
+   */
+  private @Nullable TimerData dueAtEndOfTime(TimeDomain domain) {
+    Instant now =
+        domain == TimeDomain.PROCESSING_TIME
+            ? currentProcessingTime()
+            : currentSynchronizedProcessingTime();
+    if (now == null || now.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+      return null;
+    }
+    for (TimerData timer : pending.values()) {
+      if (timer.getDomain() == domain
+          && !timer.getTimestamp().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+        deleteTimer(
+            timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId(), timer.getDomain());
+        return timer;
+      }
+    }
+    return null;
   }
 
   private @Nullable TimerData fired(@Nullable TimerData timer) {

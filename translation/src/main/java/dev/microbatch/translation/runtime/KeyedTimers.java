@@ -86,13 +86,21 @@ final class KeyedTimers {
     return outputWatermark;
   }
 
+  /**
+   * Most timers one key fires in one call. A timer that keeps re-arming itself for a time already
+   * due (a resuming restriction while the pipeline drains) would otherwise hold the batch forever;
+   * what is left fires in the next batch.
+   */
+  static final int MAX_FIRINGS_PER_KEY = 10_000;
+
   /** Advances a key's clocks and fires its due timers one by one until none is due. */
   static void fireDue(
       KeyState state, Instant watermark, Instant processingTime, TimerCallback callback)
       throws Exception {
     advance(state.timers(), watermark, processingTime);
     Optional<TimerData> due;
-    while ((due = nextDue(state.timers())).isPresent()) {
+    int fired = 0;
+    while (fired++ < MAX_FIRINGS_PER_KEY && (due = nextDue(state.timers())).isPresent()) {
       callback.fire(due.get());
     }
   }
