@@ -14,7 +14,7 @@ public interface MicroBatchPipelineOptions
 
   @Description(
       "Length of one micro-batch in milliseconds. Processing-time timers and triggers fire at "
-          + "the first batch boundary at or after their time.")
+          + "the first batch boundary after their time.")
   @Default.Long(1000)
   long getBatchIntervalMillis();
 

@@ -31,7 +31,7 @@ import org.joda.time.Instant;
  * A stateful ParDo after its key shuffle. Each key's state and timers live in the stage's keyed
  * state store across batches; the DoFn runner sees the current key's state through delegating
  * views. Event-time timers fire when the input watermark passes them, processing-time timers at the
- * first batch boundary at or after their time.
+ * first batch boundary after their time.
  */
 public final class KeyedDoFnStep extends DoFnStep {
 
