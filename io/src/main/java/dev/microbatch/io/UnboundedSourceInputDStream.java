@@ -79,7 +79,7 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
     long count =
         SourceMetrics.scoped(batch, name(), () -> split.read(bounds, batch.time().millis(), sink));
     batch.addRecordsIn(name(), count);
-    split.pendingFinalization().ifPresent(mark -> batch.afterCommit(mark::finalizeCheckpoint));
+    split.pendingFinalization().ifPresent(mark -> batch.afterCommit(() -> split.committed(mark)));
   }
 
   private Instant watermark() {

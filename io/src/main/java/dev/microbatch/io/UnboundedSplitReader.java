@@ -1,6 +1,7 @@
 package dev.microbatch.io;
 
 import dev.microbatch.runner.dstream.ElementSink;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ final class UnboundedSplitReader<T> {
   private long endMillis = Long.MAX_VALUE;
   private UnboundedSource.UnboundedReader<T> reader;
   private UnboundedSource.CheckpointMark pendingMark;
+  private volatile UnboundedSource.CheckpointMark committedMark;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   UnboundedSplitReader(UnboundedSource<T, ?> source, PipelineOptions options, SplitLimit limit) {
@@ -103,7 +105,7 @@ final class UnboundedSplitReader<T> {
   private boolean nextRecord(long deadline) throws Exception {
     boolean available;
     if (reader == null) {
-      reader = source.createReader(options, null);
+      reader = createReader();
       available = reader.start();
     } else {
       available = reader.advance();
@@ -131,5 +133,19 @@ final class UnboundedSplitReader<T> {
   /** The checkpoint mark of the last read, to finalize once its batch has committed. */
   Optional<UnboundedSource.CheckpointMark> pendingFinalization() {
     return Optional.ofNullable(pendingMark);
+  }
+
+  /**
+   * Called once the batch that read up to {@code mark} has committed: finalizes the mark, and a
+   * reader that has to be created again (after a failed read) resumes from it.
+   */
+  void committed(UnboundedSource.CheckpointMark mark) throws IOException {
+    committedMark = mark;
+    mark.finalizeCheckpoint();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private UnboundedSource.UnboundedReader<T> createReader() throws IOException {
+    return ((UnboundedSource) source).createReader(options, committedMark);
   }
 }
