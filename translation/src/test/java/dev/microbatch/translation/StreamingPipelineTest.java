@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
@@ -27,6 +30,9 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Combine;
@@ -34,12 +40,15 @@ import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -192,5 +201,51 @@ public class StreamingPipelineTest {
     Queue<Long> counts = RESULTS.get(runId);
     assertThat(counts, notNullValue());
     assertThat(counts.stream().mapToLong(Long::longValue).sum(), greaterThan(0L));
+  }
+
+  /** Adds the side input to each value, keeping a per-key running sum in state. */
+  private static final class SumWithSide extends DoFn<KV<String, Integer>, Integer> {
+    private final PCollectionView<Integer> side;
+
+    @StateId("sum")
+    private final StateSpec<ValueState<Integer>> sumSpec = StateSpecs.value(VarIntCoder.of());
+
+    SumWithSide(PCollectionView<Integer> side) {
+      this.side = side;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, @StateId("sum") ValueState<Integer> sum) {
+      int total = (sum.read() == null ? 0 : sum.read()) + c.element().getValue();
+      sum.write(total);
+      c.output(total + c.sideInput(side));
+    }
+  }
+
+  @Test(timeout = 60_000)
+  public void aStatefulStepWaitsForItsSideInputWindowWithoutLosingTheElement() {
+    Pipeline p = Pipeline.create(options());
+    Instant second = new Instant(1_000);
+    // The side input's value arrives three batches after the main input's element.
+    PCollectionView<Integer> side =
+        p.apply(
+                "Side",
+                TestStream.create(VarIntCoder.of())
+                    .advanceWatermarkTo(new Instant(0))
+                    .advanceWatermarkTo(new Instant(1))
+                    .addElements(TimestampedValue.of(10, second))
+                    .advanceWatermarkToInfinity())
+            .apply("WindowSide", Window.into(FixedWindows.of(MINUTE)))
+            .apply(View.asSingleton());
+    PCollection<Integer> sums =
+        p.apply(
+                "Main",
+                TestStream.create(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()))
+                    .addElements(TimestampedValue.of(KV.of("k", 1), second))
+                    .advanceWatermarkToInfinity())
+            .apply("WindowMain", Window.into(FixedWindows.of(MINUTE)))
+            .apply(ParDo.of(new SumWithSide(side)).withSideInputs(side));
+    PAssert.that(sums).containsInAnyOrder(11);
+    p.run().waitUntilFinish();
   }
 }

@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
@@ -42,7 +43,13 @@ public class DoFnStep implements Step {
   private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
   protected DoFnRunner<Object, Object> runner;
   private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
-  private KeyedStateStore<List<WindowedValue<Object>>> pushedBack;
+  private KeyedStateStore<List<Waiting>> pushedBack;
+
+  /**
+   * An element waiting for its side inputs: the window-exploded value, and the input as the step
+   * received it (a keyed step's input carries its key), which is what is replayed.
+   */
+  protected record Waiting(WindowedValue<Object> value, Object input) {}
 
   /** The one entry under which a partition keeps the elements waiting for side inputs. */
   private static final KeyBytes PUSHED_BACK = new KeyBytes(new byte[0]);
@@ -117,7 +124,7 @@ public class DoFnStep implements Step {
   @Override
   public void start() throws Exception {
     runner = createRunner(stepContext());
-    boolean waitsForSideInputs = !spec.sideInputs().isEmpty() && pushesBack();
+    boolean waitsForSideInputs = !spec.sideInputs().isEmpty();
     if (waitsForSideInputs) {
       pushbackRunner =
           SimplePushbackSideInputDoFnRunner.create(
@@ -134,41 +141,42 @@ public class DoFnStep implements Step {
     if (waitsForSideInputs) {
       // Elements whose side-input windows are not complete yet wait, in this partition's store,
       // for a later batch; each batch first retries the ones that waited.
-      List<WindowedValue<Object>> waiting = pushedBack.get(PUSHED_BACK);
+      beforeReplay();
+      List<Waiting> waiting = pushedBack.get(PUSHED_BACK);
       pushedBack.remove(PUSHED_BACK);
       if (waiting != null) {
-        for (WindowedValue<Object> element : waiting) {
-          processValue(element);
+        for (Waiting element : waiting) {
+          process(element.input());
         }
       }
     }
   }
 
-  /**
-   * Whether elements wait for incomplete side inputs. A keyed step does not yet: its waiting
-   * elements would need their key's state with them (streaming work).
-   */
-  protected boolean pushesBack() {
-    return true;
-  }
+  /** Called at the start of a batch, before the elements that waited are replayed. */
+  protected void beforeReplay() {}
 
   @Override
   @SuppressWarnings("unchecked")
   public void process(Object element) throws Exception {
-    processValue((WindowedValue<Object>) element);
+    processValue((WindowedValue<Object>) element, value -> value);
   }
 
   /**
-   * Runs the DoFn on one element, or keeps it for a later batch if its side inputs are not ready.
+   * Runs the DoFn on one element, or keeps it for a later batch if its side inputs are not ready;
+   * {@code asInput} turns a waiting (window-exploded) value back into what {@link #process} takes.
    */
-  protected final void processValue(WindowedValue<Object> value) throws Exception {
+  protected final void processValue(
+      WindowedValue<Object> value, Function<WindowedValue<Object>, Object> asInput)
+      throws Exception {
     try (Closeable scope = metrics.enter()) {
       if (pushbackRunner == null) {
         runner.processElement(value);
         return;
       }
       for (WindowedValue<Object> waiting : pushbackRunner.processElementInReadyWindows(value)) {
-        pushedBack.getOrCreate(PUSHED_BACK, k -> new ArrayList<>()).add(waiting);
+        pushedBack
+            .getOrCreate(PUSHED_BACK, k -> new ArrayList<>())
+            .add(new Waiting(waiting, asInput.apply(waiting)));
       }
     }
   }
@@ -176,16 +184,21 @@ public class DoFnStep implements Step {
   /** Held back by the earliest element still waiting for its side inputs. */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
-    Instant outputWatermark = inputWatermark;
-    List<WindowedValue<Object>> waiting = pushedBack == null ? null : pushedBack.get(PUSHED_BACK);
+    return heldByWaiting(inputWatermark);
+  }
+
+  /** {@code watermark}, or the timestamp of the earliest waiting element if that is earlier. */
+  protected final Instant heldByWaiting(Instant watermark) {
+    Instant held = watermark;
+    List<Waiting> waiting = pushedBack == null ? null : pushedBack.get(PUSHED_BACK);
     if (waiting != null) {
-      for (WindowedValue<Object> element : waiting) {
-        if (element.getTimestamp().isBefore(outputWatermark)) {
-          outputWatermark = element.getTimestamp();
+      for (Waiting element : waiting) {
+        if (element.value().getTimestamp().isBefore(held)) {
+          held = element.value().getTimestamp();
         }
       }
     }
-    return outputWatermark;
+    return held;
   }
 
   @Override

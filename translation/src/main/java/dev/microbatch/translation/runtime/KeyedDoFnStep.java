@@ -39,6 +39,7 @@ public final class KeyedDoFnStep extends DoFnStep {
   private final KeyedStateStore<KeyState> store;
   private final List<Keyed<WindowedValue<KV<?, ?>>>> sortBuffer = new ArrayList<>();
   private KeyState current;
+  private Instant lastWatermark;
 
   public KeyedDoFnStep(DoFnSpec spec, boolean timeSorted, StepEnvironment environment)
       throws Exception {
@@ -117,22 +118,30 @@ public final class KeyedDoFnStep extends DoFnStep {
     current = stateFor(keyed.key(), keyed.element().getValue().getKey());
     // Lateness is judged against the last batch's watermark; timers set relative to processing
     // time count from this batch's time.
-    KeyedTimers.advance(
-        current.timers(),
-        environment.task().lastInputWatermark(),
-        environment.task().processingTime());
-    processValue((WindowedValue<Object>) (WindowedValue<?>) keyed.element());
+    KeyedTimers.advance(current.timers(), lastWatermark, environment.task().processingTime());
+    processValue(
+        (WindowedValue<Object>) (WindowedValue<?>) keyed.element(),
+        waiting -> new Keyed<>(keyed.key(), waiting));
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {
     return store.getOrCreate(key, k -> new KeyState(keyObject));
   }
 
+  /**
+   * Elements that waited for side inputs hold this step's input watermark, so that they are not
+   * late when they are replayed and no timer fires past them.
+   */
+  @Override
+  protected void beforeReplay() {
+    lastWatermark = heldByWaiting(environment.task().lastInputWatermark());
+  }
+
   /** The batch boundary: timers that processing time made due fire before this batch's elements. */
   @Override
   public void start() throws Exception {
+    lastWatermark = environment.task().lastInputWatermark();
     super.start();
-    Instant lastWatermark = environment.task().lastInputWatermark();
     Instant processingTime = environment.task().processingTime();
     KeyedTimers.forEachKey(
         store,
@@ -145,7 +154,8 @@ public final class KeyedDoFnStep extends DoFnStep {
   }
 
   @Override
-  public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+  public Instant advanceWatermark(Instant batchWatermark) throws Exception {
+    Instant inputWatermark = heldByWaiting(batchWatermark);
     if (timeSorted) {
       sortBuffer.sort(Comparator.comparing(k -> k.element().getTimestamp()));
       for (Keyed<WindowedValue<KV<?, ?>>> keyed : sortBuffer) {
@@ -206,12 +216,7 @@ public final class KeyedDoFnStep extends DoFnStep {
 
   @Override
   public boolean hasPendingWork() {
-    return store.size() > 0;
-  }
-
-  @Override
-  protected boolean pushesBack() {
-    return false;
+    return store.size() > 0 || super.hasPendingWork();
   }
 
   /** Timer internals of whatever key is current, for the cleanup timer that the runner holds. */
