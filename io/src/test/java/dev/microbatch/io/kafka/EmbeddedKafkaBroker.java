@@ -1,0 +1,133 @@
+package dev.microbatch.io.kafka;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.junit.rules.ExternalResource;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (broker and controller in one process), from the
+ * Kafka Maven artifacts, on random loopback ports and a temporary directory. Use it as a JUnit
+ * rule: it starts before the tests and is shut down and deleted after them.
+ */
+public final class EmbeddedKafkaBroker extends ExternalResource {
+
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private Path logDir;
+  private KafkaRaftServer server;
+  private String bootstrapServers;
+
+  @Override
+  protected void before() throws Throwable {
+    start();
+  }
+
+  @Override
+  protected void after() {
+    stop();
+  }
+
+  /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
+  public void start() throws Exception {
+    logDir = Files.createTempDirectory("microbatch-kafka-");
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    bootstrapServers = LOOPBACK + ":" + brokerPort;
+    Properties props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://" + bootstrapServers + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://" + bootstrapServers);
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("log.dirs", logDir.toString());
+    props.put("num.partitions", "1");
+    props.put("auto.create.topics.enable", "false");
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "4");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "4");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    KafkaConfig config = new KafkaConfig(props);
+    new Formatter()
+        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .setClusterId(Uuid.randomUuid().toString())
+        .setNodeId(1)
+        .setControllerListenerName("CONTROLLER")
+        .setMetadataLogDirectory(logDir.toString())
+        .addDirectory(logDir.toString())
+        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+        .run();
+    server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    try (Admin admin = admin()) {
+      admin.describeCluster().nodes().get();
+    }
+  }
+
+  /** Shuts the broker down and deletes its directory. */
+  public void stop() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+    if (logDir != null) {
+      deleteRecursively(logDir);
+      logDir = null;
+    }
+  }
+
+  /** {@code host:port} of the broker, for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** An admin client of this broker; close it after use. */
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /** Creates {@code topic} with {@code partitions} partitions and waits until it exists. */
+  public void createTopic(String topic, int partitions) throws Exception {
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is not worth failing a test for.
+    }
+  }
+}
