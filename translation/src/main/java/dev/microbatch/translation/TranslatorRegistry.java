@@ -7,6 +7,7 @@ import dev.microbatch.translation.translators.FlattenTranslator;
 import dev.microbatch.translation.translators.GbkIntoKeyedWorkItemsTranslator;
 import dev.microbatch.translation.translators.GroupByKeyTranslator;
 import dev.microbatch.translation.translators.ImpulseTranslator;
+import dev.microbatch.translation.translators.KafkaReadTranslator;
 import dev.microbatch.translation.translators.ParDoTranslator;
 import dev.microbatch.translation.translators.ReadTranslator;
 import dev.microbatch.translation.translators.ReshuffleTranslator;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
 import org.apache.beam.sdk.io.BoundedReadFromUnboundedSource;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -55,12 +57,27 @@ final class TranslatorRegistry {
             Map.entry(PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, reshuffle),
             Map.entry(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, reshuffle)),
         // Composites without a URN that the runner reads better than their expansion does.
-        Map.of(BoundedReadFromUnboundedSource.class, new BoundedReadFromUnboundedTranslator()));
+        Map.of(
+            BoundedReadFromUnboundedSource.class,
+            new BoundedReadFromUnboundedTranslator(),
+            KafkaIO.Read.class,
+            new KafkaReadTranslator()));
   }
 
   Optional<TransformTranslator> forTransform(PTransform<?, ?> transform) {
     Optional<TransformTranslator> byItsUrn = Optional.ofNullable(urnOf(transform)).map(byUrn::get);
-    return byItsUrn.or(() -> Optional.ofNullable(transform).map(t -> byClass.get(t.getClass())));
+    return byItsUrn.or(() -> byClassOf(transform));
+  }
+
+  /** Translators by class match subclasses too (KafkaIO's transforms are AutoValue subclasses). */
+  private Optional<TransformTranslator> byClassOf(PTransform<?, ?> transform) {
+    if (transform == null) {
+      return Optional.empty();
+    }
+    return byClass.entrySet().stream()
+        .filter(entry -> entry.getKey().isInstance(transform))
+        .map(Map.Entry::getValue)
+        .findFirst();
   }
 
   /**

@@ -8,9 +8,9 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
  * A source of the graph. At each batch it fixes its slice (which records belong to the batch) and
  * returns partitions that read that slice when a task iterates them.
  *
- * <p>An input yields the same number of partitions in every batch (empty ones included), so that
- * partition i of a downstream stage is always the same task and its per-partition state is found
- * again.
+ * <p>An input yields at least as many partitions in every batch as in the one before (empty ones
+ * included; new ones, such as new Kafka partitions, are appended), so that partition i of a
+ * downstream stage is always the same task and its per-partition state is found again.
  */
 public abstract class InputDStream<T> extends DStream<T> {
 
@@ -26,9 +26,7 @@ public abstract class InputDStream<T> extends DStream<T> {
    * something each input is trusted to remember.
    */
   final void checkPartitionCount(BatchResult<T> result) {
-    if (partitionCount < 0) {
-      partitionCount = result.numPartitions();
-    } else if (partitionCount != result.numPartitions()) {
+    if (result.numPartitions() < partitionCount) {
       throw new IllegalStateException(
           "Input "
               + name()
@@ -36,8 +34,9 @@ public abstract class InputDStream<T> extends DStream<T> {
               + result.numPartitions()
               + " partitions after "
               + partitionCount
-              + " in earlier batches; an input must keep its partition count");
+              + " in earlier batches; an input may add partitions but never drop one");
     }
+    partitionCount = result.numPartitions();
   }
 
   /**

@@ -1,0 +1,220 @@
+package dev.microbatch.io.kafka;
+
+import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.BatchResult;
+import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.Partition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.joda.time.Instant;
+
+/**
+ * Kafka read directly, batch by batch, as exact offset ranges (Spark Streaming's direct stream).
+ *
+ * <p>When a batch starts, this input asks the broker for the partitions of its topics (new ones are
+ * appended) and their latest offsets, and fixes one {@link OffsetRange} per partition: from where
+ * the last committed batch stopped, up to the latest offset or the per-batch bound. Each range is
+ * read by its own task with the partition's cached consumer. Only once the batch has committed do
+ * the ranges become the new positions, and are the offsets committed to the consumer group (so that
+ * Kafka's tools show the lag). A partition seen for the first time starts at the group's committed
+ * offset, else at {@code startReadTime}, else where {@code auto.offset.reset} says.
+ */
+public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<KafkaRecord<K, V>>> {
+
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final KafkaReadSpec<K, V> spec;
+  private final long maxRecordsPerPartition;
+  private final List<TopicPartition> partitions = new ArrayList<>();
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
+  private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
+  private Consumer<byte[], byte[]> metadata;
+  private long delivered;
+
+  /**
+   * @param maxRecordsPerPartition most records one partition contributes to one batch; -1 for no
+   *     bound
+   */
+  public KafkaInputDStream(String name, KafkaReadSpec<K, V> spec, long maxRecordsPerPartition) {
+    super(name);
+    this.spec = spec;
+    this.maxRecordsPerPartition = maxRecordsPerPartition;
+  }
+
+  @Override
+  protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch) {
+    discoverPartitions();
+    Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
+    List<OffsetRange> ranges = rangesUpTo(latest);
+    List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(ranges.size());
+    for (OffsetRange range : ranges) {
+      PartitionReader<K, V> reader = readerOf(range.partition());
+      long end = latest.get(range.partition());
+      out.add(
+          sink -> {
+            long count = reader.read(range, end, sink);
+            batch.addRecordsIn(name(), count);
+          });
+    }
+    batch.afterCommit(() -> committed(ranges));
+    return new BatchResult<>(out, this::watermark);
+  }
+
+  /** This batch's ranges: each partition from its position, bounded per partition and in all. */
+  private List<OffsetRange> rangesUpTo(Map<TopicPartition, Long> latest) {
+    long remaining = spec.maxNumRecords() - delivered;
+    List<OffsetRange> ranges = new ArrayList<>(partitions.size());
+    for (TopicPartition partition : partitions) {
+      long from = positions.get(partition);
+      long until = Math.max(from, latest.getOrDefault(partition, from));
+      if (maxRecordsPerPartition > 0) {
+        until = Math.min(until, from + maxRecordsPerPartition);
+      }
+      until = Math.min(until, from + Math.max(0, remaining));
+      remaining -= until - from;
+      ranges.add(new OffsetRange(partition, from, until));
+    }
+    return ranges;
+  }
+
+  /** The batch has committed: its ranges are consumed, and the group learns the new offsets. */
+  private void committed(List<OffsetRange> ranges) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+    for (OffsetRange range : ranges) {
+      positions.put(range.partition(), range.until());
+      delivered += range.size();
+      if (range.size() > 0) {
+        offsets.put(range.partition(), new OffsetAndMetadata(range.until()));
+      }
+    }
+    if (spec.commitOffsets() && spec.groupId().isPresent() && !offsets.isEmpty()) {
+      metadata().commitSync(offsets);
+    }
+  }
+
+  private Instant watermark() {
+    if (hasDeliveredEverything()) {
+      return BoundedWindow.TIMESTAMP_MAX_VALUE;
+    }
+    Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (TopicPartition partition : partitions) {
+      Instant watermark = readerOf(partition).watermark();
+      if (watermark.isBefore(min)) {
+        min = watermark;
+      }
+    }
+    return partitions.isEmpty() ? BoundedWindow.TIMESTAMP_MIN_VALUE : min;
+  }
+
+  /** Finds the partitions to read; new ones are appended, in topic and partition order. */
+  private void discoverPartitions() {
+    Set<TopicPartition> found =
+        new TreeSet<>(
+            java.util.Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+    if (!spec.topicPartitions().isEmpty()) {
+      found.addAll(spec.topicPartitions());
+    } else if (spec.topicPattern().isPresent()) {
+      for (Map.Entry<String, List<PartitionInfo>> topic : metadata().listTopics().entrySet()) {
+        if (spec.topicPattern().get().matcher(topic.getKey()).matches()) {
+          topic.getValue().forEach(p -> found.add(new TopicPartition(p.topic(), p.partition())));
+        }
+      }
+    } else {
+      for (String topic : spec.topics()) {
+        List<PartitionInfo> infos = metadata().partitionsFor(topic);
+        if (infos == null || infos.isEmpty()) {
+          throw new IllegalStateException(
+              "Kafka topic '" + topic + "' does not exist (read by " + name() + ")");
+        }
+        infos.forEach(p -> found.add(new TopicPartition(p.topic(), p.partition())));
+      }
+    }
+    List<TopicPartition> added = new ArrayList<>();
+    for (TopicPartition partition : found) {
+      if (!positions.containsKey(partition)) {
+        added.add(partition);
+      }
+    }
+    if (!added.isEmpty()) {
+      positions.putAll(startOffsets(added));
+      partitions.addAll(added);
+    }
+  }
+
+  /** Group's committed offsets, else offsets at the start time, else auto.offset.reset. */
+  private Map<TopicPartition, Long> startOffsets(List<TopicPartition> added) {
+    Map<TopicPartition, Long> start = new HashMap<>();
+    if (spec.groupId().isPresent()) {
+      metadata()
+          .committed(Set.copyOf(added))
+          .forEach(
+              (partition, offset) -> {
+                if (offset != null) {
+                  start.put(partition, offset.offset());
+                }
+              });
+    }
+    List<TopicPartition> rest = added.stream().filter(p -> !start.containsKey(p)).toList();
+    if (rest.isEmpty()) {
+      return start;
+    }
+    if (spec.startReadTime().isPresent()) {
+      Map<TopicPartition, Long> times = new HashMap<>();
+      rest.forEach(p -> times.put(p, spec.startReadTime().get().getMillis()));
+      Map<TopicPartition, Long> ends = metadata().endOffsets(rest);
+      for (Map.Entry<TopicPartition, OffsetAndTimestamp> found :
+          metadata().offsetsForTimes(times).entrySet()) {
+        start.put(
+            found.getKey(),
+            found.getValue() == null ? ends.get(found.getKey()) : found.getValue().offset());
+      }
+      return start;
+    }
+    Object reset = spec.consumerConfig().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+    start.putAll(
+        "earliest".equals(String.valueOf(reset))
+            ? metadata().beginningOffsets(rest)
+            : metadata().endOffsets(rest));
+    return start;
+  }
+
+  private PartitionReader<K, V> readerOf(TopicPartition partition) {
+    synchronized (readers) {
+      return readers.computeIfAbsent(partition, p -> new PartitionReader<>(p, spec, READ_TIMEOUT));
+    }
+  }
+
+  private Consumer<byte[], byte[]> metadata() {
+    if (metadata == null) {
+      Map<String, Object> config = new HashMap<>(spec.consumerConfig());
+      config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      metadata = new KafkaConsumer<>(config);
+    }
+    return metadata;
+  }
+
+  @Override
+  protected boolean hasDeliveredEverything() {
+    return delivered >= spec.maxNumRecords();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.microbatch.io.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.io.kafka.DeserializerProvider;
+import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.joda.time.Instant;
+
+/**
+ * What the direct Kafka input takes from a {@code KafkaIO.read()}: where to read, how to decode,
+ * how to timestamp, and where to start and stop.
+ *
+ * @param consumerConfig the consumer properties, as given to KafkaIO
+ * @param topics topics to read (all their partitions, new ones included)
+ * @param topicPattern a pattern of topics to read instead, if any
+ * @param topicPartitions fixed partitions to read instead, if any
+ * @param keys key deserializer
+ * @param values value deserializer
+ * @param timestampPolicy record timestamps and partition watermarks
+ * @param startReadTime where a partition without committed offsets starts, if set
+ * @param stopReadTime records at or after this time are not read, if set
+ * @param commitOffsets whether consumed offsets are committed to the consumer group after a batch
+ * @param maxNumRecords stop after this many records in all (Long.MAX_VALUE for none)
+ */
+public record KafkaReadSpec<K, V>(
+    Map<String, Object> consumerConfig,
+    List<String> topics,
+    Optional<Pattern> topicPattern,
+    List<TopicPartition> topicPartitions,
+    DeserializerProvider<K> keys,
+    DeserializerProvider<V> values,
+    TimestampPolicyFactory<K, V> timestampPolicy,
+    Optional<Instant> startReadTime,
+    Optional<Instant> stopReadTime,
+    boolean commitOffsets,
+    long maxNumRecords) {
+
+  public KafkaReadSpec {
+    consumerConfig = Map.copyOf(consumerConfig);
+    topics = List.copyOf(topics);
+    topicPartitions = List.copyOf(topicPartitions);
+  }
+
+  /** The consumer group, if the configuration names one. */
+  public Optional<String> groupId() {
+    return Optional.ofNullable(consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG))
+        .map(Object::toString);
+  }
+
+  /** What the topics are, for messages. */
+  public String describeTopics() {
+    if (!topicPartitions.isEmpty()) {
+      return topicPartitions.toString();
+    }
+    return topicPattern.map(p -> "topics matching " + p.pattern()).orElse(topics.toString());
+  }
+}

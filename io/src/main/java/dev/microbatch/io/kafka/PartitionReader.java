@@ -1,0 +1,164 @@
+package dev.microbatch.io.kafka;
+
+import dev.microbatch.runner.dstream.ElementSink;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
+import org.apache.beam.sdk.io.kafka.TimestampPolicy;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.joda.time.Instant;
+
+/**
+ * Reads offset ranges of one topic partition with a consumer of its own that stays open across
+ * batches (so a partition's next range usually continues where the consumer stands, without a
+ * seek). Records are decoded here, timestamped by the read's timestamp policy, and only records
+ * inside the range are delivered.
+ */
+final class PartitionReader<K, V> implements AutoCloseable {
+
+  private final TopicPartition partition;
+  private final KafkaReadSpec<K, V> spec;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Deserializer<K> keys;
+  private final Deserializer<V> values;
+  private final TimestampPolicy<K, V> policy;
+  private final Duration readTimeout;
+  private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  PartitionReader(TopicPartition partition, KafkaReadSpec<K, V> spec, Duration readTimeout) {
+    this.partition = partition;
+    this.spec = spec;
+    this.readTimeout = readTimeout;
+    Map<String, Object> config = new HashMap<>(spec.consumerConfig());
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.consumer = new KafkaConsumer<>(config);
+    this.consumer.assign(List.of(partition));
+    this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
+    this.values = spec.values().getDeserializer(spec.consumerConfig(), false);
+    this.policy =
+        spec.timestampPolicy().createTimestampPolicy(partition, java.util.Optional.empty());
+  }
+
+  Instant watermark() {
+    return watermark;
+  }
+
+  /**
+   * Reads {@code range} into {@code sink} and returns the number of records delivered. {@code
+   * latestOffset} is the partition's end when the batch started, for the policy's backlog.
+   */
+  long read(
+      OffsetRange range,
+      long latestOffset,
+      ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink)
+      throws Exception {
+    Context context = new Context(latestOffset, range.from());
+    if (range.size() == 0) {
+      watermark = policy.getWatermark(context);
+      return 0;
+    }
+    if (consumer.position(partition) != range.from()) {
+      consumer.seek(partition, range.from());
+    }
+    long count = 0;
+    long deadline = System.currentTimeMillis() + readTimeout.toMillis();
+    while (consumer.position(partition) < range.until()) {
+      List<ConsumerRecord<byte[], byte[]>> polled =
+          consumer.poll(Duration.ofMillis(100)).records(partition);
+      if (polled.isEmpty() && System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(
+            "Kafka did not deliver "
+                + range
+                + " within "
+                + readTimeout.toSeconds()
+                + " s; the consumer stands at offset "
+                + consumer.position(partition));
+      }
+      for (ConsumerRecord<byte[], byte[]> raw : polled) {
+        if (raw.offset() >= range.until()) {
+          // Polled past the range: the next batch's range starts here.
+          consumer.seek(partition, range.until());
+          break;
+        }
+        KafkaRecord<K, V> record = decode(raw);
+        context.position = raw.offset() + 1;
+        Instant timestamp = policy.getTimestampForRecord(context, record);
+        sink.accept(WindowedValues.timestampedValueInGlobalWindow(record, timestamp));
+        count++;
+      }
+    }
+    watermark = policy.getWatermark(context);
+    return count;
+  }
+
+  private KafkaRecord<K, V> decode(ConsumerRecord<byte[], byte[]> raw) {
+    try {
+      K key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.headers(), raw.key());
+      V value =
+          raw.value() == null ? null : values.deserialize(raw.topic(), raw.headers(), raw.value());
+      return new KafkaRecord<>(
+          raw.topic(),
+          raw.partition(),
+          raw.offset(),
+          raw.timestamp(),
+          KafkaTimestampType.forOrdinal(raw.timestampType().ordinal()),
+          raw.headers(),
+          key,
+          value);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "Cannot deserialize the record at topic "
+              + raw.topic()
+              + ", partition "
+              + raw.partition()
+              + ", offset "
+              + raw.offset()
+              + " of "
+              + spec.describeTopics()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+
+  /** The partition as the timestamp policy sees it: how far behind the end the read is. */
+  private static final class Context extends TimestampPolicy.PartitionContext {
+    private final long latestOffset;
+    private final Instant checkTime = Instant.now();
+    private long position;
+
+    Context(long latestOffset, long position) {
+      this.latestOffset = latestOffset;
+      this.position = position;
+    }
+
+    @Override
+    public long getMessageBacklog() {
+      return Math.max(0, latestOffset - position);
+    }
+
+    @Override
+    public Instant getBacklogCheckTime() {
+      return checkTime;
+    }
+  }
+}

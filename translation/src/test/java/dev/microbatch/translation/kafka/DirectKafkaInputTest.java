@@ -1,0 +1,110 @@
+package dev.microbatch.translation.kafka;
+
+import static org.junit.Assert.assertEquals;
+
+import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import dev.microbatch.runner.TestMicroBatchRunner;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.joda.time.Duration;
+import org.junit.ClassRule;
+import org.junit.Test;
+
+/**
+ * KafkaIO.read() runs as the direct input: exact offset ranges, batch by batch, on a real broker.
+ */
+public class DirectKafkaInputTest {
+
+  @ClassRule public static final EmbeddedKafkaBroker BROKER = new EmbeddedKafkaBroker();
+
+  private static void produce(String topic, int partitions, int records) throws Exception {
+    try (KafkaProducer<String, Long> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, LongSerializer.class))) {
+      for (long i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), "k" + i, i));
+      }
+      producer.flush();
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void everyRecordOfAMultiPartitionTopicIsReadOnceAndItsOffsetsCommittedToTheGroup()
+      throws Exception {
+    String topic = "numbers";
+    BROKER.createTopic(topic, 4);
+    produce(topic, 4, 1000);
+
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setParallelism(2);
+    options.setBatchIntervalMillis(50);
+    // At most 40 records per partition and batch: the 1000 records take at least 7 batches.
+    options.setMaxRecordsPerBatch(40);
+    options.setLogEveryBatch(false);
+    Pipeline p = Pipeline.create(options);
+    PCollection<Long> values =
+        p.apply(
+                KafkaIO.<String, Long>read()
+                    .withBootstrapServers(BROKER.bootstrapServers())
+                    .withTopic(topic)
+                    .withKeyDeserializer(StringDeserializer.class)
+                    .withValueDeserializer(LongDeserializer.class)
+                    .withConsumerConfigUpdates(
+                        Map.of(
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                            ConsumerConfig.GROUP_ID_CONFIG, "numbers-reader"))
+                    .commitOffsetsInFinalize()
+                    .withMaxNumRecords(1000)
+                    .withoutMetadata())
+            .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue))
+            .apply(Window.into(FixedWindows.of(Duration.standardDays(365_000))));
+    PAssert.thatSingleton(
+            values.apply("Count", Combine.globally(Count.<Long>combineFn()).withoutDefaults()))
+        .isEqualTo(1000L);
+    PAssert.thatSingleton(values.apply("Sum", Sum.longsGlobally().withoutDefaults()))
+        .isEqualTo(999L * 1000 / 2);
+
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
+    result.waitUntilFinish();
+
+    // The consumer group saw every batch's offsets: 250 per partition.
+    try (Admin admin = BROKER.admin()) {
+      ListConsumerGroupOffsetsResult offsets = admin.listConsumerGroupOffsets("numbers-reader");
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          offsets.partitionsToOffsetAndMetadata().get();
+      for (int partition = 0; partition < 4; partition++) {
+        assertEquals(250L, committed.get(new TopicPartition(topic, partition)).offset());
+      }
+    }
+  }
+}
