@@ -1,6 +1,11 @@
 package dev.microbatch.translation.kafka;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
@@ -105,6 +110,57 @@ public class DirectKafkaInputTest {
       for (int partition = 0; partition < 4; partition++) {
         assertEquals(250L, committed.get(new TopicPartition(topic, partition)).offset());
       }
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void aRecordThatCannotBeDecodedFailsTheBatchNamingItAndCommitsNothing() throws Exception {
+    String topic = "poisoned";
+    BROKER.createTopic(topic, 1);
+    produce(topic, 1, 5);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+      // Three bytes are no long: offset 5 cannot be decoded.
+      producer.send(new ProducerRecord<>(topic, 0, "bad", "abc")).get();
+    }
+
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setLogEveryBatch(false);
+    Pipeline p = Pipeline.create(options);
+    p.apply(
+        KafkaIO.<String, Long>read()
+            .withBootstrapServers(BROKER.bootstrapServers())
+            .withTopic(topic)
+            .withKeyDeserializer(StringDeserializer.class)
+            .withValueDeserializer(LongDeserializer.class)
+            .withConsumerConfigUpdates(
+                Map.of(
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.GROUP_ID_CONFIG, "poisoned-reader"))
+            .commitOffsetsInFinalize()
+            .withMaxNumRecords(6)
+            .withoutMetadata());
+
+    Pipeline.PipelineExecutionException failure =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    assertThat(
+        failure.getCause().getMessage(),
+        allOf(
+            containsString("topic " + topic),
+            containsString("partition 0"),
+            containsString("offset 5")));
+    try (Admin admin = BROKER.admin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets("poisoned-reader").partitionsToOffsetAndMetadata().get();
+      assertThat(
+          "the failed batch's offsets were not committed",
+          committed.get(new TopicPartition(topic, 0)),
+          nullValue());
     }
   }
 }
