@@ -15,7 +15,10 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -108,6 +111,16 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   /** An admin client of this broker; close it after use. */
   public Admin admin() {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /** A producer to this broker with the given serializer classes; close it after use. */
+  public <K, V> KafkaProducer<K, V> producer(
+      Class<? extends Serializer<K>> keys, Class<? extends Serializer<V>> values) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, keys,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, values));
   }
 
   /** Creates {@code topic} with {@code partitions} partitions and waits until it exists. */

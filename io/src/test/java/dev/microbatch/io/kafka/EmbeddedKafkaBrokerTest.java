@@ -10,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,11 +26,7 @@ public class EmbeddedKafkaBrokerTest {
   public void recordsProducedToAMultiPartitionTopicAreConsumedBack() throws Exception {
     BROKER.createTopic("roundtrip", 3);
     try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+        BROKER.producer(StringSerializer.class, StringSerializer.class)) {
       for (int i = 0; i < 30; i++) {
         producer.send(new ProducerRecord<>("roundtrip", i % 3, "k" + i, "v" + i)).get();
       }

@@ -30,7 +30,6 @@ import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
@@ -50,16 +49,34 @@ public class DirectKafkaInputTest {
 
   private static void produce(String topic, int partitions, int records) throws Exception {
     try (KafkaProducer<String, Long> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, LongSerializer.class))) {
+        BROKER.producer(StringSerializer.class, LongSerializer.class)) {
       for (long i = 0; i < records; i++) {
         producer.send(new ProducerRecord<>(topic, (int) (i % partitions), "k" + i, i));
       }
       producer.flush();
     }
+  }
+
+  /**
+   * Reads {@code maxRecords} (String, Long) records of {@code topic} from the start, as {@code
+   * group}.
+   */
+  private static KafkaIO.TypedWithoutMetadata<String, Long> read(
+      String topic, String group, long maxRecords) {
+    return KafkaIO.<String, Long>read()
+        .withBootstrapServers(BROKER.bootstrapServers())
+        .withTopic(topic)
+        .withKeyDeserializer(StringDeserializer.class)
+        .withValueDeserializer(LongDeserializer.class)
+        .withConsumerConfigUpdates(
+            Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group))
+        .commitOffsetsInFinalize()
+        .withMaxNumRecords(maxRecords)
+        .withoutMetadata();
   }
 
   @Test(timeout = 120_000)
@@ -78,19 +95,7 @@ public class DirectKafkaInputTest {
     options.setLogEveryBatch(false);
     Pipeline p = Pipeline.create(options);
     PCollection<Long> values =
-        p.apply(
-                KafkaIO.<String, Long>read()
-                    .withBootstrapServers(BROKER.bootstrapServers())
-                    .withTopic(topic)
-                    .withKeyDeserializer(StringDeserializer.class)
-                    .withValueDeserializer(LongDeserializer.class)
-                    .withConsumerConfigUpdates(
-                        Map.of(
-                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                            ConsumerConfig.GROUP_ID_CONFIG, "numbers-reader"))
-                    .commitOffsetsInFinalize()
-                    .withMaxNumRecords(1000)
-                    .withoutMetadata())
+        p.apply(read(topic, "numbers-reader", 1000))
             .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue))
             .apply(Window.into(FixedWindows.of(Duration.standardDays(365_000))));
     PAssert.thatSingleton(
@@ -119,11 +124,7 @@ public class DirectKafkaInputTest {
     BROKER.createTopic(topic, 1);
     produce(topic, 1, 5);
     try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+        BROKER.producer(StringSerializer.class, StringSerializer.class)) {
       // Three bytes are no long: offset 5 cannot be decoded.
       producer.send(new ProducerRecord<>(topic, 0, "bad", "abc")).get();
     }
@@ -132,19 +133,7 @@ public class DirectKafkaInputTest {
     options.setRunner(TestMicroBatchRunner.class);
     options.setLogEveryBatch(false);
     Pipeline p = Pipeline.create(options);
-    p.apply(
-        KafkaIO.<String, Long>read()
-            .withBootstrapServers(BROKER.bootstrapServers())
-            .withTopic(topic)
-            .withKeyDeserializer(StringDeserializer.class)
-            .withValueDeserializer(LongDeserializer.class)
-            .withConsumerConfigUpdates(
-                Map.of(
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.GROUP_ID_CONFIG, "poisoned-reader"))
-            .commitOffsetsInFinalize()
-            .withMaxNumRecords(6)
-            .withoutMetadata());
+    p.apply(read(topic, "poisoned-reader", 6));
 
     Pipeline.PipelineExecutionException failure =
         assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
