@@ -19,10 +19,12 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,7 +63,7 @@ public class DirectKafkaInputTest {
    * Reads {@code maxRecords} (String, Long) records of {@code topic} from the start, as {@code
    * group}.
    */
-  private static KafkaIO.TypedWithoutMetadata<String, Long> read(
+  private static PTransform<PBegin, PCollection<KV<String, Long>>> read(
       String topic, String group, long maxRecords) {
     return KafkaIO.<String, Long>read()
         .withBootstrapServers(BROKER.bootstrapServers())
