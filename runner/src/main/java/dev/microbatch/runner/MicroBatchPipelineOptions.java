@@ -44,6 +44,29 @@ public interface MicroBatchPipelineOptions
   void setMaxReadTimeMillis(long value);
 
   @Description(
+      "Most records per second one input partition (a Kafka partition) delivers; 0 for no bound.")
+  @Default.Double(0)
+  double getMaxRatePerPartition();
+
+  void setMaxRatePerPartition(double value);
+
+  @Description(
+      "Backpressure: a PID estimator learns from each batch's processing time and scheduling "
+          + "delay how many records per second the job keeps up with, and bounds the inputs to it.")
+  @Default.Boolean(false)
+  boolean isBackpressure();
+
+  void setBackpressure(boolean value);
+
+  @Description(
+      "With backpressure, the rate (records per second per input) until the first estimate; 0 "
+          + "for no bound.")
+  @Default.Double(0)
+  double getBackpressureInitialRate();
+
+  void setBackpressureInitialRate(double value);
+
+  @Description(
       "Directory for batch checkpoints (metadata, keyed state, offsets). Not used yet: "
           + "checkpointing and recovery arrive with the Kafka/recovery work.")
   @Nullable String getCheckpointDir();

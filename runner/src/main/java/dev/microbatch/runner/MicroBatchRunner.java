@@ -49,6 +49,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     JobScheduler scheduler =
         new JobScheduler(
             graph, generator, executor, new MetricsAccumulator(), options.isLogEveryBatch());
+    graph.inputs().forEach(input -> input.batchListener().ifPresent(scheduler::addListener));
     MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler);
     MetricsAccumulator metrics = scheduler.metrics();
     scheduler.start(options.getJobName());

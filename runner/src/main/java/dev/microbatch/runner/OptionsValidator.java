@@ -23,6 +23,16 @@ final class OptionsValidator {
       throw new InvalidOptionException(
           "maxReadTimeMillis", options.getMaxReadTimeMillis(), "must be positive");
     }
+    if (options.getMaxRatePerPartition() < 0) {
+      throw new InvalidOptionException(
+          "maxRatePerPartition", options.getMaxRatePerPartition(), "must be >= 0 (0: no bound)");
+    }
+    if (options.getBackpressureInitialRate() < 0) {
+      throw new InvalidOptionException(
+          "backpressureInitialRate",
+          options.getBackpressureInitialRate(),
+          "must be >= 0 (0: no bound)");
+    }
     String dir = options.getCheckpointDir();
     if (dir != null && dir.isBlank()) {
       throw new InvalidOptionException("checkpointDir", "'" + dir + "'", "must not be blank");

@@ -4,12 +4,15 @@ import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.Partition;
+import dev.microbatch.runner.rate.RateLimit;
+import dev.microbatch.runner.scheduler.StreamingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
@@ -42,6 +45,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   private final KafkaReadSpec<K, V> spec;
   private final long maxRecordsPerPartition;
+  private final RateLimit rateLimit;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
@@ -51,11 +55,19 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   /**
    * @param maxRecordsPerPartition most records one partition contributes to one batch; -1 for no
    *     bound
+   * @param rateLimit the rate bound per partition (fixed, or learnt by backpressure)
    */
-  public KafkaInputDStream(String name, KafkaReadSpec<K, V> spec, long maxRecordsPerPartition) {
+  public KafkaInputDStream(
+      String name, KafkaReadSpec<K, V> spec, long maxRecordsPerPartition, RateLimit rateLimit) {
     super(name);
     this.spec = spec;
     this.maxRecordsPerPartition = maxRecordsPerPartition;
+    this.rateLimit = rateLimit;
+  }
+
+  @Override
+  public Optional<StreamingListener> batchListener() {
+    return rateLimit.backpressure().map(controller -> controller);
   }
 
   @Override
@@ -80,18 +92,28 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   /** This batch's ranges: each partition from its position, bounded per partition and in all. */
   private List<OffsetRange> rangesUpTo(Map<TopicPartition, Long> latest) {
     long remaining = spec.maxNumRecords() - delivered;
+    long perPartition =
+        bound(maxRecordsPerPartition, rateLimit.maxRecordsPerPartition(partitions.size()));
     List<OffsetRange> ranges = new ArrayList<>(partitions.size());
     for (TopicPartition partition : partitions) {
       long from = positions.get(partition);
       long until = Math.max(from, latest.getOrDefault(partition, from));
-      if (maxRecordsPerPartition > 0) {
-        until = Math.min(until, from + maxRecordsPerPartition);
+      if (perPartition > 0) {
+        until = Math.min(until, from + perPartition);
       }
       until = Math.min(until, from + Math.max(0, remaining));
       remaining -= until - from;
       ranges.add(new OffsetRange(partition, from, until));
     }
     return ranges;
+  }
+
+  /** The smaller of two bounds where -1 means none. */
+  private static long bound(long a, long b) {
+    if (a < 0) {
+      return b;
+    }
+    return b < 0 ? a : Math.min(a, b);
   }
 
   /** The batch has committed: its ranges are consumed, and the group learns the new offsets. */

@@ -1,7 +1,9 @@
 package dev.microbatch.runner.dstream;
 
+import dev.microbatch.runner.scheduler.StreamingListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 
 /**
@@ -37,6 +39,11 @@ public abstract class InputDStream<T> extends DStream<T> {
               + " in earlier batches; an input may add partitions but never drop one");
     }
     partitionCount = result.numPartitions();
+  }
+
+  /** A listener the scheduler should tell about batches (rate control), if the input has one. */
+  public Optional<StreamingListener> batchListener() {
+    return Optional.empty();
   }
 
   /**

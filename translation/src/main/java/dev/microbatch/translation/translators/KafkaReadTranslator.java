@@ -2,6 +2,10 @@ package dev.microbatch.translation.translators;
 
 import dev.microbatch.io.kafka.KafkaInputDStream;
 import dev.microbatch.io.kafka.KafkaReadSpec;
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.rate.PidRateEstimator;
+import dev.microbatch.runner.rate.RateController;
+import dev.microbatch.runner.rate.RateLimit;
 import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.UnsupportedTransformException;
@@ -32,10 +36,20 @@ public final class KafkaReadTranslator implements TransformTranslator {
           name, KAFKA_READ, "withStopReadTime is not supported by the direct input yet");
     }
     KafkaReadSpec<?, ?> spec = spec(read);
-    long maxPerPartition = context.options().getMaxRecordsPerBatch();
+    MicroBatchPipelineOptions options = context.options();
+    long maxPerPartition = options.getMaxRecordsPerBatch();
+    long interval = options.getBatchIntervalMillis();
+    RateLimit rateLimit =
+        new RateLimit(
+            interval,
+            options.getMaxRatePerPartition(),
+            options.getBackpressureInitialRate(),
+            options.isBackpressure()
+                ? Optional.of(new RateController(name, PidRateEstimator.withDefaults(interval)))
+                : Optional.empty());
     context.setStream(
         Translators.onlyOutput(transform),
-        () -> new KafkaInputDStream<>(name, spec, maxPerPartition),
+        () -> new KafkaInputDStream<>(name, spec, maxPerPartition, rateLimit),
         List.of());
   }
 
