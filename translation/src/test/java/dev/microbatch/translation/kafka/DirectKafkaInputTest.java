@@ -3,6 +3,8 @@ package dev.microbatch.translation.kafka;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
@@ -10,8 +12,13 @@ import static org.junit.Assert.assertThrows;
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchPipelineResult;
+import dev.microbatch.runner.MicroBatchRunner;
 import dev.microbatch.runner.TestMicroBatchRunner;
+import dev.microbatch.runner.scheduler.BatchInfo;
+import dev.microbatch.runner.scheduler.StreamingListener;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -153,5 +160,36 @@ public class DirectKafkaInputTest {
           committed.get(new TopicPartition(topic, 0)),
           nullValue());
     }
+  }
+
+  @Test(timeout = 120_000)
+  public void aMaximumRatePerPartitionBoundsEveryBatch() throws Exception {
+    String topic = "rated";
+    BROKER.createTopic(topic, 2);
+    produce(topic, 2, 200);
+
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(MicroBatchRunner.class);
+    options.setLogEveryBatch(false);
+    options.setBatchIntervalMillis(100);
+    // 50 records/s per partition at 100 ms batches: at most 5 per partition, 10 per batch.
+    options.setMaxRatePerPartition(50);
+    Pipeline p = Pipeline.create(options);
+    p.apply(read(topic, "rated-reader", 200));
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
+    Queue<Long> perBatch = new ConcurrentLinkedQueue<>();
+    result.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            perBatch.add(batch.totalRecordsIn());
+          }
+        });
+    result.waitUntilFinish();
+
+    // 200 records at 10 per batch take 20 batches; the listener joined after the first ones.
+    assertThat(perBatch.size(), greaterThanOrEqualTo(10));
+    assertThat(
+        perBatch.stream().mapToLong(Long::longValue).max().orElse(0), lessThanOrEqualTo(10L));
   }
 }
