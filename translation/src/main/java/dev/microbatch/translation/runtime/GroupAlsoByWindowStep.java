@@ -116,21 +116,7 @@ public final class GroupAlsoByWindowStep implements Step {
    */
   @Override
   public void start() throws Exception {
-    Instant lastWatermark = environment.task().lastInputWatermark();
-    Instant processingTime = environment.task().processingTime();
-    try (Closeable scope = metrics.enter()) {
-      KeyedTimers.forEachKey(
-          store,
-          lastWatermark,
-          HOLDS,
-          (key, state) -> {
-            ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
-                runnerFor(state);
-            KeyedTimers.fireDue(
-                state, lastWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));
-            runner.persist();
-          });
-    }
+    forEachKey(environment.task().lastInputWatermark(), false);
   }
 
   /**
@@ -139,17 +125,25 @@ public final class GroupAlsoByWindowStep implements Step {
    */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
+    return forEachKey(inputWatermark, true);
+  }
+
+  /**
+   * For every key: adds this batch's elements to its panes if {@code withElements}, then fires what
+   * {@code watermark} and this batch's processing time made due; returns the output watermark.
+   */
+  private Instant forEachKey(Instant watermark, boolean withElements) throws Exception {
     Instant lastWatermark = environment.task().lastInputWatermark();
     Instant processingTime = environment.task().processingTime();
     try (Closeable scope = metrics.enter()) {
       return KeyedTimers.forEachKey(
           store,
-          inputWatermark,
+          watermark,
           HOLDS,
           (key, state) -> {
             ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
                 runnerFor(state);
-            List<WindowedValue<Object>> values = batchValues.remove(key);
+            List<WindowedValue<Object>> values = withElements ? batchValues.remove(key) : null;
             if (values != null) {
               KeyedTimers.advance(state.timers(), lastWatermark, processingTime);
               // The filter is lazy and the runner iterates more than once: count drops once.
@@ -163,7 +157,7 @@ public final class GroupAlsoByWindowStep implements Step {
                           droppedDueToLateness)));
             }
             KeyedTimers.fireDue(
-                state, inputWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));
+                state, watermark, processingTime, timer -> runner.onTimers(List.of(timer)));
             runner.persist();
           });
     }
