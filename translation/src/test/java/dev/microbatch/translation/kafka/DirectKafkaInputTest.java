@@ -192,4 +192,37 @@ public class DirectKafkaInputTest {
     assertThat(
         perBatch.stream().mapToLong(Long::longValue).max().orElse(0), lessThanOrEqualTo(10L));
   }
+
+  @Test(timeout = 120_000)
+  public void aKafkaToKafkaJobWithThePlainWriterDeliversEveryRecord() throws Exception {
+    String in = "copy-in";
+    String out = "copy-out";
+    BROKER.createTopic(in, 2);
+    BROKER.createTopic(out, 2);
+    produce(in, 2, 300);
+
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setLogEveryBatch(false);
+    options.setMaxRecordsPerBatch(50);
+    Pipeline p = Pipeline.create(options);
+    p.apply(read(in, "copier", 300))
+        .apply(
+            KafkaIO.<String, Long>write()
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withTopic(out)
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(LongSerializer.class));
+    p.run().waitUntilFinish();
+
+    // At-least-once: every input value arrives; this run has no failure, so exactly once.
+    Pipeline check = Pipeline.create(options);
+    PCollection<Long> copied =
+        check
+            .apply(read(out, "checker", 300))
+            .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue));
+    PAssert.thatSingleton(copied.apply(Sum.longsGlobally())).isEqualTo(299L * 300 / 2);
+    PAssert.thatSingleton(copied.apply(Count.globally())).isEqualTo(300L);
+    check.run().waitUntilFinish();
+  }
 }
