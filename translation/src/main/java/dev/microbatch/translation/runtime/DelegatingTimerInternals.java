@@ -1,5 +1,6 @@
 package dev.microbatch.translation.runtime;
 
+import java.util.function.Supplier;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -9,13 +10,18 @@ import org.joda.time.Instant;
  * Timer internals that forward to another, chosen per call: runners and cleaners hold one object
  * while the key being processed changes underneath.
  */
-abstract class DelegatingTimerInternals implements TimerInternals {
+final class DelegatingTimerInternals implements TimerInternals {
 
-  /** The timer internals to forward to now. */
-  protected abstract TimerInternals delegate();
+  private final Supplier<? extends TimerInternals> delegate;
 
-  /** Called before a timer is set, with its namespace. */
-  protected void onSet(StateNamespace namespace) {}
+  /** Forwards every call to what {@code delegate} returns at that moment (the current key's). */
+  DelegatingTimerInternals(Supplier<? extends TimerInternals> delegate) {
+    this.delegate = delegate;
+  }
+
+  private TimerInternals delegate() {
+    return delegate.get();
+  }
 
   @Override
   public void setTimer(
@@ -25,13 +31,11 @@ abstract class DelegatingTimerInternals implements TimerInternals {
       Instant target,
       Instant outputTimestamp,
       TimeDomain timeDomain) {
-    onSet(namespace);
     delegate().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
   }
 
   @Override
   public void setTimer(TimerData timerData) {
-    onSet(timerData.getNamespace());
     delegate().setTimer(timerData);
   }
 

@@ -90,7 +90,7 @@ public final class KeyedDoFnStep extends DoFnStep {
     DoFnRunner<Object, Object> simple = super.createRunner(stepContext);
     Coder<BoundedWindow> windowCoder =
         (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
-    TimerInternals currentTimers = new CurrentKeyTimers();
+    TimerInternals currentTimers = new DelegatingTimerInternals(() -> current.timers());
     return DoFnRunners.defaultStatefulDoFnRunner(
         fn(),
         (Coder) spec.inputCoder(),
@@ -217,13 +217,5 @@ public final class KeyedDoFnStep extends DoFnStep {
   @Override
   public boolean hasPendingWork() {
     return store.size() > 0 || super.hasPendingWork();
-  }
-
-  /** Timer internals of whatever key is current, for the cleanup timer that the runner holds. */
-  private final class CurrentKeyTimers extends DelegatingTimerInternals {
-    @Override
-    protected TimerInternals delegate() {
-      return current.timers();
-    }
   }
 }

@@ -5,11 +5,8 @@ import dev.microbatch.runner.state.KeyedStateStore;
 import java.io.Closeable;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.beam.runners.core.DoFnRunners;
@@ -21,19 +18,13 @@ import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.ReadyCheckingSideInputReader;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems.ProcessFn;
 import org.apache.beam.runners.core.StateInternals;
-import org.apache.beam.runners.core.StateNamespace;
-import org.apache.beam.runners.core.StateTag;
-import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.state.WatermarkHoldState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.KV;
@@ -68,30 +59,21 @@ public final class SplittableProcessStep implements Step {
       SerializablePipelineOptions options)
       implements Serializable {}
 
-  /** ProcessFn's hold on the output watermark; addressed the way ProcessFn addresses it. */
-  private static final StateTag<WatermarkHoldState> HOLD =
-      StateTags.makeSystemTagInternal(
-          StateTags.watermarkStateInternal("hold", TimestampCombiner.LATEST));
-
-  /** A key's state plus the namespaces in which it has restrictions pending. */
-  private static final class SdfKeyState {
-    final KeyState state;
-    final Set<StateNamespace> pending = new HashSet<>();
-
-    SdfKeyState(Object key) {
-      this.state = new KeyState(key);
-    }
-  }
+  /**
+   * A key holds the output watermark at the ProcessFn's watermark holds (one per pending
+   * restriction); its resume timers do not hold.
+   */
+  private static final KeyedTimers.Hold HOLDS = state -> state.state().earliestHold();
 
   private final Spec spec;
   private final StepEnvironment environment;
   private final MetricsScope metrics;
-  private final KeyedStateStore<SdfKeyState> store;
+  private final KeyedStateStore<KeyState> store;
   private final ProcessFn<Object, Object, Object, Object, Object> processFn;
   private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
   private final ScheduledExecutorService checkpointTimer;
   private PushbackSideInputDoFnRunner<KeyedWorkItem<byte[], KV<Object, Object>>, Object> runner;
-  private SdfKeyState current;
+  private KeyState current;
 
   @SuppressWarnings("unchecked")
   public SplittableProcessStep(Spec spec, StepEnvironment environment) throws Exception {
@@ -120,8 +102,9 @@ public final class SplittableProcessStep implements Step {
     PipelineOptions options = spec.options().get();
     BatchSideInputReader sideInputs = StepSupport.sideInputReader(spec.sideInputs(), environment);
     WindowedValueMultiReceiver receiver = StepSupport.receiverFor(environment);
-    processFn.setStateInternalsFactory(key -> current.state.state());
-    processFn.setTimerInternalsFactory(key -> new PendingTrackingTimers());
+    TimerInternals currentTimers = new DelegatingTimerInternals(() -> current.timers());
+    processFn.setStateInternalsFactory(key -> current.state());
+    processFn.setTimerInternalsFactory(key -> currentTimers);
     processFn.setSideInputReader(sideInputs);
     processFn.setProcessElementInvoker(
         new OutputAndTimeBoundedSplittableProcessElementInvoker<>(
@@ -138,12 +121,12 @@ public final class SplittableProcessStep implements Step {
         new StepContext() {
           @Override
           public StateInternals stateInternals() {
-            return current.state.state();
+            return current.state();
           }
 
           @Override
           public TimerInternals timerInternals() {
-            return current.state.timers();
+            return current.timers();
           }
 
           @Override
@@ -181,10 +164,11 @@ public final class SplittableProcessStep implements Step {
         (Keyed<WindowedValue<KV<byte[], KV<Object, Object>>>>) element;
     WindowedValue<KV<byte[], KV<Object, Object>>> wv = keyed.element();
     byte[] key = wv.getValue().getKey();
-    current = store.getOrCreate(keyed.key(), k -> new SdfKeyState(key));
-    Instant processingTime = environment.task().processingTime();
+    current = store.getOrCreate(keyed.key(), k -> new KeyState(key));
     KeyedTimers.advance(
-        current.state.timers(), current.state.timers().currentInputWatermarkTime(), processingTime);
+        current.timers(),
+        environment.task().lastInputWatermark(),
+        environment.task().processingTime());
     KeyedWorkItem<byte[], KV<Object, Object>> work =
         KeyedWorkItems.elementsWorkItem(key, List.of(wv.withValue(wv.getValue().getValue())));
     try (Closeable scope = metrics.enter()) {
@@ -193,49 +177,29 @@ public final class SplittableProcessStep implements Step {
     }
   }
 
+  /** Resumes the restrictions whose timers are due; held by the restrictions still pending. */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
     Instant processingTime = environment.task().processingTime();
-    Instant outputWatermark = inputWatermark;
     try (Closeable scope = metrics.enter()) {
-      Iterator<Map.Entry<dev.microbatch.runner.shuffle.KeyBytes, SdfKeyState>> keys =
-          store.entries().iterator();
-      while (keys.hasNext()) {
-        current = keys.next().getValue();
-        byte[] key = (byte[]) current.state.key();
-        KeyedTimers.fireDue(
-            current.state,
-            inputWatermark,
-            processingTime,
-            timer ->
-                runner.processElementInReadyWindows(
-                    WindowedValues.valueInGlobalWindow(
-                        KeyedWorkItems.<byte[], KV<Object, Object>>timersWorkItem(
-                            key, List.of(timer)))));
-        Instant hold = earliestHold(current);
-        if (current.pending.isEmpty() && !current.state.timers().hasPendingTimers()) {
-          keys.remove();
-        } else if (hold.isBefore(outputWatermark)) {
-          outputWatermark = hold;
-        }
-      }
+      return KeyedTimers.forEachKey(
+          store,
+          inputWatermark,
+          HOLDS,
+          (key, state) -> {
+            current = state;
+            byte[] keyBytes = (byte[]) state.key();
+            KeyedTimers.fireDue(
+                state,
+                inputWatermark,
+                processingTime,
+                timer ->
+                    runner.processElementInReadyWindows(
+                        WindowedValues.valueInGlobalWindow(
+                            KeyedWorkItems.<byte[], KV<Object, Object>>timersWorkItem(
+                                keyBytes, List.of(timer)))));
+          });
     }
-    return outputWatermark;
-  }
-
-  /** The earliest watermark hold among the key's pending restrictions, dropping finished ones. */
-  private static Instant earliestHold(SdfKeyState key) {
-    Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    Iterator<StateNamespace> namespaces = key.pending.iterator();
-    while (namespaces.hasNext()) {
-      Instant hold = key.state.state().state(namespaces.next(), HOLD).read();
-      if (hold == null) {
-        namespaces.remove();
-      } else if (hold.isBefore(earliest)) {
-        earliest = hold;
-      }
-    }
-    return earliest;
   }
 
   @Override
@@ -257,19 +221,6 @@ public final class SplittableProcessStep implements Step {
       processFn.tearDown();
     } finally {
       checkpointTimer.shutdownNow();
-    }
-  }
-
-  /** The current key's timers, noting the namespaces in which restrictions wait to resume. */
-  private final class PendingTrackingTimers extends DelegatingTimerInternals {
-    @Override
-    protected TimerInternals delegate() {
-      return current.state.timers();
-    }
-
-    @Override
-    protected void onSet(StateNamespace namespace) {
-      current.pending.add(namespace);
     }
   }
 }
