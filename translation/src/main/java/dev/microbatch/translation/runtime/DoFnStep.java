@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
@@ -158,16 +157,21 @@ public class DoFnStep implements Step {
   @Override
   @SuppressWarnings("unchecked")
   public void process(Object element) throws Exception {
-    processValue((WindowedValue<Object>) element, value -> value);
+    processValue((WindowedValue<Object>) element);
   }
 
   /**
-   * Runs the DoFn on one element, or keeps it for a later batch if its side inputs are not ready;
-   * {@code asInput} turns a waiting (window-exploded) value back into what {@link #process} takes.
+   * A waiting (window-exploded) value as {@link #process} takes it, to replay it later; a keyed
+   * step wraps it with the current key.
    */
-  protected final void processValue(
-      WindowedValue<Object> value, Function<WindowedValue<Object>, Object> asInput)
-      throws Exception {
+  protected Object asInput(WindowedValue<Object> waiting) {
+    return waiting;
+  }
+
+  /**
+   * Runs the DoFn on one element, or keeps it for a later batch if its side inputs are not ready.
+   */
+  protected final void processValue(WindowedValue<Object> value) throws Exception {
     try (Closeable scope = metrics.enter()) {
       if (pushbackRunner == null) {
         runner.processElement(value);
@@ -176,7 +180,7 @@ public class DoFnStep implements Step {
       for (WindowedValue<Object> waiting : pushbackRunner.processElementInReadyWindows(value)) {
         pushedBack
             .getOrCreate(PUSHED_BACK, k -> new ArrayList<>())
-            .add(new Waiting(waiting, asInput.apply(waiting)));
+            .add(new Waiting(waiting, asInput(waiting)));
       }
     }
   }

@@ -39,6 +39,7 @@ public final class KeyedDoFnStep extends DoFnStep {
   private final KeyedStateStore<KeyState> store;
   private final List<Keyed<WindowedValue<KV<?, ?>>>> sortBuffer = new ArrayList<>();
   private KeyState current;
+  private KeyBytes currentKey;
   private Instant lastWatermark;
 
   public KeyedDoFnStep(DoFnSpec spec, boolean timeSorted, StepEnvironment environment)
@@ -115,13 +116,18 @@ public final class KeyedDoFnStep extends DoFnStep {
   }
 
   private void processKeyed(Keyed<WindowedValue<KV<?, ?>>> keyed) throws Exception {
+    currentKey = keyed.key();
     current = stateFor(keyed.key(), keyed.element().getValue().getKey());
     // Lateness is judged against the last batch's watermark; timers set relative to processing
     // time count from this batch's time.
     KeyedTimers.advance(current.timers(), lastWatermark, environment.task().processingTime());
-    processValue(
-        (WindowedValue<Object>) (WindowedValue<?>) keyed.element(),
-        waiting -> new Keyed<>(keyed.key(), waiting));
+    processValue((WindowedValue<Object>) (WindowedValue<?>) keyed.element());
+  }
+
+  /** A waiting value keeps its key, so that its replay finds the key's state. */
+  @Override
+  protected Object asInput(WindowedValue<Object> waiting) {
+    return new Keyed<>(currentKey, waiting);
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {
@@ -142,15 +148,7 @@ public final class KeyedDoFnStep extends DoFnStep {
   public void start() throws Exception {
     lastWatermark = environment.task().lastInputWatermark();
     super.start();
-    Instant processingTime = environment.task().processingTime();
-    KeyedTimers.forEachKey(
-        store,
-        lastWatermark,
-        KeyedDoFnStep::hold,
-        (key, state) -> {
-          current = state;
-          KeyedTimers.fireDue(state, lastWatermark, processingTime, this::fire);
-        });
+    fireDueTimers(lastWatermark);
   }
 
   @Override
@@ -163,14 +161,19 @@ public final class KeyedDoFnStep extends DoFnStep {
       }
       sortBuffer.clear();
     }
+    return fireDueTimers(inputWatermark);
+  }
+
+  /** Fires every key's timers that {@code watermark} and processing time made due. */
+  private Instant fireDueTimers(Instant watermark) throws Exception {
     Instant processingTime = environment.task().processingTime();
     return KeyedTimers.forEachKey(
         store,
-        inputWatermark,
+        watermark,
         KeyedDoFnStep::hold,
         (key, state) -> {
           current = state;
-          KeyedTimers.fireDue(state, inputWatermark, processingTime, this::fire);
+          KeyedTimers.fireDue(state, watermark, processingTime, this::fire);
         });
   }
 
