@@ -22,7 +22,6 @@ import org.joda.time.Instant;
  * @param values value deserializer
  * @param timestampPolicy record timestamps and partition watermarks
  * @param startReadTime where a partition without committed offsets starts, if set
- * @param stopReadTime records at or after this time are not read, if set
  * @param commitOffsets whether consumed offsets are committed to the consumer group after a batch
  * @param maxNumRecords stop after this many records in all (Long.MAX_VALUE for none)
  */
@@ -35,7 +34,6 @@ public record KafkaReadSpec<K, V>(
     DeserializerProvider<V> values,
     TimestampPolicyFactory<K, V> timestampPolicy,
     Optional<Instant> startReadTime,
-    Optional<Instant> stopReadTime,
     boolean commitOffsets,
     long maxNumRecords) {
 

@@ -63,7 +63,6 @@ public final class KafkaReadTranslator implements TransformTranslator {
         read.getValueDeserializerProvider(),
         read.getTimestampPolicyFactory(),
         Optional.ofNullable(read.getStartReadTime()),
-        Optional.ofNullable(read.getStopReadTime()),
         read.isCommitOffsetsInFinalizeEnabled(),
         read.getMaxNumRecords());
   }
