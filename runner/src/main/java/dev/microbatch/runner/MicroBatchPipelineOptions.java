@@ -67,11 +67,20 @@ public interface MicroBatchPipelineOptions
   void setBackpressureInitialRate(double value);
 
   @Description(
-      "Directory for batch checkpoints (metadata, keyed state, offsets). Not used yet: "
-          + "checkpointing and recovery arrive with the Kafka/recovery work.")
+      "Directory for batch checkpoints (input positions, pending batch slices, watermarks, keyed"
+          + " state), any Beam FileSystem path. A run with the directory of an earlier run resumes"
+          + " where it committed last. Unset: no checkpoints, no recovery, no batch retries.")
   @Nullable String getCheckpointDir();
 
   void setCheckpointDir(@Nullable String value);
+
+  @Description(
+      "How often a failed batch is re-run over the same slice, from the last committed state,"
+          + " before the pipeline fails. Needs --checkpointDir.")
+  @Default.Integer(2)
+  int getMaxBatchRetries();
+
+  void setMaxBatchRetries(int value);
 
   @Description("Log one line per completed batch.")
   @Default.Boolean(true)

@@ -3,9 +3,11 @@ package dev.microbatch.io.kafka;
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
 import dev.microbatch.runner.rate.RateLimit;
 import dev.microbatch.runner.scheduler.StreamingListener;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +53,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
   private Consumer<byte[], byte[]> metadata;
   private long delivered;
+  private List<OffsetRange> inFlight = List.of();
+  private Optional<List<OffsetRange>> replay = Optional.empty();
 
   /**
    * @param maxRecordsPerPartition most records one partition contributes to one batch; -1 for no
@@ -74,18 +78,22 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch) {
     discoverPartitions();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
-    List<OffsetRange> ranges = rangesUpTo(latest);
+    List<OffsetRange> ranges = replay.orElseGet(() -> rangesUpTo(latest));
+    replay = Optional.empty();
+    inFlight = ranges;
+    ConsumedOffsets consumed = batch.attribute(ConsumedOffsets.class, ConsumedOffsets::new);
+    spec.groupId().ifPresent(group -> consumed.add(group, ranges));
     List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(ranges.size());
     for (OffsetRange range : ranges) {
       PartitionReader<K, V> reader = readerOf(range.partition());
-      long end = latest.get(range.partition());
+      long end = Math.max(range.until(), latest.getOrDefault(range.partition(), range.until()));
       out.add(
           sink -> {
             long count = reader.read(range, end, sink);
             batch.addRecordsIn(name(), count);
           });
     }
-    batch.afterCommit(() -> committed(ranges));
+    batch.afterCommit(() -> committed(ranges, consumed.committedInTransaction()));
     return new BatchResult<>(out, this::watermark);
   }
 
@@ -117,7 +125,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   /** The batch has committed: its ranges are consumed, and the group learns the new offsets. */
-  private void committed(List<OffsetRange> ranges) {
+  private void committed(List<OffsetRange> ranges, boolean offsetsCommittedBySink) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
     for (OffsetRange range : ranges) {
       positions.put(range.partition(), range.until());
@@ -126,7 +134,10 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
         offsets.put(range.partition(), new OffsetAndMetadata(range.until()));
       }
     }
-    if (spec.commitOffsets() && spec.groupId().isPresent() && !offsets.isEmpty()) {
+    if (spec.commitOffsets()
+        && spec.groupId().isPresent()
+        && !offsets.isEmpty()
+        && !offsetsCommittedBySink) {
       metadata().commitSync(offsets);
     }
   }
@@ -233,6 +244,57 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
       metadata = new KafkaConsumer<>(config);
     }
     return metadata;
+  }
+
+  @Override
+  public Optional<InputRecovery> recovery() {
+    return Optional.of(
+        new InputRecovery() {
+          @Override
+          public byte[] positionAfterBatch() throws IOException {
+            Map<TopicPartition, Long> after = new HashMap<>(positions);
+            long total = delivered;
+            for (OffsetRange range : inFlight) {
+              after.put(range.partition(), range.until());
+              total += range.size();
+            }
+            List<OffsetRange> at = new ArrayList<>(partitions.size());
+            for (TopicPartition partition : partitions) {
+              long offset = after.get(partition);
+              at.add(new OffsetRange(partition, offset, offset));
+            }
+            return new KafkaPositions(at, total).encode();
+          }
+
+          @Override
+          public void restorePosition(byte[] position) throws IOException {
+            KafkaPositions restored = KafkaPositions.decode(position);
+            partitions.clear();
+            positions.clear();
+            for (OffsetRange range : restored.ranges()) {
+              partitions.add(range.partition());
+              positions.put(range.partition(), range.from());
+            }
+            delivered = restored.delivered();
+          }
+
+          @Override
+          public byte[] slice() throws IOException {
+            return new KafkaPositions(inFlight, delivered).encode();
+          }
+
+          @Override
+          public void replay(byte[] slice) throws IOException {
+            List<OffsetRange> ranges = KafkaPositions.decode(slice).ranges();
+            for (OffsetRange range : ranges) {
+              if (!positions.containsKey(range.partition())) {
+                partitions.add(range.partition());
+              }
+              positions.put(range.partition(), range.from());
+            }
+            replay = Optional.of(ranges);
+          }
+        });
   }
 
   @Override

@@ -67,6 +67,15 @@ public final class JobGenerator {
     return next;
   }
 
+  /**
+   * Continues a resumed run: the next batch comes after {@code committed}, at the first boundary
+   * after now (the intervals the pipeline was down for are not run one by one).
+   */
+  public void resumeAfter(BatchTime committed) {
+    BatchTime now = mode == Mode.REAL_TIME ? zeroTime() : committed;
+    last = now.millis() > committed.millis() ? now : committed;
+  }
+
   public BatchClock clock() {
     return clock;
   }
