@@ -156,8 +156,11 @@ public final class KeyedDoFnStep extends DoFnStep {
     if (inputCoder instanceof KvCoder<?, ?> kv) {
       return kv.getKeyCoder();
     }
+    if (inputCoder instanceof org.apache.beam.runners.core.KeyedWorkItemCoder<?, ?> items) {
+      return items.getKeyCoder();
+    }
     throw new IllegalStateException(
-        "Keyed step " + stepName + " has input coder " + inputCoder + ", expected a KvCoder");
+        "Keyed step " + stepName + " has input coder " + inputCoder + ", expected a KvCoder or KeyedWorkItemCoder");
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {
