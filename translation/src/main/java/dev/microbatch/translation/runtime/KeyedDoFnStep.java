@@ -160,7 +160,11 @@ public final class KeyedDoFnStep extends DoFnStep {
       return items.getKeyCoder();
     }
     throw new IllegalStateException(
-        "Keyed step " + stepName + " has input coder " + inputCoder + ", expected a KvCoder or KeyedWorkItemCoder");
+        "Keyed step "
+            + stepName
+            + " has input coder "
+            + inputCoder
+            + ", expected a KvCoder or KeyedWorkItemCoder");
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {
