@@ -5,14 +5,24 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
+import dev.microbatch.io.kafka.TransactionalKafkaWrite;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.TestMicroBatchRunner;
 import dev.microbatch.runner.checkpoint.CheckpointMismatchException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
@@ -24,8 +34,10 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -105,6 +117,111 @@ public class KafkaRecoveryTest {
     p.run().waitUntilFinish();
 
     assertEquals("both injected failures were hit (and retried)", -1, FAILURES_LEFT.get());
+  }
+
+  /** Encodes longs, but throws once when armed: a checkpoint that fails after the sink commit. */
+  private static final class FailsOnceWhenArmed extends AtomicCoder<Long> {
+    static final AtomicInteger ARMED = new AtomicInteger();
+    static final AtomicInteger THROWN = new AtomicInteger();
+
+    @Override
+    public void encode(Long value, OutputStream out) throws IOException {
+      if (ARMED.get() > 0 && ARMED.decrementAndGet() == 0) {
+        THROWN.incrementAndGet();
+        throw new IOException("injected: the checkpoint cannot be written");
+      }
+      VarLongCoder.of().encode(value, out);
+    }
+
+    @Override
+    public Long decode(InputStream in) throws IOException {
+      return VarLongCoder.of().decode(in);
+    }
+  }
+
+  /** Passes records on and counts them per key in state whose coder can fail a checkpoint. */
+  private static final class CountPerKey extends DoFn<KV<String, Long>, KV<String, String>> {
+    @StateId("seen")
+    private final StateSpec<ValueState<Long>> seen = StateSpecs.value(new FailsOnceWhenArmed());
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Long> record,
+        @StateId("seen") ValueState<Long> seen,
+        OutputReceiver<KV<String, String>> out) {
+      Long before = seen.read();
+      seen.write(before == null ? 1 : before + 1);
+      out.output(KV.of(record.getKey(), String.valueOf(record.getValue())));
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void aBatchReRunAfterItsTransactionCommittedDoesNotPublishAgain() throws Exception {
+    String in = "dedupe-in";
+    String out = "dedupe-out";
+    BROKER.createTopic(in, 2);
+    BROKER.createTopic(out, 2);
+    produce(in, 2, 200);
+    // The state of 2 keys per partition is encoded once per checkpoint: the 7th encode is in the
+    // 2nd or a later checkpoint, after that batch's transaction committed.
+    FailsOnceWhenArmed.THROWN.set(0);
+    FailsOnceWhenArmed.ARMED.set(7);
+
+    MicroBatchPipelineOptions options = options(temp.newFolder().getPath());
+    options.setMaxRecordsPerBatch(20);
+    Pipeline p = Pipeline.create(options);
+    p.apply(
+            KafkaIO.<String, Long>read()
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withTopic(in)
+                .withKeyDeserializer(StringDeserializer.class)
+                .withValueDeserializer(LongDeserializer.class)
+                .withConsumerConfigUpdates(
+                    Map.of(
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "dedupe-group"))
+                .withMaxNumRecords(200)
+                .withoutMetadata())
+        .apply(
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                .via(kv -> KV.of("key-" + (kv.getValue() % 4), kv.getValue())))
+        .apply(ParDo.of(new CountPerKey()))
+        .apply(
+            TransactionalKafkaWrite.<String, String>to(out)
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(StringSerializer.class)
+                .withTransactionalId("dedupe-sink"));
+    p.run().waitUntilFinish();
+
+    assertEquals("one checkpoint failed after its transaction", 1, FailsOnceWhenArmed.THROWN.get());
+    List<String> published = readCommitted(out);
+    assertEquals("every record published once", 200, published.size());
+    assertEquals("no record published twice", 200, new java.util.HashSet<>(published).size());
+  }
+
+  private static List<String> readCommitted(String topic) {
+    Map<String, Object> config = new java.util.HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<String> values = new java.util.ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = new java.util.ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+      }
+    }
+    return values;
   }
 
   @Test(timeout = 120_000)
