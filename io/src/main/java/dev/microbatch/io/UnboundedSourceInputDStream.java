@@ -201,6 +201,15 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
     return parts;
   }
 
+  @Override
+  protected void close() throws IOException {
+    if (splits != null) {
+      for (UnboundedSplitReader<T> split : splits) {
+        split.close();
+      }
+    }
+  }
+
   private Instant watermark() {
     Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
     for (UnboundedSplitReader<T> split : splits) {

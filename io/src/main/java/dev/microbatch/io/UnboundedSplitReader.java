@@ -200,6 +200,11 @@ final class UnboundedSplitReader<T> {
     watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   }
 
+  /** Closes the reader at the end of the run. */
+  void close() throws IOException {
+    closeReader();
+  }
+
   private void closeReader() throws IOException {
     if (reader != null) {
       reader.close();

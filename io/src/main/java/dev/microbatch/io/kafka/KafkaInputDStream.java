@@ -247,6 +247,18 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   @Override
+  protected void close() {
+    synchronized (readers) {
+      readers.values().forEach(PartitionReader::close);
+      readers.clear();
+    }
+    if (metadata != null) {
+      metadata.close();
+      metadata = null;
+    }
+  }
+
+  @Override
   public Optional<InputRecovery> recovery() {
     return Optional.of(
         new InputRecovery() {

@@ -121,6 +121,18 @@ public final class TransactionalKafkaSinkDStream<K, V> extends DStream<Void> {
         "Batch {}: committed {} records to '{}' in one transaction", time, sent, sink.topic());
   }
 
+  @Override
+  protected void close() {
+    if (producer != null) {
+      producer.close();
+      producer = null;
+    }
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
+  }
+
   private void abort() {
     if (producer == null) {
       return;

@@ -35,6 +35,12 @@ public abstract class DStream<T> {
   /** Produces this batch's result; dependencies are obtained through {@code batch.resultOf}. */
   protected abstract BatchResult<T> compute(BatchContext batch) throws Exception;
 
+  /**
+   * Releases what the stream holds open (consumers, producers, connections) when the run ends,
+   * whichever way it ends. The stream is not used afterwards.
+   */
+  protected void close() throws Exception {}
+
   /** Called once the batch containing this stream's output has been committed. */
   protected void onBatchCommitted(BatchTime time) {}
 

@@ -106,6 +106,20 @@ public final class DStreamGraph {
     return true;
   }
 
+  /**
+   * Closes every stream at the end of a run; a stream that fails to close does not stop the rest.
+   */
+  public void close() {
+    for (DStream<?> stream : streams) {
+      try {
+        stream.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(DStreamGraph.class)
+            .warn("Closing {} at the end of the run failed", stream, e);
+      }
+    }
+  }
+
   /** Stops every input: the graph then drains (see {@link InputDStream#stop()}). */
   public void stopInputs() {
     inputs.forEach(InputDStream::stop);

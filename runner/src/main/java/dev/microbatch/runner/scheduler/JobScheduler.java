@@ -177,6 +177,7 @@ public final class JobScheduler {
       status = Status.FAILED;
       LOG.error("Batch failed; the pipeline stops", t);
     } finally {
+      graph.close();
       executor.close();
       terminated.countDown();
     }
