@@ -36,14 +36,11 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 import org.junit.ClassRule;
@@ -56,44 +53,20 @@ public class DirectKafkaInputTest {
 
   @ClassRule public static final EmbeddedKafkaBroker BROKER = new EmbeddedKafkaBroker();
 
-  private static void produce(String topic, int partitions, int records) throws Exception {
-    try (KafkaProducer<String, Long> producer =
-        BROKER.producer(StringSerializer.class, LongSerializer.class)) {
-      for (long i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), "k" + i, i));
-      }
-      producer.flush();
-    }
-  }
+  private static final NumberTopics TOPICS = new NumberTopics(BROKER);
 
-  /**
-   * Reads {@code maxRecords} (String, Long) records of {@code topic} from the start, as {@code
-   * group}.
-   */
+  /** Reads {@code maxRecords} (String, Long) records of {@code topic} from the start. */
   private static PTransform<PBegin, PCollection<KV<String, Long>>> read(
       String topic, String group, long maxRecords) {
-    return KafkaIO.<String, Long>read()
-        .withBootstrapServers(BROKER.bootstrapServers())
-        .withTopic(topic)
-        .withKeyDeserializer(StringDeserializer.class)
-        .withValueDeserializer(LongDeserializer.class)
-        .withConsumerConfigUpdates(
-            Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG,
-                group))
-        .commitOffsetsInFinalize()
-        .withMaxNumRecords(maxRecords)
-        .withoutMetadata();
+    return TOPICS.read(topic, group).withMaxNumRecords(maxRecords).withoutMetadata();
   }
 
   @Test(timeout = 120_000)
   public void everyRecordOfAMultiPartitionTopicIsReadOnceAndItsOffsetsCommittedToTheGroup()
       throws Exception {
     String topic = "numbers";
-    BROKER.createTopic(topic, 4);
-    produce(topic, 4, 1000);
+    TOPICS.create(topic, 4);
+    TOPICS.produce(topic, 4, 1000);
 
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);
@@ -130,8 +103,8 @@ public class DirectKafkaInputTest {
   @Test(timeout = 120_000)
   public void aRecordThatCannotBeDecodedFailsTheBatchNamingItAndCommitsNothing() throws Exception {
     String topic = "poisoned";
-    BROKER.createTopic(topic, 1);
-    produce(topic, 1, 5);
+    TOPICS.create(topic, 1);
+    TOPICS.produce(topic, 1, 5);
     try (KafkaProducer<String, String> producer =
         BROKER.producer(StringSerializer.class, StringSerializer.class)) {
       // Three bytes are no long: offset 5 cannot be decoded.
@@ -165,8 +138,8 @@ public class DirectKafkaInputTest {
   @Test(timeout = 120_000)
   public void aMaximumRatePerPartitionBoundsEveryBatch() throws Exception {
     String topic = "rated";
-    BROKER.createTopic(topic, 2);
-    produce(topic, 2, 200);
+    TOPICS.create(topic, 2);
+    TOPICS.produce(topic, 2, 200);
 
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(MicroBatchRunner.class);
@@ -197,9 +170,9 @@ public class DirectKafkaInputTest {
   public void aKafkaToKafkaJobWithThePlainWriterDeliversEveryRecord() throws Exception {
     String in = "copy-in";
     String out = "copy-out";
-    BROKER.createTopic(in, 2);
-    BROKER.createTopic(out, 2);
-    produce(in, 2, 300);
+    TOPICS.create(in, 2);
+    TOPICS.create(out, 2);
+    TOPICS.produce(in, 2, 300);
 
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);
