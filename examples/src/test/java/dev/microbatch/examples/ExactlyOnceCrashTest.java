@@ -66,8 +66,14 @@ public class ExactlyOnceCrashTest {
       for (int run = 0; run < KILLS; run++) {
         Files.deleteIfExists(logs.resolve("run-" + run + ".log"));
         Process job = startJob(checkpoints, logs.resolve("run-" + run + ".log"));
-        long lifetime = 3_000 + random.nextInt(4_000);
-        Thread.sleep(lifetime);
+        Path log = logs.resolve("run-" + run + ".log");
+        // Killed at a random moment once this run has committed a batch of its own, so that every
+        // kill hits a running stream (a slow start on a loaded machine would otherwise be killed
+        // before it did anything).
+        long started = System.currentTimeMillis();
+        awaitFirstBatch(log, job);
+        Thread.sleep(random.nextInt(3_000));
+        long lifetime = System.currentTimeMillis() - started;
         job.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no abort
         assertTrue("job did not die", job.waitFor(30, TimeUnit.SECONDS));
         killedAfterMillis.add(lifetime);
@@ -81,7 +87,12 @@ public class ExactlyOnceCrashTest {
         Thread.sleep(3_000);
         out = readOutput();
         String context =
-            "seed " + seed + ", kills after " + killedAfterMillis + " ms, logs in " + logs;
+            "seed "
+                + seed
+                + ", kills after "
+                + killedAfterMillis
+                + " ms after start, logs in "
+                + logs;
         check(out, context);
         // Each restart must have resumed from a checkpoint: the kills hit a running stream.
         int resumed = 0;
@@ -120,6 +131,18 @@ public class ExactlyOnceCrashTest {
     }
   }
 
+  /** Waits until the job's log shows a completed batch. */
+  private static void awaitFirstBatch(Path log, Process job) throws Exception {
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline && job.isAlive()) {
+      if (Files.exists(log) && Files.readString(log).contains(" records in, processing ")) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the job did not complete a batch; see " + log);
+  }
+
   private static Process startJob(Path checkpoints, Path log) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -137,7 +160,7 @@ public class ExactlyOnceCrashTest {
     command.add("--batchIntervalMillis=200");
     command.add("--maxRecordsPerBatch=200");
     command.add("--parallelism=2");
-    command.add("--logEveryBatch=false");
+    command.add("--logEveryBatch=true");
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
