@@ -82,6 +82,7 @@ public class ExactlyOnceCrashTest {
       Files.deleteIfExists(logs.resolve("run-last.log"));
       Process last = startJob(checkpoints, logs.resolve("run-last.log"));
       try {
+        awaitFirstBatch(logs.resolve("run-last.log"), last);
         Map<String, List<String>> out = awaitOutput(RECORDS, Duration.ofSeconds(120));
         // A little longer: a duplicate would arrive after the last record.
         Thread.sleep(3_000);
@@ -139,6 +140,14 @@ public class ExactlyOnceCrashTest {
         return;
       }
       Thread.sleep(50);
+    }
+    if (job.isAlive()) {
+      // Where it is stuck, for the log.
+      new ProcessBuilder("jcmd", String.valueOf(job.pid()), "Thread.print")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start()
+          .waitFor(30, TimeUnit.SECONDS);
     }
     throw new AssertionError("the job did not complete a batch; see " + log);
   }
