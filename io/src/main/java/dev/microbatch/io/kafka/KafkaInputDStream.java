@@ -46,6 +46,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final KafkaReadSpec<K, V> spec;
   private final long maxRecordsPerPartition;
   private final RateLimit rateLimit;
+  private final Optional<BadRecordOutput> badRecords;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
@@ -56,13 +57,19 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
    * @param maxRecordsPerPartition most records one partition contributes to one batch; -1 for no
    *     bound
    * @param rateLimit the rate bound per partition (fixed, or learnt by backpressure)
+   * @param badRecords where records that cannot be deserialized go; without it they fail the batch
    */
   public KafkaInputDStream(
-      String name, KafkaReadSpec<K, V> spec, long maxRecordsPerPartition, RateLimit rateLimit) {
+      String name,
+      KafkaReadSpec<K, V> spec,
+      long maxRecordsPerPartition,
+      RateLimit rateLimit,
+      Optional<BadRecordOutput> badRecords) {
     super(name);
     this.spec = spec;
     this.maxRecordsPerPartition = maxRecordsPerPartition;
     this.rateLimit = rateLimit;
+    this.badRecords = badRecords;
   }
 
   @Override
@@ -75,13 +82,20 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     discoverPartitions();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
     List<OffsetRange> ranges = rangesUpTo(latest);
+    badRecords.ifPresent(output -> output.startBatch(batch.time(), ranges.size()));
     List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(ranges.size());
-    for (OffsetRange range : ranges) {
+    for (int i = 0; i < ranges.size(); i++) {
+      OffsetRange range = ranges.get(i);
       PartitionReader<K, V> reader = readerOf(range.partition());
       long end = latest.get(range.partition());
+      int index = i;
+      OnUndecodable onUndecodable =
+          badRecords
+              .map(output -> output.collectorFor(index))
+              .orElseGet(() -> OnUndecodable.fail(spec));
       out.add(
           sink -> {
-            long count = reader.read(range, end, sink);
+            long count = reader.read(range, end, sink, onUndecodable);
             batch.addRecordsIn(name(), count);
           });
     }

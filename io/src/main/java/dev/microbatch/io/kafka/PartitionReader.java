@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -29,7 +28,6 @@ import org.joda.time.Instant;
 final class PartitionReader<K, V> implements AutoCloseable {
 
   private final TopicPartition partition;
-  private final KafkaReadSpec<K, V> spec;
   private final Consumer<byte[], byte[]> consumer;
   private final Deserializer<K> keys;
   private final Deserializer<V> values;
@@ -39,7 +37,6 @@ final class PartitionReader<K, V> implements AutoCloseable {
 
   PartitionReader(TopicPartition partition, KafkaReadSpec<K, V> spec, Duration readTimeout) {
     this.partition = partition;
-    this.spec = spec;
     this.readTimeout = readTimeout;
     Map<String, Object> config = new HashMap<>(spec.consumerConfig());
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -58,13 +55,15 @@ final class PartitionReader<K, V> implements AutoCloseable {
   }
 
   /**
-   * Reads {@code range} into {@code sink} and returns the number of records delivered. {@code
-   * latestOffset} is the partition's end when the batch started, for the policy's backlog.
+   * Reads {@code range} into {@code sink} and returns the number of records delivered; a record
+   * that cannot be deserialized goes to {@code onUndecodable} instead. {@code latestOffset} is the
+   * partition's end when the batch started, for the policy's backlog.
    */
   long read(
       OffsetRange range,
       long latestOffset,
-      ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink)
+      ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
+      OnUndecodable onUndecodable)
       throws Exception {
     Context context = new Context(latestOffset, range.from());
     if (range.size() == 0) {
@@ -94,8 +93,18 @@ final class PartitionReader<K, V> implements AutoCloseable {
           consumer.seek(partition, range.until());
           break;
         }
-        KafkaRecord<K, V> record = decode(raw);
         context.position = raw.offset() + 1;
+        KafkaRecord<K, V> record;
+        try {
+          record = decode(raw);
+        } catch (RuntimeException e) {
+          // Whatever a deserializer throws is about the record's bytes. The record has no decoded
+          // form for the timestamp policy; at its own time, but never behind the watermark, it is
+          // never late.
+          Instant own = new Instant(raw.timestamp());
+          onUndecodable.accept(raw, e, own.isAfter(watermark) ? own : watermark);
+          continue;
+        }
         Instant timestamp = policy.getTimestampForRecord(context, record);
         sink.accept(WindowedValues.timestampedValueInGlobalWindow(record, timestamp));
         count++;
@@ -106,33 +115,10 @@ final class PartitionReader<K, V> implements AutoCloseable {
   }
 
   private KafkaRecord<K, V> decode(ConsumerRecord<byte[], byte[]> raw) {
-    try {
-      K key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.headers(), raw.key());
-      V value =
-          raw.value() == null ? null : values.deserialize(raw.topic(), raw.headers(), raw.value());
-      return new KafkaRecord<>(
-          raw.topic(),
-          raw.partition(),
-          raw.offset(),
-          raw.timestamp(),
-          KafkaTimestampType.forOrdinal(raw.timestampType().ordinal()),
-          raw.headers(),
-          key,
-          value);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "Cannot deserialize the record at topic "
-              + raw.topic()
-              + ", partition "
-              + raw.partition()
-              + ", offset "
-              + raw.offset()
-              + " of "
-              + spec.describeTopics()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
+    K key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.headers(), raw.key());
+    V value =
+        raw.value() == null ? null : values.deserialize(raw.topic(), raw.headers(), raw.value());
+    return KafkaRecords.of(raw, key, value);
   }
 
   @Override
