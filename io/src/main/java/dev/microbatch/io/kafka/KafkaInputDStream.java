@@ -37,7 +37,9 @@ import org.joda.time.Instant;
  * read by its own task with the partition's cached consumer. Only once the batch has committed do
  * the ranges become the new positions, and are the offsets committed to the consumer group (so that
  * Kafka's tools show the lag). A partition seen for the first time starts at the group's committed
- * offset, else at {@code startReadTime}, else where {@code auto.offset.reset} says.
+ * offset, else at {@code startReadTime}, else where {@code auto.offset.reset} says. With a stop
+ * read time, each partition stops at its {@link StopOffsets stop offset}, and the input is
+ * exhausted once all have reached theirs.
  */
 public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<KafkaRecord<K, V>>> {
 
@@ -47,6 +49,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final long maxRecordsPerPartition;
   private final RateLimit rateLimit;
   private final Optional<BadRecordOutput> badRecords;
+  private final StopOffsets stops;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
@@ -70,6 +73,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     this.maxRecordsPerPartition = maxRecordsPerPartition;
     this.rateLimit = rateLimit;
     this.badRecords = badRecords;
+    this.stops = new StopOffsets(spec.stopReadTime());
   }
 
   @Override
@@ -80,7 +84,9 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   @Override
   protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch) {
     discoverPartitions();
+    Instant endsAskedAt = Instant.now();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
+    stops.resolve(partitions, latest, endsAskedAt, metadata());
     List<OffsetRange> ranges = rangesUpTo(latest);
     badRecords.ifPresent(output -> output.startBatch(batch.time(), ranges.size()));
     List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(ranges.size());
@@ -111,7 +117,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     List<OffsetRange> ranges = new ArrayList<>(partitions.size());
     for (TopicPartition partition : partitions) {
       long from = positions.get(partition);
-      long until = Math.max(from, latest.getOrDefault(partition, from));
+      long until =
+          Math.max(from, Math.min(latest.getOrDefault(partition, from), stops.bound(partition)));
       if (perPartition > 0) {
         until = Math.min(until, from + perPartition);
       }
@@ -251,6 +258,6 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   @Override
   protected boolean hasDeliveredEverything() {
-    return delivered >= spec.maxNumRecords();
+    return delivered >= spec.maxNumRecords() || stops.reachedBy(partitions, positions);
   }
 }

@@ -22,6 +22,7 @@ import org.joda.time.Instant;
  * @param values value deserializer
  * @param timestampPolicy record timestamps and partition watermarks
  * @param startReadTime where a partition without committed offsets starts, if set
+ * @param stopReadTime each partition stops at its first record at or after this time, if set
  * @param commitOffsets whether consumed offsets are committed to the consumer group after a batch
  * @param maxNumRecords stop after this many records in all (Long.MAX_VALUE for none)
  */
@@ -34,6 +35,7 @@ public record KafkaReadSpec<K, V>(
     DeserializerProvider<V> values,
     TimestampPolicyFactory<K, V> timestampPolicy,
     Optional<Instant> startReadTime,
+    Optional<Instant> stopReadTime,
     boolean commitOffsets,
     long maxNumRecords) {
 

@@ -33,10 +33,6 @@ public final class KafkaReadTranslator implements TransformTranslator {
   public void translate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
     KafkaIO.Read<?, ?> read = (KafkaIO.Read<?, ?>) transform.getTransform();
     String name = transform.getFullName();
-    if (read.getStopReadTime() != null) {
-      throw new UnsupportedTransformException(
-          name, KAFKA_READ, "withStopReadTime is not supported by the direct input yet");
-    }
     KafkaReadSpec<?, ?> spec = spec(read);
     MicroBatchPipelineOptions options = context.options();
     long maxPerPartition = options.getMaxRecordsPerBatch();
@@ -98,6 +94,7 @@ public final class KafkaReadTranslator implements TransformTranslator {
         read.getValueDeserializerProvider(),
         read.getTimestampPolicyFactory(),
         Optional.ofNullable(read.getStartReadTime()),
+        Optional.ofNullable(read.getStopReadTime()),
         read.isCommitOffsetsInFinalizeEnabled(),
         read.getMaxNumRecords());
   }
