@@ -6,7 +6,6 @@ import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.Partition;
 import dev.microbatch.runner.rate.RateLimit;
 import dev.microbatch.runner.scheduler.StreamingListener;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,14 +17,11 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Instant;
 
 /**
@@ -43,17 +39,16 @@ import org.joda.time.Instant;
  */
 public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<KafkaRecord<K, V>>> {
 
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
-
   private final KafkaReadSpec<K, V> spec;
   private final long maxRecordsPerPartition;
   private final RateLimit rateLimit;
   private final Optional<BadRecordOutput> badRecords;
   private final StopOffsets stops;
+  private final BrokerRetry retry;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
-  private Consumer<byte[], byte[]> metadata;
+  private KafkaMetadata metadata;
   private long delivered;
 
   /**
@@ -61,19 +56,22 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
    *     bound
    * @param rateLimit the rate bound per partition (fixed, or learnt by backpressure)
    * @param badRecords where records that cannot be deserialized go; without it they fail the batch
+   * @param retry how calls to the broker and reads ride out a broker that is away
    */
   public KafkaInputDStream(
       String name,
       KafkaReadSpec<K, V> spec,
       long maxRecordsPerPartition,
       RateLimit rateLimit,
-      Optional<BadRecordOutput> badRecords) {
+      Optional<BadRecordOutput> badRecords,
+      BrokerRetry retry) {
     super(name);
     this.spec = spec;
     this.maxRecordsPerPartition = maxRecordsPerPartition;
     this.rateLimit = rateLimit;
     this.badRecords = badRecords;
     this.stops = new StopOffsets(spec.stopReadTime());
+    this.retry = retry;
   }
 
   @Override
@@ -82,7 +80,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   @Override
-  protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch) {
+  protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch)
+      throws InterruptedException {
     discoverPartitions();
     Instant endsAskedAt = Instant.now();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
@@ -138,7 +137,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   /** The batch has committed: its ranges are consumed, and the group learns the new offsets. */
-  private void committed(List<OffsetRange> ranges) {
+  private void committed(List<OffsetRange> ranges) throws InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
     for (OffsetRange range : ranges) {
       positions.put(range.partition(), range.until());
@@ -167,7 +166,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   /** Finds the partitions to read; new ones are appended, in topic and partition order. */
-  private void discoverPartitions() {
+  private void discoverPartitions() throws InterruptedException {
     Set<TopicPartition> found =
         new TreeSet<>(
             java.util.Comparator.comparing(TopicPartition::topic)
@@ -203,7 +202,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   /** Group's committed offsets, else offsets at the start time, else auto.offset.reset. */
-  private Map<TopicPartition, Long> startOffsets(List<TopicPartition> added) {
+  private Map<TopicPartition, Long> startOffsets(List<TopicPartition> added)
+      throws InterruptedException {
     Map<TopicPartition, Long> start = new HashMap<>();
     if (spec.groupId().isPresent()) {
       metadata()
@@ -241,17 +241,13 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   private PartitionReader<K, V> readerOf(TopicPartition partition) {
     synchronized (readers) {
-      return readers.computeIfAbsent(partition, p -> new PartitionReader<>(p, spec, READ_TIMEOUT));
+      return readers.computeIfAbsent(partition, p -> new PartitionReader<>(p, spec, retry));
     }
   }
 
-  private Consumer<byte[], byte[]> metadata() {
+  private KafkaMetadata metadata() {
     if (metadata == null) {
-      Map<String, Object> config = new HashMap<>(spec.consumerConfig());
-      config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      metadata = new KafkaConsumer<>(config);
+      metadata = new KafkaMetadata(spec, retry);
     }
     return metadata;
   }

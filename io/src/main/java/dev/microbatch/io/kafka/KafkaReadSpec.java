@@ -1,5 +1,6 @@
 package dev.microbatch.io.kafka;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import org.apache.beam.sdk.io.kafka.DeserializerProvider;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Instant;
 
 /**
@@ -49,6 +51,19 @@ public record KafkaReadSpec<K, V>(
   public Optional<String> groupId() {
     return Optional.ofNullable(consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG))
         .map(Object::toString);
+  }
+
+  /**
+   * The consumer configuration of this read for consumers of raw bytes (the read decodes records
+   * itself, to route the undecodable ones) that never commit by themselves (offsets are committed
+   * with the batch).
+   */
+  public Map<String, Object> byteConsumerConfig() {
+    Map<String, Object> config = new HashMap<>(consumerConfig);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return config;
   }
 
   /** What the topics are, for messages. */

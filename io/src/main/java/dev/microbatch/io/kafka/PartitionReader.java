@@ -2,20 +2,17 @@ package dev.microbatch.io.kafka;
 
 import dev.microbatch.runner.dstream.ElementSink;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.joda.time.Instant;
 
@@ -27,22 +24,21 @@ import org.joda.time.Instant;
  */
 final class PartitionReader<K, V> implements AutoCloseable {
 
+  private static final Duration POLL = Duration.ofMillis(100);
+
   private final TopicPartition partition;
   private final Consumer<byte[], byte[]> consumer;
   private final Deserializer<K> keys;
   private final Deserializer<V> values;
   private final TimestampPolicy<K, V> policy;
-  private final Duration readTimeout;
+  private final BrokerRetry retry;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private boolean positioned;
 
-  PartitionReader(TopicPartition partition, KafkaReadSpec<K, V> spec, Duration readTimeout) {
+  PartitionReader(TopicPartition partition, KafkaReadSpec<K, V> spec, BrokerRetry retry) {
     this.partition = partition;
-    this.readTimeout = readTimeout;
-    Map<String, Object> config = new HashMap<>(spec.consumerConfig());
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(config);
+    this.retry = retry;
+    this.consumer = new KafkaConsumer<>(spec.byteConsumerConfig());
     this.consumer.assign(List.of(partition));
     this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
     this.values = spec.values().getDeserializer(spec.consumerConfig(), false);
@@ -70,23 +66,27 @@ final class PartitionReader<K, V> implements AutoCloseable {
       watermark = policy.getWatermark(context);
       return 0;
     }
-    if (consumer.position(partition) != range.from()) {
+    if (!positioned || consumer.position(partition) != range.from()) {
+      // A new consumer has no position, and asking for one would ask the broker (for the group's
+      // offset), which may be away; the range says where to start.
       consumer.seek(partition, range.from());
+      positioned = true;
     }
     long count = 0;
-    long deadline = System.currentTimeMillis() + readTimeout.toMillis();
+    BrokerRetry.Outage outage = retry.waitFor("reading " + range);
     while (consumer.position(partition) < range.until()) {
-      List<ConsumerRecord<byte[], byte[]>> polled =
-          consumer.poll(Duration.ofMillis(100)).records(partition);
-      if (polled.isEmpty() && System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(
-            "Kafka did not deliver "
-                + range
-                + " within "
-                + readTimeout.toSeconds()
-                + " s; the consumer stands at offset "
-                + consumer.position(partition));
+      List<ConsumerRecord<byte[], byte[]>> polled;
+      try {
+        polled = consumer.poll(POLL).records(partition);
+      } catch (RetriableException e) {
+        // A fetch failed (a leader moving, a broker restarting); the consumer stays where it was.
+        polled = List.of();
       }
+      if (polled.isEmpty()) {
+        outage.stillWaiting("at offset " + consumer.position(partition));
+        continue;
+      }
+      outage.over();
       for (ConsumerRecord<byte[], byte[]> raw : polled) {
         if (raw.offset() >= range.until()) {
           // Polled past the range: the next batch's range starts here.

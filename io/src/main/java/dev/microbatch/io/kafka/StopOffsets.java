@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Instant;
@@ -34,7 +33,8 @@ final class StopOffsets {
       List<TopicPartition> partitions,
       Map<TopicPartition, Long> ends,
       Instant endsAskedAt,
-      Consumer<?, ?> metadata) {
+      KafkaMetadata metadata)
+      throws InterruptedException {
     if (stopTime.isEmpty()) {
       return;
     }

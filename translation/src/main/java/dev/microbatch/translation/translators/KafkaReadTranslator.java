@@ -1,6 +1,7 @@
 package dev.microbatch.translation.translators;
 
 import dev.microbatch.io.kafka.BadRecordOutput;
+import dev.microbatch.io.kafka.BrokerRetry;
 import dev.microbatch.io.kafka.KafkaBadRecordDStream;
 import dev.microbatch.io.kafka.KafkaInputDStream;
 import dev.microbatch.io.kafka.KafkaReadSpec;
@@ -12,6 +13,7 @@ import dev.microbatch.runner.rate.RateLimit;
 import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.UnsupportedTransformException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -45,12 +47,15 @@ public final class KafkaReadTranslator implements TransformTranslator {
             options.isBackpressure()
                 ? Optional.of(new RateController(name, PidRateEstimator.withDefaults(interval)))
                 : Optional.empty());
+    BrokerRetry retry =
+        new BrokerRetry(name, Duration.ofMillis(options.getSourceRetryTimeoutMillis()));
     PCollection<?> records = Translators.onlyOutput(transform);
     Optional<PCollection<?>> badRecords = badRecordCollection(transform, read);
     Optional<BadRecordOutput> badRecordOutput = badRecords.map(c -> new BadRecordOutput());
     context.setStream(
         records,
-        () -> new KafkaInputDStream<>(name, spec, maxPerPartition, rateLimit, badRecordOutput),
+        () ->
+            new KafkaInputDStream<>(name, spec, maxPerPartition, rateLimit, badRecordOutput, retry),
         List.of());
     if (badRecords.isPresent()) {
       Supplier<DStream<Object>> input = context.dstreamOf(records);

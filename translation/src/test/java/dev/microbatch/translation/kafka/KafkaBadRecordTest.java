@@ -7,7 +7,6 @@ import static org.junit.Assert.assertEquals;
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchPipelineResult;
-import dev.microbatch.runner.MicroBatchRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.function.BiConsumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.errorhandling.ErrorHandler.BadRecordErrorHandler;
 import org.apache.beam.sdk.values.PCollection;
@@ -106,9 +104,7 @@ public class KafkaBadRecordTest {
   }
 
   private static MicroBatchPipelineOptions options() {
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(MicroBatchRunner.class);
-    options.setBatchIntervalMillis(100);
+    MicroBatchPipelineOptions options = JobOptions.streaming(100, 2);
     // At most 7 offsets per partition and batch: the poisoned records fall in different batches.
     options.setMaxRecordsPerBatch(7);
     options.setLogEveryBatch(false);
