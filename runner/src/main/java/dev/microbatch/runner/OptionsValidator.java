@@ -37,6 +37,12 @@ final class OptionsValidator {
       throw new InvalidOptionException(
           "maxBatchRetries", options.getMaxBatchRetries(), "must be >= 0");
     }
+    if (options.getSourceRetryTimeoutMillis() < 0) {
+      throw new InvalidOptionException(
+          "sourceRetryTimeoutMillis",
+          options.getSourceRetryTimeoutMillis(),
+          "must be >= 0 (0: retry forever)");
+    }
     String dir = options.getCheckpointDir();
     if (dir != null && dir.isBlank()) {
       throw new InvalidOptionException("checkpointDir", "'" + dir + "'", "must not be blank");

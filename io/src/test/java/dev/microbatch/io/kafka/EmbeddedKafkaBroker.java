@@ -34,6 +34,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   private static final String LOOPBACK = "127.0.0.1";
 
   private Path logDir;
+  private KafkaConfig config;
   private KafkaRaftServer server;
   private String bootstrapServers;
 
@@ -73,7 +74,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
     props.put("transaction.state.log.min.isr", "1");
     props.put("transaction.state.log.num.partitions", "4");
     props.put("group.initial.rebalance.delay.ms", "0");
-    KafkaConfig config = new KafkaConfig(props);
+    config = new KafkaConfig(props);
     new Formatter()
         .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
         .setClusterId(Uuid.randomUuid().toString())
@@ -83,6 +84,30 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
         .addDirectory(logDir.toString())
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
         .run();
+    launch();
+  }
+
+  /**
+   * Shuts the broker down, as a broker that goes away would be, but keeps its ports and data:
+   * {@link #restart()} brings the same broker back, with every record it had acknowledged.
+   */
+  public void shutDown() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+  }
+
+  /** Starts the broker again after {@link #shutDown()}; returns once it accepts clients. */
+  public void restart() throws Exception {
+    if (server != null) {
+      throw new IllegalStateException("The broker is running");
+    }
+    launch();
+  }
+
+  private void launch() throws Exception {
     server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
     try (Admin admin = admin()) {
@@ -92,11 +117,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
 
   /** Shuts the broker down and deletes its directory. */
   public void stop() {
-    if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
-      server = null;
-    }
+    shutDown();
     if (logDir != null) {
       deleteRecursively(logDir);
       logDir = null;

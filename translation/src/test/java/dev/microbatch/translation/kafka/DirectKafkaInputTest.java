@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -164,6 +165,56 @@ public class DirectKafkaInputTest {
     assertThat(perBatch.size(), greaterThanOrEqualTo(10));
     assertThat(
         perBatch.stream().mapToLong(Long::longValue).max().orElse(0), lessThanOrEqualTo(10L));
+  }
+
+  @Test(timeout = 120_000)
+  public void withAStopReadTimeEachPartitionStopsAtItsFirstRecordAtOrAfterItAndThePipelineEnds()
+      throws Exception {
+    String topic = "until";
+    TOPICS.create(topic, 3);
+    long stop = System.currentTimeMillis() - 60_000;
+    long expectedCount = 0;
+    long expectedSum = 0;
+    try (KafkaProducer<String, Long> producer = TOPICS.producer()) {
+      // Partitions 0 and 1: a record a second, stamped from 20 s before the stop time on; the
+      // stop offsets are those of the records stamped at the stop time, 20 and 21.
+      for (long i = 0; i < 30; i++) {
+        int partition = (int) (i % 2);
+        producer.send(new ProducerRecord<>(topic, partition, stop - 20_000 + i * 1000, "k", i));
+        if (i < 20) {
+          expectedCount++;
+          expectedSum += i;
+        }
+      }
+      // Stamped before the stop time, but after partition 0's stop offset: not read.
+      producer.send(new ProducerRecord<>(topic, 0, stop - 1, "k", 1_000L));
+      // Partition 2 has no record at or after the stop time, which has passed: read to its end.
+      for (long i = 100; i < 103; i++) {
+        producer.send(new ProducerRecord<>(topic, 2, stop - 10_000, "k", i));
+        expectedCount++;
+        expectedSum += i;
+      }
+      producer.flush();
+    }
+
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setLogEveryBatch(false);
+    // Several batches: the input is exhausted only once every partition reached its stop offset.
+    options.setMaxRecordsPerBatch(4);
+    Pipeline p = Pipeline.create(options);
+    PCollection<Long> values =
+        p.apply(
+                TOPICS
+                    .read(topic, "until-reader")
+                    .withStopReadTime(new org.joda.time.Instant(stop))
+                    .withoutMetadata())
+            .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue));
+    PAssert.thatSingleton(values.apply("Count", Count.globally())).isEqualTo(expectedCount);
+    PAssert.thatSingleton(values.apply("Sum", Sum.longsGlobally())).isEqualTo(expectedSum);
+
+    // The test runner returns once the pipeline has ended: the input was exhausted.
+    assertEquals(PipelineResult.State.DONE, p.run().getState());
   }
 
   @Test(timeout = 120_000)

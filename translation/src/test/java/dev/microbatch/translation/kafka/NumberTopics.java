@@ -1,11 +1,19 @@
 package dev.microbatch.translation.kafka;
 
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,6 +53,42 @@ final class NumberTopics {
 
   KafkaProducer<String, Long> producer() {
     return broker.producer(StringSerializer.class, LongSerializer.class);
+  }
+
+  /**
+   * Waits until {@code group} has committed every offset of {@code topic} as it stands now, that is
+   * until a job reading as that group has consumed all that was produced so far.
+   */
+  void awaitConsumed(String topic, String group, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = broker.admin()) {
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+      for (TopicPartitionInfo info :
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+        ends.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> wanted = new HashMap<>();
+      admin.listOffsets(ends).all().get().forEach((tp, end) -> wanted.put(tp, end.offset()));
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        boolean done =
+            wanted.entrySet().stream()
+                .allMatch(
+                    e ->
+                        e.getValue() == 0
+                            || (committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue()));
+        if (done) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              group + " did not consume " + wanted + " within " + timeout + ": " + committed);
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   static ProducerRecord<String, Long> record(String topic, int partitions, long i) {

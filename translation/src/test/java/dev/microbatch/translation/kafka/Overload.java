@@ -2,12 +2,10 @@ package dev.microbatch.translation.kafka;
 
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchPipelineResult;
-import dev.microbatch.runner.MicroBatchRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.ParDo;
 
 /**
@@ -46,10 +44,7 @@ record Overload(
       throws Exception {
     topics.create(topic, partitions);
     topics.produce(topic, partitions, backlog);
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(MicroBatchRunner.class);
-    options.setParallelism(partitions);
-    options.setBatchIntervalMillis(batchIntervalMillis);
+    MicroBatchPipelineOptions options = JobOptions.streaming(batchIntervalMillis, partitions);
     options.setBackpressure(backpressure);
     Pipeline p = Pipeline.create(options);
     p.apply(topics.read(topic, topic + "-reader").withoutMetadata())
