@@ -26,16 +26,34 @@ import org.junit.rules.ExternalResource;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), from the
- * Kafka Maven artifacts, on random loopback ports and a temporary directory. Use it as a JUnit
- * rule: it starts before the tests and is shut down and deleted after them.
+ * Kafka Maven artifacts, on loopback ports and a temporary directory. Use it as a JUnit rule: it
+ * starts before the tests and is shut down and deleted after them. Tests take random ports; a
+ * broker that people connect to by hand takes a fixed client port.
  */
 public final class EmbeddedKafkaBroker extends ExternalResource {
 
   private static final String LOOPBACK = "127.0.0.1";
 
+  private final int port;
   private Path logDir;
   private KafkaRaftServer server;
   private String bootstrapServers;
+
+  /** A broker on a free loopback port. */
+  public EmbeddedKafkaBroker() {
+    this(0);
+  }
+
+  /**
+   * A broker whose clients connect to {@code port} on the loopback interface; 0 picks a free port.
+   * The controller's port is always picked freely: only the broker itself talks to it.
+   */
+  public EmbeddedKafkaBroker(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("Not a TCP port: " + port);
+    }
+    this.port = port;
+  }
 
   @Override
   protected void before() throws Throwable {
@@ -50,7 +68,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
   public void start() throws Exception {
     logDir = Files.createTempDirectory("microbatch-kafka-");
-    int brokerPort = freePort();
+    int brokerPort = port == 0 ? freePort() : port;
     int controllerPort = freePort();
     bootstrapServers = LOOPBACK + ":" + brokerPort;
     Properties props = new Properties();
@@ -84,9 +102,16 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
         .run();
     server = new KafkaRaftServer(config, Time.SYSTEM);
-    server.startup();
-    try (Admin admin = admin()) {
-      admin.describeCluster().nodes().get();
+    try {
+      server.startup();
+      try (Admin admin = admin()) {
+        admin.describeCluster().nodes().get();
+      }
+    } catch (Exception | Error e) {
+      // A broker that did not come up (a fixed port already taken, say) must not keep its
+      // threads and directory: the caller only sees the exception.
+      stop();
+      throw e;
     }
   }
 
