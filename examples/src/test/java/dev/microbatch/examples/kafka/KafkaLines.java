@@ -5,7 +5,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,7 +50,6 @@ public final class KafkaLines {
   }
 
   private static long produce(String bootstrap, String topic) throws Exception {
-    AtomicReference<Exception> failure = new AtomicReference<>();
     long sent = 0;
     try (KafkaProducer<String, String> producer =
             new KafkaProducer<>(
@@ -66,21 +64,13 @@ public final class KafkaLines {
                     StringSerializer.class));
         BufferedReader in =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      CheckedSends<String, String> sends = new CheckedSends<>(producer);
       String line;
-      while ((line = in.readLine()) != null && failure.get() == null) {
-        producer.send(
-            new ProducerRecord<>(topic, line),
-            (metadata, error) -> {
-              if (error != null) {
-                failure.compareAndSet(null, error);
-              }
-            });
+      while ((line = in.readLine()) != null) {
+        sends.send(new ProducerRecord<>(topic, line));
         sent++;
       }
-      producer.flush();
-    }
-    if (failure.get() != null) {
-      throw failure.get();
+      sends.flush();
     }
     return sent;
   }

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,8 +16,10 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Time;
@@ -148,11 +151,38 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, values));
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions and waits until it exists. */
+  /**
+   * Creates {@code topic} with {@code partitions} partitions; see {@link #createTopic(NewTopic)}.
+   */
   public void createTopic(String topic, int partitions) throws Exception {
+    createTopic(new NewTopic(topic, partitions, (short) 1));
+  }
+
+  /**
+   * Creates {@code topic} and waits until the broker leads each of its partitions. The controller
+   * acknowledges a new topic before the broker has taken the lead of its partitions; a producer
+   * that comes in between is told NOT_LEADER_OR_FOLLOWER, and an idempotent one has been seen to
+   * lose track of its sequence numbers then, failing with OUT_OF_ORDER_SEQUENCE_NUMBER until its
+   * delivery timeout.
+   */
+  public void createTopic(NewTopic topic) throws Exception {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(topic)).all().get();
+      // Only a partition's leader answers for its offsets; the admin client retries until it does.
+      endOffsets(admin, topic.name(), topic.numPartitions());
     }
+  }
+
+  /** The end offset of each of the first {@code partitions} partitions of {@code topic}. */
+  public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int partition = 0; partition < partitions; partition++) {
+      latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, info.offset()));
+    return ends;
   }
 
   private static int freePort() throws IOException {
