@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -15,8 +16,10 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Time;
@@ -26,17 +29,35 @@ import org.junit.rules.ExternalResource;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), from the
- * Kafka Maven artifacts, on random loopback ports and a temporary directory. Use it as a JUnit
- * rule: it starts before the tests and is shut down and deleted after them.
+ * Kafka Maven artifacts, on loopback ports and a temporary directory. Use it as a JUnit rule: it
+ * starts before the tests and is shut down and deleted after them. Tests take random ports; a
+ * broker that people connect to by hand takes a fixed client port.
  */
 public final class EmbeddedKafkaBroker extends ExternalResource {
 
   private static final String LOOPBACK = "127.0.0.1";
 
+  private final int port;
   private Path logDir;
   private KafkaConfig config;
   private KafkaRaftServer server;
   private String bootstrapServers;
+
+  /** A broker on a free loopback port. */
+  public EmbeddedKafkaBroker() {
+    this(0);
+  }
+
+  /**
+   * A broker whose clients connect to {@code port} on the loopback interface; 0 picks a free port.
+   * The controller's port is always picked freely: only the broker itself talks to it.
+   */
+  public EmbeddedKafkaBroker(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("Not a TCP port: " + port);
+    }
+    this.port = port;
+  }
 
   @Override
   protected void before() throws Throwable {
@@ -51,7 +72,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
   public void start() throws Exception {
     logDir = Files.createTempDirectory("microbatch-kafka-");
-    int brokerPort = freePort();
+    int brokerPort = port == 0 ? freePort() : port;
     int controllerPort = freePort();
     bootstrapServers = LOOPBACK + ":" + brokerPort;
     Properties props = new Properties();
@@ -109,9 +130,16 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
 
   private void launch() throws Exception {
     server = new KafkaRaftServer(config, Time.SYSTEM);
-    server.startup();
-    try (Admin admin = admin()) {
-      admin.describeCluster().nodes().get();
+    try {
+      server.startup();
+      try (Admin admin = admin()) {
+        admin.describeCluster().nodes().get();
+      }
+    } catch (Exception | Error e) {
+      // A broker that did not come up (a fixed port already taken, say) must not keep its
+      // threads and directory: the caller only sees the exception.
+      stop();
+      throw e;
     }
   }
 
@@ -144,11 +172,38 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, values));
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions and waits until it exists. */
+  /**
+   * Creates {@code topic} with {@code partitions} partitions; see {@link #createTopic(NewTopic)}.
+   */
   public void createTopic(String topic, int partitions) throws Exception {
+    createTopic(new NewTopic(topic, partitions, (short) 1));
+  }
+
+  /**
+   * Creates {@code topic} and waits until the broker leads each of its partitions. The controller
+   * acknowledges a new topic before the broker has taken the lead of its partitions; a producer
+   * that comes in between is told NOT_LEADER_OR_FOLLOWER, and an idempotent one has been seen to
+   * lose track of its sequence numbers then, failing with OUT_OF_ORDER_SEQUENCE_NUMBER until its
+   * delivery timeout.
+   */
+  public void createTopic(NewTopic topic) throws Exception {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(topic)).all().get();
+      // Only a partition's leader answers for its offsets; the admin client retries until it does.
+      endOffsets(admin, topic.name(), topic.numPartitions());
     }
+  }
+
+  /** The end offset of each of the first {@code partitions} partitions of {@code topic}. */
+  public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int partition = 0; partition < partitions; partition++) {
+      latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, info.offset()));
+    return ends;
   }
 
   private static int freePort() throws IOException {

@@ -2,6 +2,8 @@ package dev.microbatch.io.kafka;
 
 import static org.junit.Assert.assertEquals;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -76,5 +79,22 @@ public class EmbeddedKafkaBrokerTest {
       }
     }
     return values;
+  }
+
+  @Test(timeout = 120_000)
+  public void aBrokerGivenAPortListensOnIt() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = socket.getLocalPort();
+    }
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(port);
+    broker.start();
+    try (var admin = broker.admin()) {
+      assertEquals("127.0.0.1:" + port, broker.bootstrapServers());
+      List<Integer> ports = admin.describeCluster().nodes().get().stream().map(Node::port).toList();
+      assertEquals(List.of(port), ports);
+    } finally {
+      broker.stop();
+    }
   }
 }

@@ -1,0 +1,144 @@
+package dev.microbatch.examples.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kafka throughput of the MicroBatchRunner against two plain-client baselines, on an embedded
+ * broker in the same JVM, side by side in one run: (a) a plain KafkaConsumer reading the input
+ * topic, (b) the runner's pass-through {@code KafkaIO.read()} to {@code KafkaIO.write()} job, (c) a
+ * plain consumer+producer copy loop. Each is timed from its start to its last record (read, or
+ * acknowledged in the output topic) over warm-up and measured rounds, and the medians of records/s
+ * are compared. Every run's record count is checked against the input's.
+ *
+ * <p>Settings are system properties: {@code kafkaBench.records} (input records, 30,000,000), {@code
+ * kafkaBench.valueBytes} (100), {@code kafkaBench.partitions} (4), {@code
+ * kafkaBench.batchIntervalMillis} (1000), {@code bench.rounds} (3 measured), {@code bench.warmups}
+ * (1), {@code bench.variants} (all: plain-read,microbatchrunner,plain-copy), {@code
+ * bench.timeoutMin} (20 per run; a run still going then fails, and its variant is not run again).
+ * The "load" column is the OS's 1-minute load average when the run ended.
+ */
+public final class KafkaThroughputBenchmark {
+
+  private final long records = Long.getLong("kafkaBench.records", 30_000_000);
+  private final int valueBytes = Integer.getInteger("kafkaBench.valueBytes", 100);
+  private final int partitions = Integer.getInteger("kafkaBench.partitions", 4);
+  private final Duration limit = Duration.ofMinutes(Long.getLong("bench.timeoutMin", 20));
+  private final Rounds rounds = Rounds.fromSystemProperties();
+  private final ThroughputVariant plainRead =
+      new ThroughputVariant(
+          "plain KafkaConsumer (read only)",
+          "plain-read",
+          "Kafka client defaults",
+          new PlainConsumerRead());
+  private final ThroughputVariant runner = runnerVariant();
+  private final ThroughputVariant plainCopy =
+      new ThroughputVariant(
+          "plain consumer+producer copy",
+          "plain-copy",
+          "Kafka client defaults",
+          new PlainKafkaCopy());
+  private final List<ThroughputVariant> variants =
+      BenchSupport.selectedVariants(List.of(plainRead, runner, plainCopy), ThroughputVariant::slug);
+  private final Measurements<ThroughputVariant> measurements = new Measurements<>();
+
+  public static void main(String[] args) throws Exception {
+    boolean ok = new KafkaThroughputBenchmark().run();
+    System.exit(ok ? 0 : 1);
+  }
+
+  private boolean run() throws Exception {
+    System.out.println("Kafka throughput benchmark: MicroBatchRunner vs plain Kafka clients");
+    long t0 = System.nanoTime();
+    try (KafkaBenchCluster cluster = KafkaBenchCluster.start(partitions, records, valueBytes)) {
+      System.out.printf(
+          "  input      topic %s: %,d records (8-byte keys, %d-byte values) in %d partitions,"
+              + " filled in %.1f s; broker %s in this JVM%n",
+          KafkaBenchCluster.INPUT_TOPIC,
+          records,
+          valueBytes,
+          partitions,
+          (System.nanoTime() - t0) / 1e9,
+          cluster.bootstrapServers());
+      BenchSupport.printJvm();
+      for (ThroughputVariant variant : variants) {
+        System.out.printf("  variant    %-34s %s%n", variant.label(), variant.settings());
+      }
+      System.out.printf("  rounds     %s%n", rounds);
+
+      System.out.printf(
+          "%n%-12s %-34s %8s %12s %7s %12s %6s  %s%n",
+          "round", "variant", "s", "records/s", "gc s", "max heap MB", "load", "count");
+      rounds.run(
+          variants,
+          measurements.failed(),
+          (roundName, measure, variant) -> runOnce(roundName, measure, variant, cluster));
+    }
+    printSummary();
+    return measurements.allCorrect();
+  }
+
+  private static ThroughputVariant runnerVariant() {
+    List<String> args =
+        List.of(
+            "--runner=MicroBatchRunner",
+            "--batchIntervalMillis=" + Long.getLong("kafkaBench.batchIntervalMillis", 1000),
+            "--logEveryBatch=false");
+    return new ThroughputVariant(
+        "MicroBatchRunner Kafka-to-Kafka",
+        "microbatchrunner",
+        String.join(" ", args),
+        new MicroBatchKafkaCopy(args));
+  }
+
+  private void runOnce(
+      String roundName, boolean measure, ThroughputVariant variant, KafkaBenchCluster cluster)
+      throws Exception {
+    System.gc();
+    Thread.sleep(500);
+    ThroughputVariant.Run run;
+    try {
+      run = variant.run(cluster, limit);
+    } catch (Exception e) {
+      System.out.printf("%-12s %-34s FAILED, not run again: %s%n", roundName, variant.label(), e);
+      e.printStackTrace(System.out);
+      measurements.fail(variant);
+      return;
+    }
+    String verdict =
+        run.records() == records
+            ? "OK"
+            : String.format("WRONG: %,d records, not %,d", run.records(), records);
+    measurements.add(variant, measure, verdict.equals("OK"), run.recordsPerSecond());
+    System.out.printf(
+        "%-12s %-34s %8.2f %,12.0f %7.2f %12d %6.1f  %s%s%n",
+        roundName,
+        variant.label(),
+        run.reading().seconds(),
+        run.recordsPerSecond(),
+        run.reading().gcSeconds(),
+        run.reading().maxHeapUsedMb(),
+        BenchSupport.loadAverage(),
+        verdict,
+        run.note().isEmpty() ? "" : "; " + run.note());
+  }
+
+  private void printSummary() {
+    System.out.printf("%nMeasured runs (records/s)%n");
+    Map<ThroughputVariant, Double> medians =
+        measurements.printMedians(variants, ThroughputVariant::label, 34, "%,12.0f");
+    Double micro = medians.get(runner);
+    for (ThroughputVariant baseline : List.of(plainRead, plainCopy)) {
+      if (micro != null && medians.containsKey(baseline)) {
+        System.out.printf(
+            "  ratio MicroBatchRunner / %s (medians): %.2f%n",
+            baseline.label(), micro / medians.get(baseline));
+      }
+    }
+    System.out.println(
+        measurements.allCorrect()
+            ? "  every run's record count equals the input's"
+            : "  SOME RUNS FAILED OR COUNTED WRONG: see above");
+  }
+}

@@ -1,0 +1,85 @@
+package dev.microbatch.examples.kafka;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Text lines in and out of a Kafka topic from the command line, for trying the Kafka examples by
+ * hand ({@code scripts/kafka-lines.sh}):
+ *
+ * <ul>
+ *   <li>{@code produce TOPIC [bootstrap]}: each line of standard input becomes one record (no key),
+ *       sent as it is read;
+ *   <li>{@code consume TOPIC [bootstrap]}: prints every committed value from the topic's beginning,
+ *       then follows it until Ctrl-C.
+ * </ul>
+ *
+ * The bootstrap servers default to the local broker's {@code 127.0.0.1:9092}.
+ */
+public final class KafkaLines {
+
+  private static final String DEFAULT_BOOTSTRAP = "127.0.0.1:" + LocalKafkaBroker.DEFAULT_PORT;
+
+  /** How long a send waits for a topic that does not exist before it fails, instead of 60 s. */
+  private static final Duration MAX_BLOCK = Duration.ofSeconds(10);
+
+  private KafkaLines() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2 || args.length > 3) {
+      System.err.println("Arguments: produce|consume TOPIC [bootstrap servers]");
+      System.exit(2);
+    }
+    String topic = args[1];
+    String bootstrap = args.length == 3 ? args[2] : DEFAULT_BOOTSTRAP;
+    switch (args[0]) {
+      case "produce" -> System.err.println("Sent " + produce(bootstrap, topic) + " lines.");
+      case "consume" -> consume(bootstrap, topic);
+      default -> {
+        System.err.println("Unknown command '" + args[0] + "': produce or consume");
+        System.exit(2);
+      }
+    }
+  }
+
+  private static long produce(String bootstrap, String topic) throws Exception {
+    long sent = 0;
+    try (KafkaProducer<String, String> producer =
+            new KafkaProducer<>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                    (int) MAX_BLOCK.toMillis(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      CheckedSends<String, String> sends = new CheckedSends<>(producer);
+      String line;
+      while ((line = in.readLine()) != null) {
+        sends.send(new ProducerRecord<>(topic, line));
+        sent++;
+      }
+      sends.flush();
+    }
+    return sent;
+  }
+
+  private static void consume(String bootstrap, String topic) {
+    try (CommittedLines lines = new CommittedLines(bootstrap, topic)) {
+      while (true) {
+        lines.poll(Duration.ofSeconds(1)).forEach(System.out::println);
+      }
+    }
+  }
+}
