@@ -54,6 +54,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private long delivered;
   private List<OffsetRange> inFlight = List.of();
   private Optional<List<OffsetRange>> replay = Optional.empty();
+  private final Map<TopicPartition, Instant> restoredWatermarks = new HashMap<>();
 
   /**
    * @param maxRecordsPerPartition most records one partition contributes to one batch; -1 for no
@@ -253,7 +254,11 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   private PartitionReader<K, V> readerOf(TopicPartition partition) {
     synchronized (readers) {
-      return readers.computeIfAbsent(partition, p -> new PartitionReader<>(p, spec, retry));
+      return readers.computeIfAbsent(
+          partition,
+          p ->
+              new PartitionReader<>(
+                  p, spec, retry, Optional.ofNullable(restoredWatermarks.get(p))));
     }
   }
 
@@ -289,11 +294,13 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
               total += range.size();
             }
             List<OffsetRange> at = new ArrayList<>(partitions.size());
+            List<Instant> watermarks = new ArrayList<>(partitions.size());
             for (TopicPartition partition : partitions) {
               long offset = after.get(partition);
               at.add(new OffsetRange(partition, offset, offset));
+              watermarks.add(readerOf(partition).watermark());
             }
-            return new KafkaPositions(at, total).encode();
+            return new KafkaPositions(at, watermarks, total).encode();
           }
 
           @Override
@@ -301,16 +308,18 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
             KafkaPositions restored = KafkaPositions.decode(position);
             partitions.clear();
             positions.clear();
-            for (OffsetRange range : restored.ranges()) {
-              partitions.add(range.partition());
-              positions.put(range.partition(), range.from());
+            for (int i = 0; i < restored.ranges().size(); i++) {
+              TopicPartition partition = restored.ranges().get(i).partition();
+              partitions.add(partition);
+              positions.put(partition, restored.ranges().get(i).from());
+              restoredWatermarks.put(partition, restored.watermarks().get(i));
             }
             delivered = restored.delivered();
           }
 
           @Override
           public byte[] slice() throws IOException {
-            return new KafkaPositions(inFlight, delivered).encode();
+            return new KafkaPositions(inFlight, List.of(), delivered).encode();
           }
 
           @Override

@@ -35,15 +35,23 @@ final class PartitionReader<K, V> implements AutoCloseable {
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private boolean positioned;
 
-  PartitionReader(TopicPartition partition, KafkaReadSpec<K, V> spec, BrokerRetry retry) {
+  /**
+   * @param previousWatermark the partition's watermark in the checkpoint a run resumed from, which
+   *     the timestamp policy continues from
+   */
+  PartitionReader(
+      TopicPartition partition,
+      KafkaReadSpec<K, V> spec,
+      BrokerRetry retry,
+      java.util.Optional<Instant> previousWatermark) {
     this.partition = partition;
     this.retry = retry;
     this.consumer = new KafkaConsumer<>(spec.byteConsumerConfig());
     this.consumer.assign(List.of(partition));
     this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
     this.values = spec.values().getDeserializer(spec.consumerConfig(), false);
-    this.policy =
-        spec.timestampPolicy().createTimestampPolicy(partition, java.util.Optional.empty());
+    this.policy = spec.timestampPolicy().createTimestampPolicy(partition, previousWatermark);
+    previousWatermark.ifPresent(previous -> watermark = previous);
   }
 
   Instant watermark() {

@@ -189,8 +189,22 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   public void createTopic(NewTopic topic) throws Exception {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(topic)).all().get();
-      // Only a partition's leader answers for its offsets; the admin client retries until it does.
-      endOffsets(admin, topic.name(), topic.numPartitions());
+      // Only a partition's leader answers for its offsets; the admin client retries until it does,
+      // but not while the topic's metadata has not reached the broker yet.
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (true) {
+        try {
+          endOffsets(admin, topic.name(), topic.numPartitions());
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause()
+                  instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+              || System.currentTimeMillis() > deadline) {
+            throw e;
+          }
+          Thread.sleep(50);
+        }
+      }
     }
   }
 
