@@ -47,6 +47,7 @@ final class CheckpointCodec {
       out.writeInt(store.getKey().partition());
       writeBytes(out, store.getValue());
     }
+    writeBytesMap(out, checkpoint.streamStates());
     out.writeInt(CHECKPOINT_MAGIC);
     out.flush();
     return bytes.toByteArray();
@@ -73,11 +74,12 @@ final class CheckpointCodec {
     for (int i = 0; i < storeCount; i++) {
       stores.put(new StoreId(in.readUTF(), in.readInt()), readBytes(in));
     }
+    Map<String, byte[]> streamStates = readBytesMap(in);
     if (in.readInt() != CHECKPOINT_MAGIC) {
       throw new IOException("checkpoint trailer missing");
     }
     return new Checkpoint(
-        time, new PipelineShape(parallelism, streams), positions, watermarks, stores);
+        time, new PipelineShape(parallelism, streams), positions, watermarks, stores, streamStates);
   }
 
   static byte[] encode(PendingBatch pending) throws IOException {

@@ -6,6 +6,7 @@ import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.InputRecovery;
+import dev.microbatch.runner.dstream.StreamCheckpoint;
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.StateStores;
 import dev.microbatch.runner.state.StoreId;
@@ -32,6 +33,8 @@ public final class GraphCheckpointer implements BatchHooks {
   private final CheckpointStore store;
   private final PipelineShape shape;
   private final Map<String, InputRecovery> inputs;
+  private final Map<String, StreamCheckpoint> streamStates;
+  private Map<String, byte[]> committedStreamStates = Map.of();
   private Map<String, Instant> committedWatermarks = Map.of();
   private Map<StoreId, byte[]> committedState = Map.of();
   private Optional<BatchTime> lastCommitted = Optional.empty();
@@ -41,11 +44,13 @@ public final class GraphCheckpointer implements BatchHooks {
       DStreamGraph graph,
       CheckpointStore store,
       PipelineShape shape,
-      Map<String, InputRecovery> inputs) {
+      Map<String, InputRecovery> inputs,
+      Map<String, StreamCheckpoint> streamStates) {
     this.graph = graph;
     this.store = store;
     this.shape = shape;
     this.inputs = inputs;
+    this.streamStates = streamStates;
   }
 
   /**
@@ -54,9 +59,11 @@ public final class GraphCheckpointer implements BatchHooks {
    */
   public static GraphCheckpointer of(DStreamGraph graph, CheckpointStore store, int parallelism) {
     Map<String, InputRecovery> inputs = new LinkedHashMap<>();
+    Map<String, StreamCheckpoint> states = new LinkedHashMap<>();
     List<String> streams = new ArrayList<>();
     for (Map.Entry<String, DStream<?>> stream : graph.streamsById().entrySet()) {
       streams.add(stream.getKey());
+      stream.getValue().checkpointState().ifPresent(state -> states.put(stream.getKey(), state));
       if (stream.getValue() instanceof InputDStream<?> input) {
         InputRecovery recovery =
             input
@@ -73,7 +80,8 @@ public final class GraphCheckpointer implements BatchHooks {
         inputs.put(stream.getKey(), recovery);
       }
     }
-    return new GraphCheckpointer(graph, store, new PipelineShape(parallelism, streams), inputs);
+    return new GraphCheckpointer(
+        graph, store, new PipelineShape(parallelism, streams), inputs, states);
   }
 
   /**
@@ -102,8 +110,10 @@ public final class GraphCheckpointer implements BatchHooks {
       checkpoint.watermarks().forEach((id, millis) -> watermarks.put(id, new Instant(millis)));
       committedWatermarks = watermarks;
       committedState = checkpoint.stateStores();
+      committedStreamStates = checkpoint.streamStates();
       graph.restoreWatermarks(committedWatermarks);
       stateStores.restore(committedState);
+      restoreStreamStates();
       lastCommitted = Optional.of(checkpoint.time());
       LOG.info(
           "Resuming from the checkpoint of batch {} in {}", checkpoint.time(), store.directory());
@@ -149,9 +159,11 @@ public final class GraphCheckpointer implements BatchHooks {
               watermarkMillis.put(id, stream.lastOutputWatermark().getMillis());
             });
     Map<StoreId, byte[]> state = batch.stateStores().snapshot();
-    store.write(new Checkpoint(batch.time(), shape, positions, watermarkMillis, state));
+    Map<String, byte[]> streams = snapshotStreamStates();
+    store.write(new Checkpoint(batch.time(), shape, positions, watermarkMillis, state, streams));
     committedWatermarks = watermarks;
     committedState = state;
+    committedStreamStates = streams;
     lastCommitted = Optional.of(batch.time());
     inFlight = Optional.empty();
   }
@@ -163,8 +175,32 @@ public final class GraphCheckpointer implements BatchHooks {
     }
     stateStores.restore(committedState);
     graph.restoreWatermarks(committedWatermarks);
+    restoreStreamStates();
     replay(inFlight.get());
     return true;
+  }
+
+  private Map<String, byte[]> snapshotStreamStates() throws IOException {
+    Map<String, byte[]> snapshots = new LinkedHashMap<>();
+    for (Map.Entry<String, StreamCheckpoint> state : streamStates.entrySet()) {
+      snapshots.put(state.getKey(), state.getValue().snapshot());
+    }
+    return snapshots;
+  }
+
+  /**
+   * Back to the last committed batch's stream states; a stream with none committed yet is cleared
+   * back to how it started.
+   */
+  private void restoreStreamStates() throws IOException {
+    for (Map.Entry<String, StreamCheckpoint> state : streamStates.entrySet()) {
+      byte[] committed = committedStreamStates.get(state.getKey());
+      if (committed != null) {
+        state.getValue().restore(committed);
+      } else {
+        state.getValue().reset();
+      }
+    }
   }
 
   private void replay(PendingBatch pending) throws IOException {

@@ -31,7 +31,8 @@ public class CheckpointStoreTest {
         SHAPE,
         Map.of("KafkaInputDStream:Read", position.getBytes()),
         Map.of("FusedStageDStream:Count", time - 500),
-        Map.of(new StoreId("Count", 1), new byte[] {1, 2, 3}));
+        Map.of(new StoreId("Count", 1), new byte[] {1, 2, 3}),
+        Map.of("SideInputDStream:View", new byte[] {4}));
   }
 
   @Test
@@ -56,6 +57,7 @@ public class CheckpointStoreTest {
     assertArrayEquals("p1".getBytes(), latest.inputPositions().get("KafkaInputDStream:Read"));
     assertEquals(Long.valueOf(500), latest.watermarks().get("FusedStageDStream:Count"));
     assertArrayEquals(new byte[] {1, 2, 3}, latest.stateStores().get(new StoreId("Count", 1)));
+    assertArrayEquals(new byte[] {4}, latest.streamStates().get("SideInputDStream:View"));
     PendingBatch pending = recovery.pending().orElseThrow();
     assertEquals(new BatchTime(2000), pending.time());
     assertArrayEquals(new byte[] {2}, pending.slices().get("in"));
