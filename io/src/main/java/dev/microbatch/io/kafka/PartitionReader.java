@@ -20,7 +20,8 @@ import org.joda.time.Instant;
  * Reads offset ranges of one topic partition with a consumer of its own that stays open across
  * batches (so a partition's next range usually continues where the consumer stands, without a
  * seek). Records are decoded here, timestamped by the read's timestamp policy, and only records
- * inside the range are delivered.
+ * inside the range are delivered. While the broker is away, a read waits on from the offset it
+ * reached (see {@link BrokerRetry}): the records it delivered stay delivered, none comes twice.
  */
 final class PartitionReader<K, V> implements AutoCloseable {
 
