@@ -3,12 +3,14 @@ package dev.microbatch.io.kafka;
 import dev.microbatch.runner.dstream.ElementSink;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -26,6 +28,7 @@ import org.joda.time.Instant;
 final class PartitionReader<K, V> implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final int FETCH_MAX_WAIT_MILLIS = 10;
 
   private final TopicPartition partition;
   private final Consumer<byte[], byte[]> consumer;
@@ -39,7 +42,15 @@ final class PartitionReader<K, V> implements AutoCloseable {
   PartitionReader(TopicPartition partition, KafkaReadSpec<K, V> spec, BrokerRetry retry) {
     this.partition = partition;
     this.retry = retry;
-    this.consumer = new KafkaConsumer<>(spec.byteConsumerConfig());
+    Map<String, Object> config = spec.byteConsumerConfig();
+    // A poll that returns the records up to the end of the log also sends the next fetch, which
+    // the broker holds for fetch.max.wait.ms (500 ms by default) while nothing new arrives. When
+    // the range ended before those records, the reader seeks back, and the next batch's read
+    // would wait for that held fetch first: half a second per batch when a rate limit works
+    // through a backlog. The reader only fetches while it polls for records that exist, so a
+    // short wait costs nothing when idle. A value the read sets is kept.
+    config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MILLIS);
+    this.consumer = new KafkaConsumer<>(config);
     this.consumer.assign(List.of(partition));
     this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
     this.values = spec.values().getDeserializer(spec.consumerConfig(), false);
