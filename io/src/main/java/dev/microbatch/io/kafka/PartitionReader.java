@@ -3,12 +3,14 @@ package dev.microbatch.io.kafka;
 import dev.microbatch.runner.dstream.ElementSink;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -20,11 +22,13 @@ import org.joda.time.Instant;
  * Reads offset ranges of one topic partition with a consumer of its own that stays open across
  * batches (so a partition's next range usually continues where the consumer stands, without a
  * seek). Records are decoded here, timestamped by the read's timestamp policy, and only records
- * inside the range are delivered.
+ * inside the range are delivered. While the broker is away, a read waits on from the offset it
+ * reached (see {@link BrokerRetry}): the records it delivered stay delivered, none comes twice.
  */
 final class PartitionReader<K, V> implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final int FETCH_MAX_WAIT_MILLIS = 10;
 
   private final TopicPartition partition;
   private final Consumer<byte[], byte[]> consumer;
@@ -46,7 +50,15 @@ final class PartitionReader<K, V> implements AutoCloseable {
       java.util.Optional<Instant> previousWatermark) {
     this.partition = partition;
     this.retry = retry;
-    this.consumer = new KafkaConsumer<>(spec.byteConsumerConfig());
+    Map<String, Object> config = spec.byteConsumerConfig();
+    // A poll that returns the records up to the end of the log also sends the next fetch, which
+    // the broker holds for fetch.max.wait.ms (500 ms by default) while nothing new arrives. When
+    // the range ended before those records, the reader seeks back, and the next batch's read
+    // would wait for that held fetch first: half a second per batch when a rate limit works
+    // through a backlog. The reader only fetches while it polls for records that exist, so a
+    // short wait costs nothing when idle. A value the read sets is kept.
+    config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MILLIS);
+    this.consumer = new KafkaConsumer<>(config);
     this.consumer.assign(List.of(partition));
     this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
     this.values = spec.values().getDeserializer(spec.consumerConfig(), false);

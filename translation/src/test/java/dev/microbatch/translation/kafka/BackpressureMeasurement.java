@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * Measures, by hand, one overload with and without backpressure and prints a table of the batches
  * for each (not a test: it runs for minutes). Arguments: seconds to observe each run (default 60).
+ * Run it with {@code mvn -pl translation exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.microbatch.translation.kafka.BackpressureMeasurement -Dexec.args=60}.
  */
 public final class BackpressureMeasurement {
 
