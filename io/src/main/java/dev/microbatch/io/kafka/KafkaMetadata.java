@@ -1,9 +1,11 @@
 package dev.microbatch.io.kafka;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -69,8 +71,10 @@ final class KafkaMetadata {
   }
 
   void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) throws InterruptedException {
+    Map<TopicPartition, Long> shown = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+    offsets.forEach((partition, offset) -> shown.put(partition, offset.offset()));
     retry.call(
-        "committing offsets " + offsets + " to the group",
+        "committing offsets " + shown + " to the group",
         () -> {
           consumer.commitSync(offsets);
           return offsets;

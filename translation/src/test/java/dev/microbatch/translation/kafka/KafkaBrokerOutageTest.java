@@ -39,12 +39,17 @@ public class KafkaBrokerOutageTest {
             TOPICS
                 .read(topic, group)
                 // Each try of a call gives up after 2 s (Kafka's default is a minute), so that
-                // the outage below outlasts several tries.
+                // the outage below outlasts several tries; each fetch brings one batch of the
+                // producer's, so that reading a range takes many fetches.
                 .withConsumerConfigUpdates(
                     Map.of(
                         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,
-                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000))
+                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000,
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1))
                 .withoutMetadata())
+        // Records are processed as they are read: 10 ms each keeps ranges being read about half
+        // of the time, so that the broker often goes in the middle of one.
+        .apply(ParDo.of(new FixedCostPerRecord<>(Duration.ofMillis(10))))
         .apply(ParDo.of(new Tally(topic)));
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
     TOPICS.awaitConsumed(topic, group, Duration.ofSeconds(60));
