@@ -214,6 +214,7 @@ public final class JobScheduler {
           done.schedulingDelayMillis().orElse(0L),
           done.outputWatermark().map(JobScheduler::formatWatermark).orElse("?"));
     }
+    generator.batchCompleted(done.totalRecordsIn(), graph.inputsExhausted());
     listeners.forEach(l -> l.onBatchCompleted(done));
   }
 
