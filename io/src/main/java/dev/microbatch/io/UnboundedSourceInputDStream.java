@@ -60,6 +60,7 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
       splits = createSplits(batch);
     }
     applyRecovery();
+    splits.forEach(UnboundedSplitReader::beginBatch);
     List<Partition<WindowedValue<T>>> partitions = new ArrayList<>(splits.size());
     for (UnboundedSplitReader<T> split : splits) {
       partitions.add(sink -> read(batch, split, sink));
@@ -146,6 +147,7 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
             restoredPositions = Optional.of(decodeAll(position));
             if (splits != null) {
               applyRecovery();
+              splits.forEach(UnboundedSplitReader::beginBatch);
             }
           }
 
@@ -172,6 +174,7 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
             replayCounts = Optional.of(counts);
             if (splits != null) {
               applyRecovery();
+              splits.forEach(UnboundedSplitReader::beginBatch);
             }
           }
         });

@@ -156,14 +156,20 @@ final class UnboundedSplitReader<T> {
     return count;
   }
 
-  /** Records the read in flight delivered (a batch's slice of this split). */
+  /** Records the read in flight delivered (a batch's slice of this split); -1 before it read. */
   long lastReadCount() {
     return lastReadCount;
   }
 
+  /** A batch starts: until this split has read, its slice is "whatever the next read reads". */
+  void beginBatch() {
+    lastReadCount = -1;
+  }
+
   /**
-   * The next read re-reads {@code count} records from the committed mark: the reader is recreated
-   * from it, since it may have moved on in a failed read.
+   * The next read re-reads {@code count} records from the committed mark (-1: reads afresh from it,
+   * as the batch had not read yet): the reader is recreated from the mark, since it may have moved
+   * on in a failed read.
    */
   void replay(long count) throws IOException {
     closeReader();

@@ -84,6 +84,35 @@ public class UnboundedSourceRecoveryTest {
   }
 
   @Test
+  public void aSplitsSliceIsKnownOnlyOnceItHasBeenRead() throws Exception {
+    UnboundedSourceInputDStream<Long> input = input();
+    batch(input, 1000);
+    BatchContext second =
+        new BatchContext(
+            new BatchTime(2000),
+            false,
+            executor,
+            new StateStores(),
+            new MetricsAccumulator(),
+            Map.of());
+    var result = second.resultOf(input); // slices fixed, nothing read yet
+    byte[] unread = recovery(input).slice();
+    result.collect();
+    byte[] read = recovery(input).slice();
+
+    java.io.DataInputStream before =
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(unread));
+    java.io.DataInputStream after =
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(read));
+    assertEquals(2, before.readInt());
+    assertEquals(2, after.readInt());
+    for (int split = 0; split < 2; split++) {
+      assertEquals("not read yet", -1, before.readLong());
+      assertEquals("read: 10 records", 10, after.readLong());
+    }
+  }
+
+  @Test
   public void aReplayedSliceReadsTheSameRecordsAgain() throws Exception {
     UnboundedSourceInputDStream<Long> input = input();
     batch(input, 1000);

@@ -12,6 +12,7 @@ import dev.microbatch.runner.state.StateStores;
 import dev.microbatch.runner.state.StoreId;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,13 +135,36 @@ public final class GraphCheckpointer implements BatchHooks {
     if (inFlight.isPresent() && inFlight.get().time().equals(batch.time())) {
       return; // a retry: the slice on record is the one being replayed
     }
+    PendingBatch pending = new PendingBatch(batch.time(), currentSlices());
+    store.writePending(pending);
+    inFlight = Optional.of(pending);
+  }
+
+  /**
+   * Records the slices again if reading changed them: the slice a re-run replays must be the one
+   * whose transactions may have committed, and those commit only after this.
+   */
+  @Override
+  public void slicesRead(BatchContext batch) throws Exception {
+    Map<String, byte[]> slices = currentSlices();
+    PendingBatch recorded = inFlight.orElseThrow();
+    boolean changed = false;
+    for (Map.Entry<String, byte[]> slice : slices.entrySet()) {
+      changed |= !Arrays.equals(slice.getValue(), recorded.slices().get(slice.getKey()));
+    }
+    if (changed) {
+      PendingBatch pending = new PendingBatch(batch.time(), slices);
+      store.writePending(pending);
+      inFlight = Optional.of(pending);
+    }
+  }
+
+  private Map<String, byte[]> currentSlices() throws IOException {
     Map<String, byte[]> slices = new LinkedHashMap<>();
     for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
       slices.put(input.getKey(), input.getValue().slice());
     }
-    PendingBatch pending = new PendingBatch(batch.time(), slices);
-    store.writePending(pending);
-    inFlight = Optional.of(pending);
+    return slices;
   }
 
   @Override

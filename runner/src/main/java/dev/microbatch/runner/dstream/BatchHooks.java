@@ -5,7 +5,8 @@ import dev.microbatch.runner.state.StateStores;
 
 /**
  * Points in a batch's life where checkpointing takes part: when every input has fixed its slice,
- * and when the batch's transactions have committed but before its sources are finalized.
+ * when everything has been read (before any transaction commits), and when the batch's transactions
+ * have committed but before its sources are finalized.
  */
 public interface BatchHooks {
 
@@ -13,6 +14,9 @@ public interface BatchHooks {
       new BatchHooks() {
         @Override
         public void slicesFixed(BatchContext batch) {}
+
+        @Override
+        public void slicesRead(BatchContext batch) {}
 
         @Override
         public void committed(BatchContext batch) {}
@@ -24,6 +28,12 @@ public interface BatchHooks {
       };
 
   void slicesFixed(BatchContext batch) throws Exception;
+
+  /**
+   * Every input has been read and every output computed, and nothing is committed yet: a slice that
+   * is only known once read (records per unbounded split) is final now.
+   */
+  void slicesRead(BatchContext batch) throws Exception;
 
   void committed(BatchContext batch) throws Exception;
 

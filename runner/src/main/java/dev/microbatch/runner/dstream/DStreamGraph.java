@@ -160,6 +160,7 @@ public final class DStreamGraph {
         // moves the source forward, and it may have effects such as metrics.
         Materialize.drain(batch.resultOf(output), executor);
       }
+      hooks.slicesRead(batch);
       for (BatchContext.CommitAction transaction : batch.transactions()) {
         transaction.run();
       }

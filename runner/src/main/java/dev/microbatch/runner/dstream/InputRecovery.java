@@ -14,7 +14,10 @@ public interface InputRecovery {
   /** Continues from a checkpointed position (before the first batch of a resumed run). */
   void restorePosition(byte[] position) throws IOException;
 
-  /** The slice the input fixed for the batch in flight. */
+  /**
+   * The slice the input fixed for the batch in flight. Asked when the slices are fixed and again
+   * once everything was read, for inputs whose slice is only known then.
+   */
   byte[] slice() throws IOException;
 
   /** The next batch reads exactly this slice instead of fixing a new one (a re-run). */
