@@ -4,6 +4,8 @@ import dev.microbatch.io.kafka.TransactionalKafkaWrite;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -91,7 +93,8 @@ public final class ExactlyOnceKafkaJob {
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         "read_committed"))
                 .withoutMetadata())
-        .setCoder(org.apache.beam.sdk.coders.KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+        // Records written without a key (as console producers do) have a null key: one key.
+        .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()))
         .apply("NumberPerKey", ParDo.of(new NumberPerKey()))
         .apply(
             "WriteOutput",
