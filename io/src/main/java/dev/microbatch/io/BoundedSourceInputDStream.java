@@ -4,9 +4,11 @@ import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -27,6 +29,9 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   private final int parallelism;
   private final long maxRecordsPerBatch;
   private List<SplitReader<T>> splits;
+  private boolean readingInFlight;
+  private boolean readBefore;
+  private boolean restoredAsRead;
 
   public BoundedSourceInputDStream(
       String name,
@@ -43,6 +48,8 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
 
   @Override
   protected BatchResult<WindowedValue<T>> compute(BatchContext batch) throws Exception {
+    readBefore = readBefore || readingInFlight;
+    readingInFlight = splits == null && !restoredAsRead;
     if (splits == null) {
       splits =
           SourceMetrics.scoped(
@@ -51,7 +58,7 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
               () -> {
                 List<SplitReader<T>> readers = new ArrayList<>();
                 for (BoundedSource<T> split : split()) {
-                  readers.add(new SplitReader<>(split, options));
+                  readers.add(new SplitReader<>(split, options, restoredAsRead));
                 }
                 return readers;
               });
@@ -83,6 +90,45 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
     return split.isEmpty() ? List.of(source) : split;
   }
 
+  /**
+   * Checkpointable when the source is read in one batch (no --maxRecordsPerBatch): a re-run of that
+   * batch splits and reads the source again; a resumed run whose checkpoint says it was read reads
+   * nothing (in one partition per split, as before, since the splits are made the same way).
+   */
+  @Override
+  public Optional<InputRecovery> recovery() {
+    if (maxRecordsPerBatch >= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ReadOnceRecovery(
+            new ReadOnceRecovery.Target() {
+              @Override
+              public boolean deliversInFlight() {
+                return readingInFlight;
+              }
+
+              @Override
+              public boolean deliveredBefore() {
+                return readBefore;
+              }
+
+              @Override
+              public void restore(boolean delivered) {
+                readBefore = delivered;
+                readingInFlight = false;
+                restoredAsRead = delivered;
+                splits = null;
+              }
+
+              @Override
+              public void deliverAgain() {
+                splits = null;
+                readingInFlight = false;
+              }
+            }));
+  }
+
   @Override
   protected boolean hasDeliveredEverything() {
     if (splits == null) {
@@ -104,9 +150,10 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
     private boolean hasCurrent;
     private volatile boolean done;
 
-    SplitReader(BoundedSource<T> source, PipelineOptions options) {
+    SplitReader(BoundedSource<T> source, PipelineOptions options, boolean done) {
       this.source = source;
       this.options = options;
+      this.done = done;
     }
 
     boolean isDone() {

@@ -4,9 +4,16 @@ import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -29,6 +36,8 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
   private final ReadBounds bounds;
   private final SplitLimit limit;
   private List<UnboundedSplitReader<T>> splits;
+  private Optional<List<byte[]>> restoredPositions = Optional.empty();
+  private Optional<List<Long>> replayCounts = Optional.empty();
 
   public UnboundedSourceInputDStream(
       String name,
@@ -50,6 +59,8 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
     if (splits == null) {
       splits = createSplits(batch);
     }
+    applyRecovery();
+    splits.forEach(UnboundedSplitReader::beginBatch);
     List<Partition<WindowedValue<T>>> partitions = new ArrayList<>(splits.size());
     for (UnboundedSplitReader<T> split : splits) {
       partitions.add(sink -> read(batch, split, sink));
@@ -80,6 +91,126 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
         SourceMetrics.scoped(batch, name(), () -> split.read(bounds, batch.time().millis(), sink));
     batch.addRecordsIn(name(), count);
     split.pendingFinalization().ifPresent(mark -> batch.afterCommit(() -> split.committed(mark)));
+  }
+
+  /** Applies a restored position or a replay, once the splits exist (they are made lazily). */
+  private void applyRecovery() throws IOException {
+    if (restoredPositions.isPresent()) {
+      List<byte[]> positions = restoredPositions.get();
+      checkSplitCount(positions.size());
+      for (int i = 0; i < positions.size(); i++) {
+        splits.get(i).restore(positions.get(i));
+      }
+      restoredPositions = Optional.empty();
+    }
+    if (replayCounts.isPresent()) {
+      List<Long> counts = replayCounts.get();
+      checkSplitCount(counts.size());
+      for (int i = 0; i < counts.size(); i++) {
+        splits.get(i).replay(counts.get(i));
+      }
+      replayCounts = Optional.empty();
+    }
+  }
+
+  private void checkSplitCount(int checkpointed) {
+    if (checkpointed != splits.size()) {
+      throw new IllegalStateException(
+          "The checkpoint of "
+              + name()
+              + " has "
+              + checkpointed
+              + " source splits, the source now splits into "
+              + splits.size());
+    }
+  }
+
+  /**
+   * A split's position is its reader's checkpoint mark (encoded with the source's mark coder); a
+   * batch's slice is how many records each split read, re-read from the committed mark on a re-run.
+   */
+  @Override
+  public Optional<InputRecovery> recovery() {
+    return Optional.of(
+        new InputRecovery() {
+          @Override
+          public byte[] positionAfterBatch() throws IOException {
+            List<byte[]> positions = new ArrayList<>();
+            for (UnboundedSplitReader<T> split : splits) {
+              positions.add(split.positionAfterRead());
+            }
+            return encodeAll(positions);
+          }
+
+          @Override
+          public void restorePosition(byte[] position) throws IOException {
+            restoredPositions = Optional.of(decodeAll(position));
+            if (splits != null) {
+              applyRecovery();
+              splits.forEach(UnboundedSplitReader::beginBatch);
+            }
+          }
+
+          @Override
+          public byte[] slice() throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(splits.size());
+            for (UnboundedSplitReader<T> split : splits) {
+              out.writeLong(split.lastReadCount());
+            }
+            out.flush();
+            return bytes.toByteArray();
+          }
+
+          @Override
+          public void replay(byte[] slice) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(slice));
+            int count = in.readInt();
+            List<Long> counts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+              counts.add(in.readLong());
+            }
+            replayCounts = Optional.of(counts);
+            if (splits != null) {
+              applyRecovery();
+              splits.forEach(UnboundedSplitReader::beginBatch);
+            }
+          }
+        });
+  }
+
+  private static byte[] encodeAll(List<byte[]> parts) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(parts.size());
+    for (byte[] part : parts) {
+      out.writeInt(part.length);
+      out.write(part);
+    }
+    out.flush();
+    return bytes.toByteArray();
+  }
+
+  private static List<byte[]> decodeAll(byte[] data) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+    int count = in.readInt();
+    List<byte[]> parts = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] part = new byte[in.readInt()];
+      in.readFully(part);
+      parts.add(part);
+    }
+    return parts;
+  }
+
+  @Override
+  protected void close() throws IOException {
+    if (splits != null) {
+      for (UnboundedSplitReader<T> split : splits) {
+        split.close();
+      }
+    }
   }
 
   private Instant watermark() {

@@ -1,15 +1,21 @@
 package dev.microbatch.io;
 
 import dev.microbatch.runner.dstream.ElementSink;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
@@ -35,6 +41,8 @@ final class UnboundedSplitReader<T> {
   private UnboundedSource.CheckpointMark pendingMark;
   private volatile UnboundedSource.CheckpointMark committedMark;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private long lastReadCount;
+  private long replayCount = -1;
 
   UnboundedSplitReader(UnboundedSource<T, ?> source, PipelineOptions options, SplitLimit limit) {
     this.source = source;
@@ -53,6 +61,10 @@ final class UnboundedSplitReader<T> {
   long read(ReadBounds bounds, long batchMillis, ElementSink<? super WindowedValue<T>> sink)
       throws Exception {
     pendingMark = null;
+    lastReadCount = 0;
+    if (replayCount >= 0) {
+      return replay(sink);
+    }
     if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       return 0;
     }
@@ -95,7 +107,120 @@ final class UnboundedSplitReader<T> {
       throw e;
     }
     forgetOldIds(batchMillis);
+    lastReadCount = count;
     return count;
+  }
+
+  /**
+   * Re-reads a batch's share: exactly the number of records it had read, from the committed mark (a
+   * deterministic source yields the same records), waiting for them up to a minute.
+   */
+  private long replay(ElementSink<? super WindowedValue<T>> sink) throws Exception {
+    long target = replayCount;
+    long deadline = System.currentTimeMillis() + 60_000;
+    long count = 0;
+    try {
+      while (count < target) {
+        boolean available = reader == null ? (reader = createReader()).start() : reader.advance();
+        long pause = 1;
+        while (!available && System.currentTimeMillis() < deadline) {
+          Thread.sleep(pause);
+          pause = Math.min(pause * 2, 50);
+          available = reader.advance();
+        }
+        if (!available) {
+          throw new IllegalStateException(
+              "Re-running a batch: the source delivered "
+                  + count
+                  + " of the "
+                  + target
+                  + " records the batch had read");
+        }
+        sink.accept(
+            WindowedValues.timestampedValueInGlobalWindow(
+                reader.getCurrent(), reader.getCurrentTimestamp()));
+        count++;
+        delivered++;
+      }
+      pendingMark = reader == null ? committedMark : reader.getCheckpointMark();
+      watermark = reader == null ? watermark : reader.getWatermark();
+    } catch (Exception e) {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
+      throw e;
+    }
+    replayCount = -1;
+    lastReadCount = count;
+    return count;
+  }
+
+  /** Records the read in flight delivered (a batch's slice of this split); -1 before it read. */
+  long lastReadCount() {
+    return lastReadCount;
+  }
+
+  /** A batch starts: until this split has read, its slice is "whatever the next read reads". */
+  void beginBatch() {
+    lastReadCount = -1;
+  }
+
+  /**
+   * The next read re-reads {@code count} records from the committed mark (-1: reads afresh from it,
+   * as the batch had not read yet): the reader is recreated from the mark, since it may have moved
+   * on in a failed read.
+   */
+  void replay(long count) throws IOException {
+    closeReader();
+    replayCount = count;
+  }
+
+  /** Where this split stands once the read in flight commits: its mark and records delivered. */
+  byte[] positionAfterRead() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeLong(delivered);
+    UnboundedSource.CheckpointMark mark = pendingMark != null ? pendingMark : committedMark;
+    out.writeBoolean(mark != null);
+    if (mark != null) {
+      byte[] encoded = CoderUtils.encodeToByteArray(markCoder(), mark);
+      out.writeInt(encoded.length);
+      out.write(encoded);
+    }
+    out.flush();
+    return bytes.toByteArray();
+  }
+
+  /** Continues from a checkpointed position: the reader is created from its mark. */
+  void restore(byte[] position) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(position));
+    delivered = in.readLong();
+    closeReader();
+    committedMark = null;
+    if (in.readBoolean()) {
+      byte[] encoded = new byte[in.readInt()];
+      in.readFully(encoded);
+      committedMark = CoderUtils.decodeFromByteArray(markCoder(), encoded);
+    }
+    watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  }
+
+  /** Closes the reader at the end of the run. */
+  void close() throws IOException {
+    closeReader();
+  }
+
+  private void closeReader() throws IOException {
+    if (reader != null) {
+      reader.close();
+      reader = null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Coder<UnboundedSource.CheckpointMark> markCoder() {
+    return (Coder<UnboundedSource.CheckpointMark>) source.getCheckpointMarkCoder();
   }
 
   /**

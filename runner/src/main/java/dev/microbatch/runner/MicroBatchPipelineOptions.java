@@ -67,11 +67,29 @@ public interface MicroBatchPipelineOptions
   void setBackpressureInitialRate(double value);
 
   @Description(
-      "Directory for batch checkpoints (metadata, keyed state, offsets). Not used yet: "
-          + "checkpointing and recovery arrive with the Kafka/recovery work.")
+      "How long an input keeps retrying a source it cannot reach (a Kafka broker that is down or "
+          + "restarting) before its batch fails, in milliseconds; 0 retries forever. Retries "
+          + "back off from 100 ms to 5 s, and are logged.")
+  @Default.Long(600_000)
+  long getSourceRetryTimeoutMillis();
+
+  void setSourceRetryTimeoutMillis(long value);
+
+  @Description(
+      "Directory for batch checkpoints (input positions, pending batch slices, watermarks, keyed"
+          + " state), any Beam FileSystem path. A run with the directory of an earlier run resumes"
+          + " where it committed last. Unset: no checkpoints, no recovery, no batch retries.")
   @Nullable String getCheckpointDir();
 
   void setCheckpointDir(@Nullable String value);
+
+  @Description(
+      "How often a failed batch is re-run over the same slice, from the last committed state,"
+          + " before the pipeline fails. Needs --checkpointDir.")
+  @Default.Integer(2)
+  int getMaxBatchRetries();
+
+  void setMaxBatchRetries(int value);
 
   @Description("Log one line per completed batch.")
   @Default.Boolean(true)

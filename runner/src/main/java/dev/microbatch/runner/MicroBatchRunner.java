@@ -1,16 +1,23 @@
 package dev.microbatch.runner;
 
+import dev.microbatch.runner.checkpoint.CheckpointStore;
+import dev.microbatch.runner.checkpoint.GraphCheckpointer;
+import dev.microbatch.runner.dstream.BatchHooks;
 import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.executor.LocalTaskExecutor;
 import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchClock;
 import dev.microbatch.runner.scheduler.JobGenerator;
 import dev.microbatch.runner.scheduler.JobScheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import org.apache.beam.runners.core.metrics.MetricsPusher;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.metrics.MetricsOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -46,9 +53,20 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     LocalTaskExecutor executor =
         new LocalTaskExecutor(options.getParallelism(), options.getJobName());
     JobGenerator generator = generatorFor(graph);
+    Optional<GraphCheckpointer> checkpointer = checkpointerFor(graph);
     JobScheduler scheduler =
         new JobScheduler(
-            graph, generator, executor, new MetricsAccumulator(), options.isLogEveryBatch());
+            graph,
+            generator,
+            executor,
+            new MetricsAccumulator(),
+            options.isLogEveryBatch(),
+            checkpointer.<BatchHooks>map(c -> c).orElse(BatchHooks.NONE),
+            checkpointer.isPresent() ? options.getMaxBatchRetries() : 0);
+    if (checkpointer.isPresent()) {
+      GraphCheckpointer.Resume resume = recover(checkpointer.get(), scheduler, executor);
+      scheduler.resume(resume.lastCommitted(), resume.pending());
+    }
     graph.inputs().forEach(input -> input.batchListener().ifPresent(scheduler::addListener));
     MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler);
     MetricsAccumulator metrics = scheduler.metrics();
@@ -56,6 +74,31 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     // Pushes attempted metrics to the sink named by --metricsSink (a no-op by default).
     new MetricsPusher(metrics.attemptedLive(), options.as(MetricsOptions.class), result).start();
     return result;
+  }
+
+  /** Checkpointing into --checkpointDir, if it is set. */
+  private Optional<GraphCheckpointer> checkpointerFor(DStreamGraph graph) {
+    String dir = options.getCheckpointDir();
+    if (dir == null) {
+      return Optional.empty();
+    }
+    FileSystems.setDefaultPipelineOptions(options);
+    return Optional.of(
+        GraphCheckpointer.of(graph, new CheckpointStore(dir), options.getParallelism()));
+  }
+
+  private GraphCheckpointer.Resume recover(
+      GraphCheckpointer checkpointer, JobScheduler scheduler, LocalTaskExecutor executor) {
+    try {
+      return checkpointer.recover(scheduler.stateStores());
+    } catch (IOException e) {
+      executor.close();
+      throw new UncheckedIOException(
+          "Cannot read the checkpoint in --checkpointDir=" + options.getCheckpointDir(), e);
+    } catch (RuntimeException e) {
+      executor.close();
+      throw e;
+    }
   }
 
   /**

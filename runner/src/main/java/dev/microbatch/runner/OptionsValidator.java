@@ -33,6 +33,16 @@ final class OptionsValidator {
           options.getBackpressureInitialRate(),
           "must be >= 0 (0: no bound)");
     }
+    if (options.getMaxBatchRetries() < 0) {
+      throw new InvalidOptionException(
+          "maxBatchRetries", options.getMaxBatchRetries(), "must be >= 0");
+    }
+    if (options.getSourceRetryTimeoutMillis() < 0) {
+      throw new InvalidOptionException(
+          "sourceRetryTimeoutMillis",
+          options.getSourceRetryTimeoutMillis(),
+          "must be >= 0 (0: retry forever)");
+    }
     String dir = options.getCheckpointDir();
     if (dir != null && dir.isBlank()) {
       throw new InvalidOptionException("checkpointDir", "'" + dir + "'", "must not be blank");

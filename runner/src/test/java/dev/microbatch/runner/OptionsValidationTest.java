@@ -38,6 +38,11 @@ public class OptionsValidationTest {
   }
 
   @Test
+  public void rejectsANegativeSourceRetryTimeout() {
+    assertEquals("sourceRetryTimeoutMillis", runWith("--sourceRetryTimeoutMillis=-1").option());
+  }
+
+  @Test
   public void parallelismDefaultsToTheCores() {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     assertEquals(Runtime.getRuntime().availableProcessors(), options.getParallelism());

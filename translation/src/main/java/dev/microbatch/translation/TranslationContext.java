@@ -99,6 +99,15 @@ public final class TranslationContext {
         collection, c -> out.stage().output(out.step(), out.tag(), c.getName()));
   }
 
+  /** Registers a stream that produces no PCollection (a sink) and reads {@code inputs}. */
+  public void addSink(Supplier<DStream<?>> build, List<PCollection<?>> inputs) {
+    List<StreamHandle> parents = new ArrayList<>();
+    for (PCollection<?> input : inputs) {
+      parents.add(streamOf(input));
+    }
+    streams.add(StreamHandle.of(build, parents));
+  }
+
   /** Registers the side-input stream of {@code view}, materialized from {@code input}. */
   public void setView(PCollectionView<?> view, Supplier<DStream<?>> build, PCollection<?> input) {
     StreamHandle handle = StreamHandle.of(build, List.of(streamOf(input)));

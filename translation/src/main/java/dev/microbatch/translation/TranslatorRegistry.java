@@ -1,5 +1,6 @@
 package dev.microbatch.translation;
 
+import dev.microbatch.io.kafka.TransactionalKafkaWrite;
 import dev.microbatch.translation.translators.BoundedReadFromUnboundedTranslator;
 import dev.microbatch.translation.translators.CombinePerKeyTranslator;
 import dev.microbatch.translation.translators.CreateViewTranslator;
@@ -13,6 +14,7 @@ import dev.microbatch.translation.translators.ReadTranslator;
 import dev.microbatch.translation.translators.ReshuffleTranslator;
 import dev.microbatch.translation.translators.SplittableProcessTranslator;
 import dev.microbatch.translation.translators.TestStreamTranslator;
+import dev.microbatch.translation.translators.TransactionalKafkaWriteTranslator;
 import dev.microbatch.translation.translators.WindowAssignTranslator;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +63,9 @@ final class TranslatorRegistry {
             BoundedReadFromUnboundedSource.class,
             new BoundedReadFromUnboundedTranslator(),
             KafkaIO.Read.class,
-            new KafkaReadTranslator()));
+            new KafkaReadTranslator(),
+            TransactionalKafkaWrite.class,
+            new TransactionalKafkaWriteTranslator()));
   }
 
   Optional<TransformTranslator> forTransform(PTransform<?, ?> transform) {

@@ -3,10 +3,11 @@ package dev.microbatch.io.kafka;
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
 import dev.microbatch.runner.rate.RateLimit;
 import dev.microbatch.runner.scheduler.StreamingListener;
-import java.time.Duration;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,14 +19,11 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Instant;
 
 /**
@@ -37,32 +35,48 @@ import org.joda.time.Instant;
  * read by its own task with the partition's cached consumer. Only once the batch has committed do
  * the ranges become the new positions, and are the offsets committed to the consumer group (so that
  * Kafka's tools show the lag). A partition seen for the first time starts at the group's committed
- * offset, else at {@code startReadTime}, else where {@code auto.offset.reset} says.
+ * offset, else at {@code startReadTime}, else where {@code auto.offset.reset} says. With a stop
+ * read time, each partition stops at its {@link StopOffsets stop offset}, and the input is
+ * exhausted once all have reached theirs.
  */
 public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<KafkaRecord<K, V>>> {
-
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final KafkaReadSpec<K, V> spec;
   private final long maxRecordsPerPartition;
   private final RateLimit rateLimit;
+  private final Optional<BadRecordOutput> badRecords;
+  private final StopOffsets stops;
+  private final BrokerRetry retry;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
-  private Consumer<byte[], byte[]> metadata;
+  private KafkaMetadata metadata;
   private long delivered;
+  private List<OffsetRange> inFlight = List.of();
+  private Optional<List<OffsetRange>> replay = Optional.empty();
+  private final Map<TopicPartition, Instant> restoredWatermarks = new HashMap<>();
 
   /**
    * @param maxRecordsPerPartition most records one partition contributes to one batch; -1 for no
    *     bound
    * @param rateLimit the rate bound per partition (fixed, or learnt by backpressure)
+   * @param badRecords where records that cannot be deserialized go; without it they fail the batch
+   * @param retry how calls to the broker and reads ride out a broker that is away
    */
   public KafkaInputDStream(
-      String name, KafkaReadSpec<K, V> spec, long maxRecordsPerPartition, RateLimit rateLimit) {
+      String name,
+      KafkaReadSpec<K, V> spec,
+      long maxRecordsPerPartition,
+      RateLimit rateLimit,
+      Optional<BadRecordOutput> badRecords,
+      BrokerRetry retry) {
     super(name);
     this.spec = spec;
     this.maxRecordsPerPartition = maxRecordsPerPartition;
     this.rateLimit = rateLimit;
+    this.badRecords = badRecords;
+    this.stops = new StopOffsets(spec.stopReadTime());
+    this.retry = retry;
   }
 
   @Override
@@ -71,21 +85,35 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   @Override
-  protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch) {
+  protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch)
+      throws InterruptedException {
     discoverPartitions();
+    Instant endsAskedAt = Instant.now();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
-    List<OffsetRange> ranges = rangesUpTo(latest);
+    stops.resolve(partitions, latest, endsAskedAt, metadata());
+    List<OffsetRange> ranges = replay.orElseGet(() -> rangesUpTo(latest));
+    replay = Optional.empty();
+    inFlight = ranges;
+    ConsumedOffsets consumed = batch.attribute(ConsumedOffsets.class, ConsumedOffsets::new);
+    spec.groupId().ifPresent(group -> consumed.add(group, ranges));
+    badRecords.ifPresent(output -> output.startBatch(batch.time(), ranges.size()));
     List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(ranges.size());
-    for (OffsetRange range : ranges) {
+    for (int i = 0; i < ranges.size(); i++) {
+      OffsetRange range = ranges.get(i);
       PartitionReader<K, V> reader = readerOf(range.partition());
-      long end = latest.get(range.partition());
+      long end = Math.max(range.until(), latest.getOrDefault(range.partition(), range.until()));
+      int index = i;
+      OnUndecodable onUndecodable =
+          badRecords
+              .map(output -> output.collectorFor(index))
+              .orElseGet(() -> OnUndecodable.fail(spec));
       out.add(
           sink -> {
-            long count = reader.read(range, end, sink);
+            long count = reader.read(range, end, sink, onUndecodable);
             batch.addRecordsIn(name(), count);
           });
     }
-    batch.afterCommit(() -> committed(ranges));
+    batch.afterCommit(() -> committed(ranges, consumed.committedInTransaction()));
     return new BatchResult<>(out, this::watermark);
   }
 
@@ -97,7 +125,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     List<OffsetRange> ranges = new ArrayList<>(partitions.size());
     for (TopicPartition partition : partitions) {
       long from = positions.get(partition);
-      long until = Math.max(from, latest.getOrDefault(partition, from));
+      long until =
+          Math.max(from, Math.min(latest.getOrDefault(partition, from), stops.bound(partition)));
       if (perPartition > 0) {
         until = Math.min(until, from + perPartition);
       }
@@ -117,7 +146,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   /** The batch has committed: its ranges are consumed, and the group learns the new offsets. */
-  private void committed(List<OffsetRange> ranges) {
+  private void committed(List<OffsetRange> ranges, boolean offsetsCommittedBySink)
+      throws InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
     for (OffsetRange range : ranges) {
       positions.put(range.partition(), range.until());
@@ -126,7 +156,10 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
         offsets.put(range.partition(), new OffsetAndMetadata(range.until()));
       }
     }
-    if (spec.commitOffsets() && spec.groupId().isPresent() && !offsets.isEmpty()) {
+    if (spec.commitOffsets()
+        && spec.groupId().isPresent()
+        && !offsets.isEmpty()
+        && !offsetsCommittedBySink) {
       metadata().commitSync(offsets);
     }
   }
@@ -146,7 +179,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   /** Finds the partitions to read; new ones are appended, in topic and partition order. */
-  private void discoverPartitions() {
+  private void discoverPartitions() throws InterruptedException {
     Set<TopicPartition> found =
         new TreeSet<>(
             java.util.Comparator.comparing(TopicPartition::topic)
@@ -182,7 +215,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   /** Group's committed offsets, else offsets at the start time, else auto.offset.reset. */
-  private Map<TopicPartition, Long> startOffsets(List<TopicPartition> added) {
+  private Map<TopicPartition, Long> startOffsets(List<TopicPartition> added)
+      throws InterruptedException {
     Map<TopicPartition, Long> start = new HashMap<>();
     if (spec.groupId().isPresent()) {
       metadata()
@@ -220,23 +254,90 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   private PartitionReader<K, V> readerOf(TopicPartition partition) {
     synchronized (readers) {
-      return readers.computeIfAbsent(partition, p -> new PartitionReader<>(p, spec, READ_TIMEOUT));
+      return readers.computeIfAbsent(
+          partition,
+          p ->
+              new PartitionReader<>(
+                  p, spec, retry, Optional.ofNullable(restoredWatermarks.get(p))));
     }
   }
 
-  private Consumer<byte[], byte[]> metadata() {
+  private KafkaMetadata metadata() {
     if (metadata == null) {
-      Map<String, Object> config = new HashMap<>(spec.consumerConfig());
-      config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      metadata = new KafkaConsumer<>(config);
+      metadata = new KafkaMetadata(spec, retry);
     }
     return metadata;
   }
 
   @Override
+  protected void close() {
+    synchronized (readers) {
+      readers.values().forEach(PartitionReader::close);
+      readers.clear();
+    }
+    if (metadata != null) {
+      metadata.close();
+      metadata = null;
+    }
+  }
+
+  @Override
+  public Optional<InputRecovery> recovery() {
+    return Optional.of(
+        new InputRecovery() {
+          @Override
+          public byte[] positionAfterBatch() throws IOException {
+            Map<TopicPartition, Long> after = new HashMap<>(positions);
+            long total = delivered;
+            for (OffsetRange range : inFlight) {
+              after.put(range.partition(), range.until());
+              total += range.size();
+            }
+            List<OffsetRange> at = new ArrayList<>(partitions.size());
+            List<Instant> watermarks = new ArrayList<>(partitions.size());
+            for (TopicPartition partition : partitions) {
+              long offset = after.get(partition);
+              at.add(new OffsetRange(partition, offset, offset));
+              watermarks.add(readerOf(partition).watermark());
+            }
+            return new KafkaPositions(at, watermarks, total).encode();
+          }
+
+          @Override
+          public void restorePosition(byte[] position) throws IOException {
+            KafkaPositions restored = KafkaPositions.decode(position);
+            partitions.clear();
+            positions.clear();
+            for (int i = 0; i < restored.ranges().size(); i++) {
+              TopicPartition partition = restored.ranges().get(i).partition();
+              partitions.add(partition);
+              positions.put(partition, restored.ranges().get(i).from());
+              restoredWatermarks.put(partition, restored.watermarks().get(i));
+            }
+            delivered = restored.delivered();
+          }
+
+          @Override
+          public byte[] slice() throws IOException {
+            return new KafkaPositions(inFlight, List.of(), delivered).encode();
+          }
+
+          @Override
+          public void replay(byte[] slice) throws IOException {
+            List<OffsetRange> ranges = KafkaPositions.decode(slice).ranges();
+            for (OffsetRange range : ranges) {
+              if (!positions.containsKey(range.partition())) {
+                partitions.add(range.partition());
+              }
+              positions.put(range.partition(), range.from());
+            }
+            replay = Optional.of(ranges);
+          }
+        });
+  }
+
+  @Override
   protected boolean hasDeliveredEverything() {
-    return delivered >= spec.maxNumRecords();
+    return delivered >= spec.maxNumRecords() || stops.reachedBy(partitions, positions);
   }
 }

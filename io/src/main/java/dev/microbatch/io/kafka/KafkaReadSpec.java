@@ -1,5 +1,6 @@
 package dev.microbatch.io.kafka;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import org.apache.beam.sdk.io.kafka.DeserializerProvider;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Instant;
 
 /**
@@ -22,6 +24,7 @@ import org.joda.time.Instant;
  * @param values value deserializer
  * @param timestampPolicy record timestamps and partition watermarks
  * @param startReadTime where a partition without committed offsets starts, if set
+ * @param stopReadTime each partition stops at its first record at or after this time, if set
  * @param commitOffsets whether consumed offsets are committed to the consumer group after a batch
  * @param maxNumRecords stop after this many records in all (Long.MAX_VALUE for none)
  */
@@ -34,6 +37,7 @@ public record KafkaReadSpec<K, V>(
     DeserializerProvider<V> values,
     TimestampPolicyFactory<K, V> timestampPolicy,
     Optional<Instant> startReadTime,
+    Optional<Instant> stopReadTime,
     boolean commitOffsets,
     long maxNumRecords) {
 
@@ -47,6 +51,19 @@ public record KafkaReadSpec<K, V>(
   public Optional<String> groupId() {
     return Optional.ofNullable(consumerConfig.get(ConsumerConfig.GROUP_ID_CONFIG))
         .map(Object::toString);
+  }
+
+  /**
+   * The consumer configuration of this read for consumers of raw bytes (the read decodes records
+   * itself, to route the undecodable ones) that never commit by themselves (offsets are committed
+   * with the batch).
+   */
+  public Map<String, Object> byteConsumerConfig() {
+    Map<String, Object> config = new HashMap<>(consumerConfig);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return config;
   }
 
   /** What the topics are, for messages. */

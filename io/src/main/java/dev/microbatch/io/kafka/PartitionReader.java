@@ -2,11 +2,9 @@ package dev.microbatch.io.kafka;
 
 import dev.microbatch.runner.dstream.ElementSink;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -16,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.joda.time.Instant;
 
@@ -24,33 +22,48 @@ import org.joda.time.Instant;
  * Reads offset ranges of one topic partition with a consumer of its own that stays open across
  * batches (so a partition's next range usually continues where the consumer stands, without a
  * seek). Records are decoded here, timestamped by the read's timestamp policy, and only records
- * inside the range are delivered.
+ * inside the range are delivered. While the broker is away, a read waits on from the offset it
+ * reached (see {@link BrokerRetry}): the records it delivered stay delivered, none comes twice.
  */
 final class PartitionReader<K, V> implements AutoCloseable {
 
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final int FETCH_MAX_WAIT_MILLIS = 10;
+
   private final TopicPartition partition;
-  private final KafkaReadSpec<K, V> spec;
   private final Consumer<byte[], byte[]> consumer;
   private final Deserializer<K> keys;
   private final Deserializer<V> values;
   private final TimestampPolicy<K, V> policy;
-  private final Duration readTimeout;
+  private final BrokerRetry retry;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private boolean positioned;
 
-  PartitionReader(TopicPartition partition, KafkaReadSpec<K, V> spec, Duration readTimeout) {
+  /**
+   * @param previousWatermark the partition's watermark in the checkpoint a run resumed from, which
+   *     the timestamp policy continues from
+   */
+  PartitionReader(
+      TopicPartition partition,
+      KafkaReadSpec<K, V> spec,
+      BrokerRetry retry,
+      java.util.Optional<Instant> previousWatermark) {
     this.partition = partition;
-    this.spec = spec;
-    this.readTimeout = readTimeout;
-    Map<String, Object> config = new HashMap<>(spec.consumerConfig());
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.retry = retry;
+    Map<String, Object> config = spec.byteConsumerConfig();
+    // A poll that returns the records up to the end of the log also sends the next fetch, which
+    // the broker holds for fetch.max.wait.ms (500 ms by default) while nothing new arrives. When
+    // the range ended before those records, the reader seeks back, and the next batch's read
+    // would wait for that held fetch first: half a second per batch when a rate limit works
+    // through a backlog. The reader only fetches while it polls for records that exist, so a
+    // short wait costs nothing when idle. A value the read sets is kept.
+    config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MILLIS);
     this.consumer = new KafkaConsumer<>(config);
     this.consumer.assign(List.of(partition));
     this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
     this.values = spec.values().getDeserializer(spec.consumerConfig(), false);
-    this.policy =
-        spec.timestampPolicy().createTimestampPolicy(partition, java.util.Optional.empty());
+    this.policy = spec.timestampPolicy().createTimestampPolicy(partition, previousWatermark);
+    previousWatermark.ifPresent(previous -> watermark = previous);
   }
 
   Instant watermark() {
@@ -58,44 +71,60 @@ final class PartitionReader<K, V> implements AutoCloseable {
   }
 
   /**
-   * Reads {@code range} into {@code sink} and returns the number of records delivered. {@code
-   * latestOffset} is the partition's end when the batch started, for the policy's backlog.
+   * Reads {@code range} into {@code sink} and returns the number of records delivered; a record
+   * that cannot be deserialized goes to {@code onUndecodable} instead. {@code latestOffset} is the
+   * partition's end when the batch started, for the policy's backlog.
    */
   long read(
       OffsetRange range,
       long latestOffset,
-      ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink)
+      ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
+      OnUndecodable onUndecodable)
       throws Exception {
     Context context = new Context(latestOffset, range.from());
     if (range.size() == 0) {
       watermark = policy.getWatermark(context);
       return 0;
     }
-    if (consumer.position(partition) != range.from()) {
+    if (!positioned || consumer.position(partition) != range.from()) {
+      // A new consumer has no position, and asking for one would ask the broker (for the group's
+      // offset), which may be away; the range says where to start.
       consumer.seek(partition, range.from());
+      positioned = true;
     }
     long count = 0;
-    long deadline = System.currentTimeMillis() + readTimeout.toMillis();
+    BrokerRetry.Outage outage = retry.waitFor("reading " + range);
     while (consumer.position(partition) < range.until()) {
-      List<ConsumerRecord<byte[], byte[]>> polled =
-          consumer.poll(Duration.ofMillis(100)).records(partition);
-      if (polled.isEmpty() && System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(
-            "Kafka did not deliver "
-                + range
-                + " within "
-                + readTimeout.toSeconds()
-                + " s; the consumer stands at offset "
-                + consumer.position(partition));
+      List<ConsumerRecord<byte[], byte[]>> polled;
+      try {
+        polled = consumer.poll(POLL).records(partition);
+      } catch (RetriableException e) {
+        // A fetch failed (a leader moving, a broker restarting); the consumer stays where it was.
+        polled = List.of();
       }
+      if (polled.isEmpty()) {
+        outage.stillWaiting("at offset " + consumer.position(partition));
+        continue;
+      }
+      outage.over();
       for (ConsumerRecord<byte[], byte[]> raw : polled) {
         if (raw.offset() >= range.until()) {
           // Polled past the range: the next batch's range starts here.
           consumer.seek(partition, range.until());
           break;
         }
-        KafkaRecord<K, V> record = decode(raw);
         context.position = raw.offset() + 1;
+        KafkaRecord<K, V> record;
+        try {
+          record = decode(raw);
+        } catch (RuntimeException e) {
+          // Whatever a deserializer throws is about the record's bytes. The record has no decoded
+          // form for the timestamp policy; at its own time, but never behind the watermark, it is
+          // never late.
+          Instant own = new Instant(raw.timestamp());
+          onUndecodable.accept(raw, e, own.isAfter(watermark) ? own : watermark);
+          continue;
+        }
         Instant timestamp = policy.getTimestampForRecord(context, record);
         sink.accept(WindowedValues.timestampedValueInGlobalWindow(record, timestamp));
         count++;
@@ -106,33 +135,10 @@ final class PartitionReader<K, V> implements AutoCloseable {
   }
 
   private KafkaRecord<K, V> decode(ConsumerRecord<byte[], byte[]> raw) {
-    try {
-      K key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.headers(), raw.key());
-      V value =
-          raw.value() == null ? null : values.deserialize(raw.topic(), raw.headers(), raw.value());
-      return new KafkaRecord<>(
-          raw.topic(),
-          raw.partition(),
-          raw.offset(),
-          raw.timestamp(),
-          KafkaTimestampType.forOrdinal(raw.timestampType().ordinal()),
-          raw.headers(),
-          key,
-          value);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "Cannot deserialize the record at topic "
-              + raw.topic()
-              + ", partition "
-              + raw.partition()
-              + ", offset "
-              + raw.offset()
-              + " of "
-              + spec.describeTopics()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
+    K key = raw.key() == null ? null : keys.deserialize(raw.topic(), raw.headers(), raw.key());
+    V value =
+        raw.value() == null ? null : values.deserialize(raw.topic(), raw.headers(), raw.value());
+    return KafkaRecords.of(raw, key, value);
   }
 
   @Override

@@ -39,6 +39,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
 
   private final int port;
   private Path logDir;
+  private KafkaConfig config;
   private KafkaRaftServer server;
   private String bootstrapServers;
 
@@ -94,7 +95,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
     props.put("transaction.state.log.min.isr", "1");
     props.put("transaction.state.log.num.partitions", "4");
     props.put("group.initial.rebalance.delay.ms", "0");
-    KafkaConfig config = new KafkaConfig(props);
+    config = new KafkaConfig(props);
     new Formatter()
         .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
         .setClusterId(Uuid.randomUuid().toString())
@@ -104,6 +105,30 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
         .addDirectory(logDir.toString())
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
         .run();
+    launch();
+  }
+
+  /**
+   * Shuts the broker down, as a broker that goes away would be, but keeps its ports and data:
+   * {@link #restart()} brings the same broker back, with every record it had acknowledged.
+   */
+  public void shutDown() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+  }
+
+  /** Starts the broker again after {@link #shutDown()}; returns once it accepts clients. */
+  public void restart() throws Exception {
+    if (server != null) {
+      throw new IllegalStateException("The broker is running");
+    }
+    launch();
+  }
+
+  private void launch() throws Exception {
     server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
       server.startup();
@@ -120,11 +145,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
 
   /** Shuts the broker down and deletes its directory. */
   public void stop() {
-    if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
-      server = null;
-    }
+    shutDown();
     if (logDir != null) {
       deleteRecursively(logDir);
       logDir = null;
@@ -168,8 +189,22 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   public void createTopic(NewTopic topic) throws Exception {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(topic)).all().get();
-      // Only a partition's leader answers for its offsets; the admin client retries until it does.
-      endOffsets(admin, topic.name(), topic.numPartitions());
+      // Only a partition's leader answers for its offsets; the admin client retries until it does,
+      // but not while the topic's metadata has not reached the broker yet.
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (true) {
+        try {
+          endOffsets(admin, topic.name(), topic.numPartitions());
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause()
+                  instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+              || System.currentTimeMillis() > deadline) {
+            throw e;
+          }
+          Thread.sleep(50);
+        }
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,12 +29,37 @@ public class EmbeddedKafkaBrokerTest {
   @Test(timeout = 120_000)
   public void recordsProducedToAMultiPartitionTopicAreConsumedBack() throws Exception {
     BROKER.createTopic("roundtrip", 3);
+    produce("roundtrip", 3, 0, 30);
+    assertEquals(30, consumeAll("roundtrip", 3, 30).size());
+  }
+
+  @Test(timeout = 120_000)
+  public void aRestartedBrokerHasTheSameAddressAndEveryRecordItAcknowledged() throws Exception {
+    BROKER.createTopic("restarted", 2);
+    produce("restarted", 2, 0, 10);
+    String address = BROKER.bootstrapServers();
+    BROKER.shutDown();
+    BROKER.restart();
+    assertEquals(address, BROKER.bootstrapServers());
+    produce("restarted", 2, 10, 10);
+    List<String> values = consumeAll("restarted", 2, 20);
+    assertEquals(
+        IntStream.range(0, 20).mapToObj(i -> "v" + i).sorted().toList(),
+        values.stream().sorted().toList());
+  }
+
+  /** Produces values {@code v<i>} for i in {@code [from, from + count)}, round robin. */
+  private static void produce(String topic, int partitions, int from, int count) throws Exception {
     try (KafkaProducer<String, String> producer =
         BROKER.producer(StringSerializer.class, StringSerializer.class)) {
-      for (int i = 0; i < 30; i++) {
-        producer.send(new ProducerRecord<>("roundtrip", i % 3, "k" + i, "v" + i)).get();
+      for (int i = from; i < from + count; i++) {
+        producer.send(new ProducerRecord<>(topic, i % partitions, "k" + i, "v" + i)).get();
       }
     }
+  }
+
+  /** Consumes {@code topic} from the start until {@code expected} values came, or a minute. */
+  private static List<String> consumeAll(String topic, int partitions, int expected) {
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
@@ -41,21 +67,18 @@ public class EmbeddedKafkaBrokerTest {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-      List<TopicPartition> partitions =
-          List.of(
-              new TopicPartition("roundtrip", 0),
-              new TopicPartition("roundtrip", 1),
-              new TopicPartition("roundtrip", 2));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      List<TopicPartition> all =
+          IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
       long deadline = System.currentTimeMillis() + 60_000;
-      while (values.size() < 30 && System.currentTimeMillis() < deadline) {
+      while (values.size() < expected && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           values.add(record.value());
         }
       }
     }
-    assertEquals(30, values.size());
+    return values;
   }
 
   @Test(timeout = 120_000)

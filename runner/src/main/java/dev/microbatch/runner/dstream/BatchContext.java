@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
@@ -31,7 +32,10 @@ public final class BatchContext {
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Map<DStream<?>, BatchResult<?>> results = new IdentityHashMap<>();
   private final Map<String, AtomicLong> recordsIn = new LinkedHashMap<>();
+  private final ConcurrentLinkedQueue<CommitAction> transactions = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<CommitAction> aborts = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CommitAction> afterCommit = new ConcurrentLinkedQueue<>();
+  private final Map<Class<?>, Object> attributes = new ConcurrentHashMap<>();
 
   /** An action that runs once the batch has committed (source finalization, bundle finalizers). */
   @FunctionalInterface
@@ -127,6 +131,40 @@ public final class BatchContext {
 
   public void afterCommit(CommitAction action) {
     afterCommit.add(action);
+  }
+
+  /**
+   * Commits a sink's transaction with the batch: the first step of the batch's commit, before the
+   * checkpoint and before any source is finalized. {@code abort} runs instead if the batch fails.
+   */
+  public void commitTransaction(CommitAction commit, CommitAction abort) {
+    transactions.add(commit);
+    aborts.add(abort);
+  }
+
+  /**
+   * A value shared by the DStreams of this batch (for example the offsets a Kafka input consumed,
+   * which a transactional sink commits), created on first use.
+   */
+  @SuppressWarnings("unchecked")
+  public <A> A attribute(Class<A> type, java.util.function.Supplier<A> create) {
+    return (A) attributes.computeIfAbsent(type, t -> create.get());
+  }
+
+  List<CommitAction> transactions() {
+    return new ArrayList<>(transactions);
+  }
+
+  /** Runs every sink's abort, keeping the first failure but trying them all. */
+  void abort() {
+    for (CommitAction abort : aborts) {
+      try {
+        abort.run();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(BatchContext.class)
+            .warn("Aborting a transaction of failed batch {} failed", time, e);
+      }
+    }
   }
 
   List<CommitAction> commitActions() {

@@ -2,6 +2,7 @@ package dev.microbatch.runner.dstream;
 
 import dev.microbatch.runner.scheduler.BatchTime;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
@@ -34,6 +35,17 @@ public abstract class DStream<T> {
 
   /** Produces this batch's result; dependencies are obtained through {@code batch.resultOf}. */
   protected abstract BatchResult<T> compute(BatchContext batch) throws Exception;
+
+  /** The state this stream keeps across batches, for checkpoints; empty when it keeps none. */
+  public Optional<StreamCheckpoint> checkpointState() {
+    return Optional.empty();
+  }
+
+  /**
+   * Releases what the stream holds open (consumers, producers, connections) when the run ends,
+   * whichever way it ends. The stream is not used afterwards.
+   */
+  protected void close() throws Exception {}
 
   /** Called once the batch containing this stream's output has been committed. */
   protected void onBatchCommitted(BatchTime time) {}

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.joda.time.Instant;
 
 /**
  * The graph of one pipeline: its inputs, its outputs (the streams with no consumers, whose
@@ -21,6 +22,7 @@ public final class DStreamGraph {
 
   private final List<InputDStream<?>> inputs;
   private final List<DStream<?>> outputs;
+  private final List<DStream<?>> streams;
   private final long batchIntervalMillis;
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Optional<ManualBatchClock> manualClock;
@@ -46,6 +48,7 @@ public final class DStreamGraph {
         out.add(stream);
       }
     }
+    this.streams = List.copyOf(all);
     this.inputs = List.copyOf(in);
     this.outputs = List.copyOf(out);
     this.consumerCounts = consumers;
@@ -103,6 +106,20 @@ public final class DStreamGraph {
     return true;
   }
 
+  /**
+   * Closes every stream at the end of a run; a stream that fails to close does not stop the rest.
+   */
+  public void close() {
+    for (DStream<?> stream : streams) {
+      try {
+        stream.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(DStreamGraph.class)
+            .warn("Closing {} at the end of the run failed", stream, e);
+      }
+    }
+  }
+
   /** Stops every input: the graph then drains (see {@link InputDStream#stop()}). */
   public void stopInputs() {
     inputs.forEach(InputDStream::stop);
@@ -120,32 +137,48 @@ public final class DStreamGraph {
 
   /**
    * Runs one batch: every input fixes its slice, every output stream is computed (which computes
-   * what it depends on, stage by stage), then the batch commits.
+   * what it depends on, stage by stage), then the batch commits. A batch that fails has its sink
+   * transactions aborted, and nothing of it is committed.
    */
   public BatchContext runBatch(
       BatchTime time,
       boolean draining,
       TaskExecutor executor,
       StateStores stateStores,
-      MetricsAccumulator metrics)
+      MetricsAccumulator metrics,
+      BatchHooks hooks)
       throws Exception {
     BatchContext batch =
         new BatchContext(time, draining, executor, stateStores, metrics, consumerCounts);
-    for (InputDStream<?> input : inputs) {
-      batch.resultOf(input);
+    try {
+      for (InputDStream<?> input : inputs) {
+        batch.resultOf(input);
+      }
+      hooks.slicesFixed(batch);
+      for (DStream<?> output : outputs) {
+        // A lazy result nobody reads (a source without consumers) is still read: reading is what
+        // moves the source forward, and it may have effects such as metrics.
+        Materialize.drain(batch.resultOf(output), executor);
+      }
+      hooks.slicesRead(batch);
+      for (BatchContext.CommitAction transaction : batch.transactions()) {
+        transaction.run();
+      }
+    } catch (Exception | Error e) {
+      batch.abort();
+      throw e;
     }
-    for (DStream<?> output : outputs) {
-      // A lazy result nobody reads (a source without consumers) is still read: reading is what
-      // moves the source forward, and it may have effects such as metrics.
-      Materialize.drain(batch.resultOf(output), executor);
-    }
-    commit(batch);
+    finalizeBatch(batch, hooks);
     return batch;
   }
 
-  /** The batch boundary: watermarks and metrics become visible, then finalization runs. */
-  private static void commit(BatchContext batch) throws Exception {
+  /**
+   * The rest of the batch boundary once its transactions committed: the checkpoint, then metrics
+   * become visible, then sources and bundles are finalized.
+   */
+  private static void finalizeBatch(BatchContext batch, BatchHooks hooks) throws Exception {
     batch.recordWatermarks();
+    hooks.committed(batch);
     batch.commitMetrics();
     for (DStream<?> stream : batch.computedStreams()) {
       stream.onBatchCommitted(batch.time());
@@ -153,5 +186,33 @@ public final class DStreamGraph {
     for (BatchContext.CommitAction action : batch.commitActions()) {
       action.run();
     }
+  }
+
+  /**
+   * A stable id per stream, for checkpoints: its kind and name, numbered when several share both.
+   */
+  public Map<String, DStream<?>> streamsById() {
+    Map<String, DStream<?>> byId = new java.util.LinkedHashMap<>();
+    for (DStream<?> stream : streams) {
+      String base = stream.getClass().getSimpleName() + ":" + stream.name();
+      String id = base;
+      for (int n = 2; byId.containsKey(id); n++) {
+        id = base + "#" + n;
+      }
+      byId.put(id, stream);
+    }
+    return byId;
+  }
+
+  /** Sets each stream's last output watermark (a resumed run starts from the checkpoint's). */
+  public void restoreWatermarks(Map<String, Instant> watermarks) {
+    streamsById()
+        .forEach(
+            (id, stream) -> {
+              Instant watermark = watermarks.get(id);
+              if (watermark != null) {
+                stream.recordOutputWatermark(watermark);
+              }
+            });
   }
 }

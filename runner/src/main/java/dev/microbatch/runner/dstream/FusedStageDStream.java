@@ -2,6 +2,7 @@ package dev.microbatch.runner.dstream;
 
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.KeyedStateStore;
+import dev.microbatch.runner.state.StateCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -191,13 +192,13 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     }
 
     @Override
-    public <S> KeyedStateStore<S> stateStore() {
-      return batch.stateStores().store(name(), partition);
+    public <S> KeyedStateStore<S> stateStore(StateCodec<S> codec) {
+      return batch.stateStores().store(name(), partition, codec);
     }
 
     @Override
-    public <S> KeyedStateStore<S> stateStore(String storeName) {
-      return batch.stateStores().store(name() + "#" + storeName, partition);
+    public <S> KeyedStateStore<S> stateStore(String storeName, StateCodec<S> codec) {
+      return batch.stateStores().store(name() + "#" + storeName, partition, codec);
     }
 
     @Override

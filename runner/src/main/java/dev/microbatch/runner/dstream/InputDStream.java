@@ -46,6 +46,11 @@ public abstract class InputDStream<T> extends DStream<T> {
     return Optional.empty();
   }
 
+  /** How this input checkpoints its position and replays a slice; empty if it cannot. */
+  public Optional<InputRecovery> recovery() {
+    return Optional.empty();
+  }
+
   /**
    * Stops reading (a drain): from the next batch on the input delivers nothing, in as many empty
    * partitions as before, and its watermark is the end of time, so that every window downstream

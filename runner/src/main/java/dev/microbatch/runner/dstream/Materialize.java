@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Reads lazy partitions, one task per partition: into memory, or to nowhere. */
-final class Materialize {
+public final class Materialize {
 
   private Materialize() {}
 
@@ -29,8 +29,11 @@ final class Materialize {
     return new BatchResult<>(materialized, result.watermark());
   }
 
-  /** Reads the lazy partitions of {@code result} and discards their elements. */
-  static void drain(BatchResult<?> result, TaskExecutor executor) throws Exception {
+  /**
+   * Reads the lazy partitions of {@code result} and discards their elements: reading what nobody
+   * consumes is what moves a source forward, and it may have effects of its own.
+   */
+  public static void drain(BatchResult<?> result, TaskExecutor executor) throws Exception {
     List<Callable<Void>> tasks = new ArrayList<>();
     for (Partition<?> partition : result.partitions()) {
       if (!(partition instanceof ListPartition<?>)) {

@@ -1,7 +1,9 @@
 package dev.microbatch.runner.dstream;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The materialized contents of a stream that is read as a side input: what its parent has produced
@@ -24,12 +26,45 @@ public final class SideInputDStream<T> extends DStream<T> {
 
   private final DStream<T> parent;
   private final Retention<T> retention;
+  private final ElementsCodec<T> codec;
   private final List<T> accumulated = new ArrayList<>();
 
-  public SideInputDStream(String name, DStream<T> parent, Retention<T> retention) {
+  public SideInputDStream(
+      String name, DStream<T> parent, Retention<T> retention, ElementsCodec<T> codec) {
     super(name, List.of(parent));
     this.parent = parent;
     this.retention = retention;
+    this.codec = codec;
+  }
+
+  /** What the side input holds is part of a checkpoint: a resumed run's readers see it again. */
+  @Override
+  public Optional<StreamCheckpoint> checkpointState() {
+    return Optional.of(
+        new StreamCheckpoint() {
+          @Override
+          public byte[] snapshot() throws IOException {
+            synchronized (accumulated) {
+              return codec.encode(List.copyOf(accumulated));
+            }
+          }
+
+          @Override
+          public void reset() {
+            synchronized (accumulated) {
+              accumulated.clear();
+            }
+          }
+
+          @Override
+          public void restore(byte[] state) throws IOException {
+            List<T> restored = codec.decode(state);
+            synchronized (accumulated) {
+              accumulated.clear();
+              accumulated.addAll(restored);
+            }
+          }
+        });
   }
 
   @Override

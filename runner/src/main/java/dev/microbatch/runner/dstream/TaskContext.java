@@ -2,6 +2,7 @@ package dev.microbatch.runner.dstream;
 
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.KeyedStateStore;
+import dev.microbatch.runner.state.StateCodec;
 import java.util.List;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.joda.time.Instant;
@@ -20,11 +21,11 @@ public interface TaskContext {
    */
   Instant lastInputWatermark();
 
-  /** The keyed state of this stage partition, kept across batches. */
-  <S> KeyedStateStore<S> stateStore();
+  /** The keyed state of this stage partition, kept across batches and checkpointed with codec. */
+  <S> KeyedStateStore<S> stateStore(StateCodec<S> codec);
 
   /** A further state store of this stage partition, for one step's own bookkeeping. */
-  <S> KeyedStateStore<S> stateStore(String name);
+  <S> KeyedStateStore<S> stateStore(String name, StateCodec<S> codec);
 
   /** Metrics containers of this task, one per step name. */
   MetricsContainerStepMap metrics();

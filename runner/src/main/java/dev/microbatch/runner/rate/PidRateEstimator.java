@@ -59,17 +59,23 @@ public final class PidRateEstimator implements RateEstimator {
       return OptionalDouble.empty();
     }
     double processingRate = records * 1000.0 / processingMillis;
+    double error;
+    double errorChange;
     if (lastRate < 0) {
-      // First measurement: start from what was processed.
-      lastTimeMillis = batchTimeMillis;
+      // First measurement: the rate the batch was allowed is unknown, so the job is taken to have
+      // run at what it processed (no error yet). Spark answers nothing here, because its batches'
+      // slices were fixed when they were generated; this runner fixes a slice when its batch
+      // starts, so a batch after an unanswered first one would take everything that arrived
+      // meanwhile, the very overload backpressure is there to prevent.
       lastRate = processingRate;
-      lastError = 0;
-      return OptionalDouble.empty();
+      error = 0;
+      errorChange = 0;
+    } else {
+      double sinceLast = (batchTimeMillis - lastTimeMillis) / 1000.0;
+      error = lastRate - processingRate;
+      errorChange = (error - lastError) / sinceLast;
     }
-    double sinceLast = (batchTimeMillis - lastTimeMillis) / 1000.0;
-    double error = lastRate - processingRate;
     double backlogAsRate = (schedulingDelayMillis / 1000.0) * processingRate / batchIntervalSeconds;
-    double errorChange = (error - lastError) / sinceLast;
     double rate =
         Math.max(
             minRate,

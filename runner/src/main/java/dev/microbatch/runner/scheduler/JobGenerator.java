@@ -14,6 +14,8 @@ package dev.microbatch.runner.scheduler;
  */
 public final class JobGenerator {
 
+  private static final long MAX_IDLE_PAUSE_MILLIS = 100;
+
   private enum Mode {
     REAL_TIME,
     BACK_TO_BACK,
@@ -24,6 +26,7 @@ public final class JobGenerator {
   private final long intervalMillis;
   private final Mode mode;
   private BatchTime last;
+  private long idlePauseMillis;
 
   private JobGenerator(BatchClock clock, long intervalMillis, Mode mode) {
     this.clock = clock;
@@ -61,10 +64,36 @@ public final class JobGenerator {
         next = new BatchTime(Math.max(next.millis(), clock.nowMillis()));
         clock.waitUntil(next.millis());
       }
-      case BACK_TO_BACK -> {}
+      case BACK_TO_BACK -> {
+        if (idlePauseMillis > 0) {
+          clock.waitUntil(clock.nowMillis() + idlePauseMillis);
+        }
+      }
     }
     last = next;
     return next;
+  }
+
+  /**
+   * Tells how the last batch went. Back to back, a batch that read nothing from inputs that are not
+   * exhausted (a bounded read of a source waiting for data) is followed by a pause, doubling from 1
+   * ms to 100 ms while nothing comes, so that waiting inputs are not polled in a tight loop.
+   */
+  public void batchCompleted(long recordsIn, boolean inputsExhausted) {
+    if (recordsIn > 0 || inputsExhausted) {
+      idlePauseMillis = 0;
+    } else {
+      idlePauseMillis = Math.min(MAX_IDLE_PAUSE_MILLIS, Math.max(1, idlePauseMillis * 2));
+    }
+  }
+
+  /**
+   * Continues a resumed run: the next batch comes after {@code committed}, at the first boundary
+   * after now (the intervals the pipeline was down for are not run one by one).
+   */
+  public void resumeAfter(BatchTime committed) {
+    BatchTime now = mode == Mode.REAL_TIME ? zeroTime() : committed;
+    last = now.millis() > committed.millis() ? now : committed;
   }
 
   public BatchClock clock() {

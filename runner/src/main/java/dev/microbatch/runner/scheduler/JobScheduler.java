@@ -1,6 +1,7 @@
 package dev.microbatch.runner.scheduler;
 
 import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.BatchHooks;
 import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.executor.TaskExecutor;
@@ -41,6 +42,9 @@ public final class JobScheduler {
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final boolean logBatches;
+  private final BatchHooks hooks;
+  private final int maxBatchRetries;
+  private Optional<BatchTime> replayFirst = Optional.empty();
   private volatile Status status = Status.RUNNING;
   private volatile Throwable failure;
   private volatile boolean stopRequested;
@@ -53,11 +57,43 @@ public final class JobScheduler {
       TaskExecutor executor,
       MetricsAccumulator metrics,
       boolean logBatches) {
+    this(graph, generator, executor, metrics, logBatches, BatchHooks.NONE, 0);
+  }
+
+  /**
+   * @param hooks checkpointing's part in each batch
+   * @param maxBatchRetries how often a failed batch is re-run over its slice before the run fails
+   */
+  public JobScheduler(
+      DStreamGraph graph,
+      JobGenerator generator,
+      TaskExecutor executor,
+      MetricsAccumulator metrics,
+      boolean logBatches,
+      BatchHooks hooks,
+      int maxBatchRetries) {
+    this.hooks = hooks;
+    this.maxBatchRetries = maxBatchRetries;
     this.graph = graph;
     this.generator = generator;
     this.executor = executor;
     this.metrics = metrics;
     this.logBatches = logBatches;
+  }
+
+  /**
+   * A resumed run: batch times continue after {@code lastCommitted}, and {@code pending}, the batch
+   * that had fixed its slice when the last run stopped, is re-run first at its own time.
+   */
+  public void resume(Optional<BatchTime> lastCommitted, Optional<BatchTime> pending) {
+    lastCommitted.ifPresent(generator::resumeAfter);
+    pending.ifPresent(generator::resumeAfter);
+    replayFirst = pending;
+  }
+
+  /** The keyed state stores of this run (restored from a checkpoint before it starts). */
+  public StateStores stateStores() {
+    return stateStores;
   }
 
   public void addListener(StreamingListener listener) {
@@ -111,10 +147,15 @@ public final class JobScheduler {
     try {
       while (!stopRequested && !graph.isFinished()) {
         BatchTime time;
-        try {
-          time = generator.nextBatch();
-        } catch (InterruptedException e) {
-          break;
+        if (replayFirst.isPresent()) {
+          time = replayFirst.get();
+          replayFirst = Optional.empty();
+        } else {
+          try {
+            time = generator.nextBatch();
+          } catch (InterruptedException e) {
+            break;
+          }
         }
         synchronized (this) {
           if (stopRequested) {
@@ -136,6 +177,7 @@ public final class JobScheduler {
       status = Status.FAILED;
       LOG.error("Batch failed; the pipeline stops", t);
     } finally {
+      graph.close();
       executor.close();
       terminated.countDown();
     }
@@ -153,7 +195,7 @@ public final class JobScheduler {
             time, submitted, Optional.of(started), Optional.empty(), Map.of(), Optional.empty());
     listeners.forEach(l -> l.onBatchStarted(startedInfo));
     boolean draining = graph.inputsExhausted();
-    BatchContext batch = graph.runBatch(time, draining, executor, stateStores, metrics);
+    BatchContext batch = runWithRetries(time, draining);
     long ended = generator.clock().nowMillis();
     BatchInfo done =
         new BatchInfo(
@@ -172,7 +214,27 @@ public final class JobScheduler {
           done.schedulingDelayMillis().orElse(0L),
           done.outputWatermark().map(JobScheduler::formatWatermark).orElse("?"));
     }
+    generator.batchCompleted(done.totalRecordsIn(), graph.inputsExhausted());
     listeners.forEach(l -> l.onBatchCompleted(done));
+  }
+
+  /** Runs the batch; a failure re-runs it over the same slice, from the last committed state. */
+  private BatchContext runWithRetries(BatchTime time, boolean draining) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return graph.runBatch(time, draining, executor, stateStores, metrics, hooks);
+      } catch (Exception e) {
+        if (attempt > maxBatchRetries || stopRequested || !hooks.prepareRetry(time, stateStores)) {
+          throw e;
+        }
+        LOG.warn(
+            "Batch {} failed (attempt {} of {}); re-running it over the same slice",
+            time,
+            attempt,
+            maxBatchRetries + 1,
+            e);
+      }
+    }
   }
 
   private Instant lowestOutputWatermark() {

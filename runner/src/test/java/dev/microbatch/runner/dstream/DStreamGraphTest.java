@@ -14,6 +14,7 @@ import dev.microbatch.runner.scheduler.JobScheduler;
 import dev.microbatch.runner.scheduler.StreamingListener;
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.shuffle.Keyed;
+import dev.microbatch.runner.state.StateCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,20 @@ import org.junit.Test;
 
 /** The engine runs a graph batch by batch: slices, stages, shuffles, watermarks, events. */
 public class DStreamGraphTest {
+
+  /** A word's count, as a checkpoint would hold it. */
+  private static final StateCodec<long[]> COUNTS =
+      new StateCodec<>() {
+        @Override
+        public void encode(long[] count, java.io.DataOutputStream out) throws java.io.IOException {
+          out.writeLong(count[0]);
+        }
+
+        @Override
+        public long[] decode(KeyBytes key, java.io.DataInputStream in) throws java.io.IOException {
+          return new long[] {in.readLong()};
+        }
+      };
 
   /** An input that delivers one list of words per batch, then is exhausted. */
   private static final class WordsInput extends InputDStream<String> {
@@ -74,7 +89,7 @@ public class DStreamGraphTest {
         @SuppressWarnings("unchecked")
         public void process(Object element) {
           Keyed<String> keyed = (Keyed<String>) element;
-          long[] count = context.<long[]>stateStore().getOrCreate(keyed.key(), k -> new long[1]);
+          long[] count = context.stateStore(COUNTS).getOrCreate(keyed.key(), k -> new long[1]);
           count[0]++;
         }
 
@@ -82,19 +97,19 @@ public class DStreamGraphTest {
         public Instant advanceWatermark(Instant inputWatermark) {
           if (!inputWatermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
             List<KeyBytes> done = new ArrayList<>();
-            for (var entry : context.<long[]>stateStore().entries()) {
+            for (var entry : context.stateStore(COUNTS).entries()) {
               String word = new String(entry.getKey().bytes(), StandardCharsets.UTF_8);
               context.emit(0, word + "=" + entry.getValue()[0]);
               done.add(entry.getKey());
             }
-            done.forEach(context.stateStore()::remove);
+            done.forEach(context.stateStore(COUNTS)::remove);
           }
           return inputWatermark;
         }
 
         @Override
         public boolean hasPendingWork() {
-          return context.stateStore().size() > 0;
+          return context.stateStore(COUNTS).size() > 0;
         }
       };
     }

@@ -15,8 +15,15 @@ public class PidRateEstimatorTest {
   private final PidRateEstimator estimator = PidRateEstimator.withDefaults(1000);
 
   @Test
-  public void theFirstBatchOnlyCalibrates() {
-    assertTrue(estimator.compute(1000, 5000, 500, 0).isEmpty());
+  public void theFirstBatchBoundsTheNextToWhatItProcessed() {
+    // 5,000 records in 0.5 s: 10,000 records/s, no backlog.
+    assertThat(estimator.compute(1000, 5000, 500, 0).getAsDouble(), closeTo(10_000, 1e-6));
+  }
+
+  @Test
+  public void aFirstBatchThatStartedLateAlsoWorksOffItsBacklog() {
+    // 10,000 records/s processed, 1 s late: 0.2 * 1 s * 10,000/s / 1 s = 2,000 below.
+    assertThat(estimator.compute(1000, 5000, 500, 1000).getAsDouble(), closeTo(8_000, 1e-6));
   }
 
   @Test

@@ -14,6 +14,7 @@ public record CombineSpec(
     String stepName,
     CombineFn<Object, Object, Object> combineFn,
     Coder<Object> keyCoder,
+    Coder<Object> accumulatorCoder,
     WindowingStrategy<?, ?> windowingStrategy,
     TupleTag<?> output)
     implements Serializable {}

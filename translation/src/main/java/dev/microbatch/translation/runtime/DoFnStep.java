@@ -128,7 +128,15 @@ public class DoFnStep implements Step {
       pushbackRunner =
           SimplePushbackSideInputDoFnRunner.create(
               runner, spec.sideInputs(), new ReadySideInputs(sideInputReader(), this::isComplete));
-      pushedBack = environment.task().stateStore(spec.stepName() + "/pushed-back");
+      pushedBack =
+          environment
+              .task()
+              .stateStore(
+                  spec.stepName() + "/pushed-back",
+                  new WaitingCodec(
+                      spec.inputCoder(),
+                      spec.windowingStrategy().getWindowFn().windowCoder(),
+                      this::inputFromCheckpoint));
     }
     try (Closeable scope = metrics.enter()) {
       if (pushbackRunner != null) {
@@ -165,6 +173,11 @@ public class DoFnStep implements Step {
    * step wraps it with the current key.
    */
   protected Object asInput(WindowedValue<Object> waiting) {
+    return waiting;
+  }
+
+  /** The input a waiting element read back from a checkpoint is replayed as. */
+  protected Object inputFromCheckpoint(WindowedValue<Object> waiting) {
     return waiting;
   }
 

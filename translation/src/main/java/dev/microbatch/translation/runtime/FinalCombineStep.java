@@ -32,7 +32,7 @@ public final class FinalCombineStep implements Step {
     this.output = environment.output(spec.output());
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
     this.timestampCombiner = spec.windowingStrategy().getTimestampCombiner();
-    this.store = environment.task().stateStore();
+    this.store = environment.task().stateStore(new AccumulationCodec(spec));
   }
 
   @Override

@@ -50,6 +50,7 @@ public final class GroupAlsoByWindowStep implements Step {
   public record Spec(
       String stepName,
       WindowingStrategy<?, ?> windowingStrategy,
+      Coder<?> keyCoder,
       Coder<?> valueCoder,
       TupleTag<?> mainOutput,
       SerializablePipelineOptions options)
@@ -78,7 +79,12 @@ public final class GroupAlsoByWindowStep implements Step {
     this.spec = spec;
     this.environment = environment;
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
-    this.store = environment.task().stateStore();
+    this.store =
+        environment
+            .task()
+            .stateStore(
+                new KeyStateCodec(
+                    spec.keyCoder(), spec.windowingStrategy().getWindowFn().windowCoder()));
     this.output = environment.output(spec.mainOutput());
     this.droppedDueToLateness =
         environment

@@ -94,6 +94,11 @@ final class KeyTimerInternals extends InMemoryTimerInternals {
     return timer;
   }
 
+  /** The timers set and neither fired nor deleted. */
+  java.util.Collection<TimerData> pendingTimers() {
+    return java.util.List.copyOf(pending.values());
+  }
+
   /** The earliest output timestamp among the pending timers that {@code holds} selects. */
   Optional<Instant> earliestOutputTimestamp(Predicate<TimerData> holds) {
     Instant earliest = null;

@@ -19,10 +19,13 @@ import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
@@ -36,17 +39,24 @@ import org.joda.time.Instant;
 public final class KeyedDoFnStep extends DoFnStep {
 
   private final boolean timeSorted;
+  private final Coder<Object> keyCoder;
   private final KeyedStateStore<KeyState> store;
   private final List<Keyed<WindowedValue<KV<?, ?>>>> sortBuffer = new ArrayList<>();
   private KeyState current;
   private KeyBytes currentKey;
   private Instant lastWatermark;
 
+  @SuppressWarnings("unchecked")
   public KeyedDoFnStep(DoFnSpec spec, boolean timeSorted, StepEnvironment environment)
       throws Exception {
     super(spec, environment);
     this.timeSorted = timeSorted;
-    this.store = environment.task().stateStore();
+    this.keyCoder = (Coder<Object>) keyCoderOf(spec.inputCoder(), spec.stepName());
+    this.store =
+        environment
+            .task()
+            .stateStore(
+                new KeyStateCodec(keyCoder, spec.windowingStrategy().getWindowFn().windowCoder()));
   }
 
   @Override
@@ -128,6 +138,33 @@ public final class KeyedDoFnStep extends DoFnStep {
   @Override
   protected Object asInput(WindowedValue<Object> waiting) {
     return new Keyed<>(currentKey, waiting);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected Object inputFromCheckpoint(WindowedValue<Object> waiting) {
+    try {
+      Object key = ((KV<Object, Object>) waiting.getValue()).getKey();
+      return new Keyed<>(new KeyBytes(CoderUtils.encodeToByteArray(keyCoder, key)), waiting);
+    } catch (CoderException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The key coder of a keyed step's KV input. */
+  static Coder<?> keyCoderOf(Coder<?> inputCoder, String stepName) {
+    if (inputCoder instanceof KvCoder<?, ?> kv) {
+      return kv.getKeyCoder();
+    }
+    if (inputCoder instanceof org.apache.beam.runners.core.KeyedWorkItemCoder<?, ?> items) {
+      return items.getKeyCoder();
+    }
+    throw new IllegalStateException(
+        "Keyed step "
+            + stepName
+            + " has input coder "
+            + inputCoder
+            + ", expected a KvCoder or KeyedWorkItemCoder");
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {

@@ -80,7 +80,13 @@ public final class SplittableProcessStep implements Step {
     this.spec = spec;
     this.environment = environment;
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
-    this.store = environment.task().stateStore();
+    this.store =
+        environment
+            .task()
+            .stateStore(
+                new KeyStateCodec(
+                    KeyedDoFnStep.keyCoderOf(spec.inputCoder(), spec.stepName()),
+                    spec.windowingStrategy().getWindowFn().windowCoder()));
     this.processFn =
         (ProcessFn<Object, Object, Object, Object, Object>)
             SerializableUtils.deserializeFromByteArray(spec.serializedProcessFn(), spec.stepName());

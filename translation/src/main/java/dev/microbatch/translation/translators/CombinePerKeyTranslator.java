@@ -7,6 +7,8 @@ import dev.microbatch.translation.runtime.FinalCombineStep;
 import dev.microbatch.translation.runtime.PartialCombineStep;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
@@ -34,9 +36,23 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
     }
     PCollection<?> input = Translators.onlyInput(transform);
     WindowingStrategy<?, ?> strategy = input.getWindowingStrategy();
-    return input.getCoder() instanceof KvCoder
+    return input.getCoder() instanceof KvCoder<?, ?> kv
         && strategy.getWindowFn().isNonMerging()
-        && strategy.getTrigger() instanceof DefaultTrigger;
+        && strategy.getTrigger() instanceof DefaultTrigger
+        && accumulatorCoder(perKey, input, kv).isPresent();
+  }
+
+  /** The accumulator coder (kept state is checkpointed with it); without one, no lifting. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Optional<Coder<Object>> accumulatorCoder(
+      Combine.PerKey<?, ?, ?> perKey, PCollection<?> input, KvCoder<?, ?> coder) {
+    try {
+      return Optional.of(
+          ((Combine.CombineFn) perKey.getFn())
+              .getAccumulatorCoder(input.getPipeline().getCoderRegistry(), coder.getValueCoder()));
+    } catch (CannotProvideCoderException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -52,6 +68,7 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
             name + "/Partial",
             (Combine.CombineFn<Object, Object, Object>) perKey.getFn(),
             (Coder<Object>) coder.getKeyCoder(),
+            accumulatorCoder(perKey, input, coder).orElseThrow(),
             input.getWindowingStrategy(),
             partialTag);
     CombineSpec merge =
@@ -59,6 +76,7 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
             name,
             partial.combineFn(),
             partial.keyCoder(),
+            partial.accumulatorCoder(),
             partial.windowingStrategy(),
             Translators.onlyOutputTag(transform));
     // The accumulators exist only between the two phases; they get a PCollection of their own so

@@ -5,6 +5,7 @@ import dev.microbatch.runner.dstream.SideInputDStream;
 import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.runtime.LatestPaneRetention;
+import dev.microbatch.translation.runtime.WindowedValuesCodec;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.transforms.View;
@@ -30,6 +31,10 @@ public final class CreateViewTranslator implements TransformTranslator {
         input.getWindowingStrategy().getTrigger() instanceof DefaultTrigger
             ? SideInputDStream.Retention.all()
             : new LatestPaneRetention();
-    context.setView(view, () -> new SideInputDStream<>(name, parent.get(), retention), input);
+    WindowedValuesCodec codec =
+        new WindowedValuesCodec(
+            input.getCoder(), input.getWindowingStrategy().getWindowFn().windowCoder());
+    context.setView(
+        view, () -> new SideInputDStream<>(name, parent.get(), retention, codec), input);
   }
 }

@@ -25,6 +25,7 @@ public final class GroupByKeyTranslator implements TransformTranslator {
         new GroupAlsoByWindowStep.Spec(
             name,
             input.getWindowingStrategy(),
+            coder.getKeyCoder(),
             coder.getValueCoder(),
             Translators.onlyOutputTag(transform),
             context.serializableOptions());

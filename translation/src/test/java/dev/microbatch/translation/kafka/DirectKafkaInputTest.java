@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -36,14 +37,11 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 import org.junit.ClassRule;
@@ -56,44 +54,20 @@ public class DirectKafkaInputTest {
 
   @ClassRule public static final EmbeddedKafkaBroker BROKER = new EmbeddedKafkaBroker();
 
-  private static void produce(String topic, int partitions, int records) throws Exception {
-    try (KafkaProducer<String, Long> producer =
-        BROKER.producer(StringSerializer.class, LongSerializer.class)) {
-      for (long i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), "k" + i, i));
-      }
-      producer.flush();
-    }
-  }
+  private static final NumberTopics TOPICS = new NumberTopics(BROKER);
 
-  /**
-   * Reads {@code maxRecords} (String, Long) records of {@code topic} from the start, as {@code
-   * group}.
-   */
+  /** Reads {@code maxRecords} (String, Long) records of {@code topic} from the start. */
   private static PTransform<PBegin, PCollection<KV<String, Long>>> read(
       String topic, String group, long maxRecords) {
-    return KafkaIO.<String, Long>read()
-        .withBootstrapServers(BROKER.bootstrapServers())
-        .withTopic(topic)
-        .withKeyDeserializer(StringDeserializer.class)
-        .withValueDeserializer(LongDeserializer.class)
-        .withConsumerConfigUpdates(
-            Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG,
-                group))
-        .commitOffsetsInFinalize()
-        .withMaxNumRecords(maxRecords)
-        .withoutMetadata();
+    return TOPICS.read(topic, group).withMaxNumRecords(maxRecords).withoutMetadata();
   }
 
   @Test(timeout = 120_000)
   public void everyRecordOfAMultiPartitionTopicIsReadOnceAndItsOffsetsCommittedToTheGroup()
       throws Exception {
     String topic = "numbers";
-    BROKER.createTopic(topic, 4);
-    produce(topic, 4, 1000);
+    TOPICS.create(topic, 4);
+    TOPICS.produce(topic, 4, 1000);
 
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);
@@ -130,8 +104,8 @@ public class DirectKafkaInputTest {
   @Test(timeout = 120_000)
   public void aRecordThatCannotBeDecodedFailsTheBatchNamingItAndCommitsNothing() throws Exception {
     String topic = "poisoned";
-    BROKER.createTopic(topic, 1);
-    produce(topic, 1, 5);
+    TOPICS.create(topic, 1);
+    TOPICS.produce(topic, 1, 5);
     try (KafkaProducer<String, String> producer =
         BROKER.producer(StringSerializer.class, StringSerializer.class)) {
       // Three bytes are no long: offset 5 cannot be decoded.
@@ -165,8 +139,8 @@ public class DirectKafkaInputTest {
   @Test(timeout = 120_000)
   public void aMaximumRatePerPartitionBoundsEveryBatch() throws Exception {
     String topic = "rated";
-    BROKER.createTopic(topic, 2);
-    produce(topic, 2, 200);
+    TOPICS.create(topic, 2);
+    TOPICS.produce(topic, 2, 200);
 
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(MicroBatchRunner.class);
@@ -194,12 +168,62 @@ public class DirectKafkaInputTest {
   }
 
   @Test(timeout = 120_000)
+  public void withAStopReadTimeEachPartitionStopsAtItsFirstRecordAtOrAfterItAndThePipelineEnds()
+      throws Exception {
+    String topic = "until";
+    TOPICS.create(topic, 3);
+    long stop = System.currentTimeMillis() - 60_000;
+    long expectedCount = 0;
+    long expectedSum = 0;
+    try (KafkaProducer<String, Long> producer = TOPICS.producer()) {
+      // Partitions 0 and 1: a record a second, stamped from 20 s before the stop time on; the
+      // stop offsets are those of the records stamped at the stop time, 20 and 21.
+      for (long i = 0; i < 30; i++) {
+        int partition = (int) (i % 2);
+        producer.send(new ProducerRecord<>(topic, partition, stop - 20_000 + i * 1000, "k", i));
+        if (i < 20) {
+          expectedCount++;
+          expectedSum += i;
+        }
+      }
+      // Stamped before the stop time, but after partition 0's stop offset: not read.
+      producer.send(new ProducerRecord<>(topic, 0, stop - 1, "k", 1_000L));
+      // Partition 2 has no record at or after the stop time, which has passed: read to its end.
+      for (long i = 100; i < 103; i++) {
+        producer.send(new ProducerRecord<>(topic, 2, stop - 10_000, "k", i));
+        expectedCount++;
+        expectedSum += i;
+      }
+      producer.flush();
+    }
+
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setLogEveryBatch(false);
+    // Several batches: the input is exhausted only once every partition reached its stop offset.
+    options.setMaxRecordsPerBatch(4);
+    Pipeline p = Pipeline.create(options);
+    PCollection<Long> values =
+        p.apply(
+                TOPICS
+                    .read(topic, "until-reader")
+                    .withStopReadTime(new org.joda.time.Instant(stop))
+                    .withoutMetadata())
+            .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue));
+    PAssert.thatSingleton(values.apply("Count", Count.globally())).isEqualTo(expectedCount);
+    PAssert.thatSingleton(values.apply("Sum", Sum.longsGlobally())).isEqualTo(expectedSum);
+
+    // The test runner returns once the pipeline has ended: the input was exhausted.
+    assertEquals(PipelineResult.State.DONE, p.run().getState());
+  }
+
+  @Test(timeout = 120_000)
   public void aKafkaToKafkaJobWithThePlainWriterDeliversEveryRecord() throws Exception {
     String in = "copy-in";
     String out = "copy-out";
-    BROKER.createTopic(in, 2);
-    BROKER.createTopic(out, 2);
-    produce(in, 2, 300);
+    TOPICS.create(in, 2);
+    TOPICS.create(out, 2);
+    TOPICS.produce(in, 2, 300);
 
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);

@@ -1,0 +1,141 @@
+package dev.microbatch.runner.checkpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A checkpoint directory on any Beam FileSystem (a local path by default).
+ *
+ * <p>Files are {@code checkpoint-<batch time>} and {@code pending-<batch time>}, written to a
+ * temporary name and renamed, so a reader never sees half a file. The latest {@link #KEEP}
+ * checkpoints are kept (an unreadable latest one falls back to the one before); pending batches at
+ * or before the latest checkpoint are deleted.
+ */
+public final class CheckpointStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+  private static final String CHECKPOINT = "checkpoint-";
+  private static final String PENDING = "pending-";
+  static final int KEEP = 2;
+
+  private final String directory;
+  private final ResourceId root;
+
+  public CheckpointStore(String directory) {
+    this.directory = directory;
+    this.root = FileSystems.matchNewResource(directory, true);
+  }
+
+  public String directory() {
+    return directory;
+  }
+
+  /** The latest readable checkpoint and the batch pending after it, if any. */
+  public Recovery recover() throws IOException {
+    List<Named> checkpoints = list(CHECKPOINT);
+    Optional<Checkpoint> latest = Optional.empty();
+    for (int i = checkpoints.size() - 1; i >= 0 && latest.isEmpty(); i--) {
+      try {
+        latest = Optional.of(CheckpointCodec.decodeCheckpoint(read(checkpoints.get(i).id())));
+      } catch (IOException e) {
+        LOG.warn("Skipping unreadable checkpoint {}: {}", checkpoints.get(i).id(), e.toString());
+      }
+    }
+    long after = latest.map(c -> c.time().millis()).orElse(Long.MIN_VALUE);
+    Optional<PendingBatch> pending = Optional.empty();
+    for (Named file : list(PENDING)) {
+      if (file.time() > after && pending.isEmpty()) {
+        pending = Optional.of(CheckpointCodec.decodePending(read(file.id())));
+      }
+    }
+    return new Recovery(latest, pending);
+  }
+
+  /** Records the slice of the batch about to run. */
+  public void writePending(PendingBatch pending) throws IOException {
+    writeAtomically(PENDING + name(pending.time().millis()), CheckpointCodec.encode(pending));
+  }
+
+  /** Records a committed batch, then prunes what it supersedes. */
+  public void write(Checkpoint checkpoint) throws IOException {
+    long time = checkpoint.time().millis();
+    writeAtomically(CHECKPOINT + name(time), CheckpointCodec.encode(checkpoint));
+    List<ResourceId> obsolete = new ArrayList<>();
+    List<Named> checkpoints = list(CHECKPOINT);
+    for (int i = 0; i < checkpoints.size() - KEEP; i++) {
+      obsolete.add(checkpoints.get(i).id());
+    }
+    for (Named file : list(PENDING)) {
+      if (file.time() <= time) {
+        obsolete.add(file.id());
+      }
+    }
+    if (!obsolete.isEmpty()) {
+      FileSystems.delete(obsolete, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+  }
+
+  private void writeAtomically(String fileName, byte[] bytes) throws IOException {
+    ResourceId target = root.resolve(fileName, StandardResolveOptions.RESOLVE_FILE);
+    ResourceId temporary =
+        root.resolve(
+            ".tmp-" + fileName + "-" + UUID.randomUUID(), StandardResolveOptions.RESOLVE_FILE);
+    try (OutputStream out =
+        Channels.newOutputStream(FileSystems.create(temporary, MimeTypes.BINARY))) {
+      out.write(bytes);
+    }
+    FileSystems.rename(List.of(temporary), List.of(target));
+  }
+
+  private static byte[] read(ResourceId id) throws IOException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(id))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private record Named(ResourceId id, long time) {}
+
+  /** The files with {@code prefix}, oldest first. */
+  private List<Named> list(String prefix) throws IOException {
+    String pattern = root.resolve(prefix + "*", StandardResolveOptions.RESOLVE_FILE).toString();
+    MatchResult match =
+        FileSystems.match(pattern, org.apache.beam.sdk.io.fs.EmptyMatchTreatment.ALLOW);
+    if (match.status() == MatchResult.Status.NOT_FOUND) {
+      return List.of();
+    }
+    List<Named> files = new ArrayList<>();
+    for (MatchResult.Metadata metadata : match.metadata()) {
+      String name = metadata.resourceId().getFilename();
+      if (name != null && name.startsWith(prefix)) {
+        try {
+          files.add(
+              new Named(metadata.resourceId(), Long.parseLong(name.substring(prefix.length()))));
+        } catch (NumberFormatException e) {
+          LOG.warn("Ignoring {} in the checkpoint directory", name);
+        }
+      }
+    }
+    files.sort(Comparator.comparingLong(Named::time));
+    return files;
+  }
+
+  /** Zero-padded so that names sort by time. */
+  private static String name(long millis) {
+    return String.format("%020d", millis);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.microbatch.runner.dstream;
+
+import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.StateStores;
+
+/**
+ * Points in a batch's life where checkpointing takes part: when every input has fixed its slice,
+ * when everything has been read (before any transaction commits), and when the batch's transactions
+ * have committed but before its sources are finalized.
+ */
+public interface BatchHooks {
+
+  BatchHooks NONE =
+      new BatchHooks() {
+        @Override
+        public void slicesFixed(BatchContext batch) {}
+
+        @Override
+        public void slicesRead(BatchContext batch) {}
+
+        @Override
+        public void committed(BatchContext batch) {}
+
+        @Override
+        public boolean prepareRetry(BatchTime failed, StateStores stateStores) {
+          return false;
+        }
+      };
+
+  void slicesFixed(BatchContext batch) throws Exception;
+
+  /**
+   * Every input has been read and every output computed, and nothing is committed yet: a slice that
+   * is only known once read (records per unbounded split) is final now.
+   */
+  void slicesRead(BatchContext batch) throws Exception;
+
+  void committed(BatchContext batch) throws Exception;
+
+  /**
+   * Makes the graph ready to run the failed batch again over the same slice, from the state of the
+   * last committed batch; false when that is not possible (nothing to restore from).
+   */
+  boolean prepareRetry(BatchTime failed, StateStores stateStores) throws Exception;
+}

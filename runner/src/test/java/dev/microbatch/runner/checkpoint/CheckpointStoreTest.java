@@ -1,0 +1,106 @@
+package dev.microbatch.runner.checkpoint;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.StoreId;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The checkpoint directory: what a resumed run finds, and what it must not. */
+public class CheckpointStoreTest {
+
+  @Rule public final TemporaryFolder temp = new TemporaryFolder();
+
+  private static final PipelineShape SHAPE =
+      new PipelineShape(2, List.of("KafkaInputDStream:Read", "FusedStageDStream:Count"));
+
+  private static Checkpoint checkpoint(long time, String position) {
+    return new Checkpoint(
+        new BatchTime(time),
+        SHAPE,
+        Map.of("KafkaInputDStream:Read", position.getBytes()),
+        Map.of("FusedStageDStream:Count", time - 500),
+        Map.of(new StoreId("Count", 1), new byte[] {1, 2, 3}),
+        Map.of("SideInputDStream:View", new byte[] {4}));
+  }
+
+  @Test
+  public void anEmptyDirectoryHoldsNothingToResume() throws Exception {
+    Recovery recovery = new CheckpointStore(temp.getRoot() + "/none-yet").recover();
+    assertFalse(recovery.checkpoint().isPresent());
+    assertFalse(recovery.pending().isPresent());
+  }
+
+  @Test
+  public void theLatestCheckpointAndThePendingBatchAfterItAreRecovered() throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    store.writePending(new PendingBatch(new BatchTime(1000), Map.of("in", new byte[] {1})));
+    store.write(checkpoint(1000, "p1"));
+    store.writePending(new PendingBatch(new BatchTime(2000), Map.of("in", new byte[] {2})));
+
+    Recovery recovery = new CheckpointStore(temp.getRoot().getPath()).recover();
+
+    Checkpoint latest = recovery.checkpoint().orElseThrow();
+    assertEquals(new BatchTime(1000), latest.time());
+    assertEquals(SHAPE, latest.shape());
+    assertArrayEquals("p1".getBytes(), latest.inputPositions().get("KafkaInputDStream:Read"));
+    assertEquals(Long.valueOf(500), latest.watermarks().get("FusedStageDStream:Count"));
+    assertArrayEquals(new byte[] {1, 2, 3}, latest.stateStores().get(new StoreId("Count", 1)));
+    assertArrayEquals(new byte[] {4}, latest.streamStates().get("SideInputDStream:View"));
+    PendingBatch pending = recovery.pending().orElseThrow();
+    assertEquals(new BatchTime(2000), pending.time());
+    assertArrayEquals(new byte[] {2}, pending.slices().get("in"));
+  }
+
+  @Test
+  public void oldCheckpointsAndSupersededPendingBatchesArePruned() throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    for (long time = 1000; time <= 5000; time += 1000) {
+      store.writePending(new PendingBatch(new BatchTime(time), Map.of()));
+      store.write(checkpoint(time, "p" + time));
+    }
+    String[] names = temp.getRoot().list();
+    Arrays.sort(names);
+    assertEquals(
+        List.of("checkpoint-00000000000000004000", "checkpoint-00000000000000005000"),
+        List.of(names));
+  }
+
+  @Test
+  public void anUnreadableLatestCheckpointFallsBackToTheOneBefore() throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    store.write(checkpoint(1000, "p1"));
+    store.write(checkpoint(2000, "p2"));
+    Path latest = new File(temp.getRoot(), "checkpoint-00000000000000002000").toPath();
+    byte[] bytes = Files.readAllBytes(latest);
+    Files.write(latest, Arrays.copyOf(bytes, bytes.length / 2)); // a torn write
+
+    Checkpoint recovered = store.recover().checkpoint().orElseThrow();
+
+    assertEquals(new BatchTime(1000), recovered.time());
+  }
+
+  @Test
+  public void aChangedPipelineIsToldApartNamingWhatChanged() {
+    PipelineShape changed =
+        new PipelineShape(4, List.of("KafkaInputDStream:Read", "FusedStageDStream:Sum"));
+
+    String reason = SHAPE.mismatch(changed).orElseThrow();
+
+    assertTrue(reason, reason.contains("--parallelism was 2 and is now 4"));
+    assertTrue(reason, reason.contains("no longer in the pipeline: FusedStageDStream:Count"));
+    assertTrue(reason, reason.contains("new in the pipeline: FusedStageDStream:Sum"));
+    assertFalse(SHAPE.mismatch(SHAPE).isPresent());
+  }
+}

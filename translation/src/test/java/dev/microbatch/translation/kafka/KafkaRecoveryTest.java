@@ -1,0 +1,373 @@
+package dev.microbatch.translation.kafka;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
+import dev.microbatch.io.kafka.TransactionalKafkaWrite;
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import dev.microbatch.runner.MicroBatchRunner;
+import dev.microbatch.runner.TestMicroBatchRunner;
+import dev.microbatch.runner.checkpoint.CheckpointMismatchException;
+import dev.microbatch.runner.scheduler.BatchInfo;
+import dev.microbatch.runner.scheduler.StreamingListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** Batch retry and resume through --checkpointDir, against a real broker. */
+public class KafkaRecoveryTest {
+
+  @ClassRule public static final EmbeddedKafkaBroker BROKER = new EmbeddedKafkaBroker();
+  @Rule public final TemporaryFolder temp = new TemporaryFolder();
+
+  /** Failures left to inject; tasks deserialize their own DoFn, so the count lives here. */
+  private static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
+
+  private static void produce(String topic, int partitions, int records) throws Exception {
+    try (KafkaProducer<String, Long> producer =
+        BROKER.producer(StringSerializer.class, LongSerializer.class)) {
+      for (long i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), "k" + i, i));
+      }
+      producer.flush();
+    }
+  }
+
+  private MicroBatchPipelineOptions options(String checkpointDir) {
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(TestMicroBatchRunner.class);
+    options.setParallelism(2);
+    options.setLogEveryBatch(false);
+    options.setCheckpointDir(checkpointDir);
+    return options;
+  }
+
+  private static PCollection<Long> values(Pipeline p, String topic, long records) {
+    return p.apply(
+            KafkaIO.<String, Long>read()
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withTopic(topic)
+                .withKeyDeserializer(StringDeserializer.class)
+                .withValueDeserializer(LongDeserializer.class)
+                .withConsumerConfigUpdates(
+                    Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
+                .withMaxNumRecords(records)
+                .withoutMetadata())
+        .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue));
+  }
+
+  /** Throws once for value 123 while failures are left. */
+  private static final class FailOnce extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(@Element Long value, OutputReceiver<Long> out) {
+      if (value == 123 && FAILURES_LEFT.getAndDecrement() > 0) {
+        throw new IllegalStateException("injected failure at value 123");
+      }
+      out.output(value);
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void aBatchThatFailsIsRetriedOverTheSameSliceAndEveryRecordCountsOnce() throws Exception {
+    String topic = "retried";
+    BROKER.createTopic(topic, 4);
+    produce(topic, 4, 400);
+    FAILURES_LEFT.set(2);
+
+    Pipeline p = Pipeline.create(options(temp.newFolder().getPath()));
+    PCollection<Long> values = values(p, topic, 400).apply(ParDo.of(new FailOnce()));
+    PAssert.thatSingleton(
+            values.apply("Count", Combine.globally(Count.<Long>combineFn()).withoutDefaults()))
+        .isEqualTo(400L);
+    PAssert.thatSingleton(values.apply("Sum", Sum.longsGlobally().withoutDefaults()))
+        .isEqualTo(399L * 400 / 2);
+    p.run().waitUntilFinish();
+
+    assertEquals("both injected failures were hit (and retried)", -1, FAILURES_LEFT.get());
+  }
+
+  /** Encodes longs, but throws once when armed: a checkpoint that fails after the sink commit. */
+  private static final class FailsOnceWhenArmed extends AtomicCoder<Long> {
+    static final AtomicInteger ARMED = new AtomicInteger();
+    static final AtomicInteger THROWN = new AtomicInteger();
+
+    @Override
+    public void encode(Long value, OutputStream out) throws IOException {
+      if (ARMED.get() > 0 && ARMED.decrementAndGet() == 0) {
+        THROWN.incrementAndGet();
+        throw new IOException("injected: the checkpoint cannot be written");
+      }
+      VarLongCoder.of().encode(value, out);
+    }
+
+    @Override
+    public Long decode(InputStream in) throws IOException {
+      return VarLongCoder.of().decode(in);
+    }
+  }
+
+  /** Passes records on and counts them per key in state whose coder can fail a checkpoint. */
+  private static final class CountPerKey extends DoFn<KV<String, Long>, KV<String, String>> {
+    @StateId("seen")
+    private final StateSpec<ValueState<Long>> seen = StateSpecs.value(new FailsOnceWhenArmed());
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Long> record,
+        @StateId("seen") ValueState<Long> seen,
+        OutputReceiver<KV<String, String>> out) {
+      Long before = seen.read();
+      seen.write(before == null ? 1 : before + 1);
+      out.output(KV.of(record.getKey(), String.valueOf(record.getValue())));
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void aBatchReRunAfterItsTransactionCommittedDoesNotPublishAgain() throws Exception {
+    String in = "dedupe-in";
+    String out = "dedupe-out";
+    BROKER.createTopic(in, 2);
+    BROKER.createTopic(out, 2);
+    produce(in, 2, 200);
+    // The state of 2 keys per partition is encoded once per checkpoint: the 7th encode is in the
+    // 2nd or a later checkpoint, after that batch's transaction committed.
+    FailsOnceWhenArmed.THROWN.set(0);
+    FailsOnceWhenArmed.ARMED.set(7);
+
+    MicroBatchPipelineOptions options = options(temp.newFolder().getPath());
+    options.setMaxRecordsPerBatch(20);
+    Pipeline p = Pipeline.create(options);
+    p.apply(
+            KafkaIO.<String, Long>read()
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withTopic(in)
+                .withKeyDeserializer(StringDeserializer.class)
+                .withValueDeserializer(LongDeserializer.class)
+                .withConsumerConfigUpdates(
+                    Map.of(
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "dedupe-group"))
+                .withMaxNumRecords(200)
+                .withoutMetadata())
+        .apply(
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                .via(kv -> KV.of("key-" + (kv.getValue() % 4), kv.getValue())))
+        .apply(ParDo.of(new CountPerKey()))
+        .apply(
+            TransactionalKafkaWrite.<String, String>to(out)
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(StringSerializer.class)
+                .withTransactionalId("dedupe-sink"));
+    p.run().waitUntilFinish();
+
+    assertEquals("one checkpoint failed after its transaction", 1, FailsOnceWhenArmed.THROWN.get());
+    List<String> published = readCommitted(out);
+    assertEquals("every record published once", 200, published.size());
+    assertEquals("no record published twice", 200, new java.util.HashSet<>(published).size());
+  }
+
+  /** "window-start key=count". */
+  private static final class FormatWindowCount extends DoFn<KV<String, Long>, KV<String, String>> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Long> count,
+        BoundedWindow window,
+        OutputReceiver<KV<String, String>> output) {
+      output.output(
+          KV.of(
+              count.getKey(),
+              ((IntervalWindow) window).start().getMillis()
+                  + " "
+                  + count.getKey()
+                  + "="
+                  + count.getValue()));
+    }
+  }
+
+  /** Counts per key and 10 s window of records stamped 100 ms apart, written exactly once. */
+  private Pipeline windowedCounts(String dir, String in, String out) {
+    MicroBatchPipelineOptions options = options(dir);
+    options.setRunner(MicroBatchRunner.class); // run() returns while the stream runs
+    options.setMaxRecordsPerBatch(10);
+    options.setBatchIntervalMillis(100);
+    Pipeline p = Pipeline.create(options);
+    p.apply(
+            "Read",
+            KafkaIO.<String, Long>read()
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withTopic(in)
+                .withKeyDeserializer(StringDeserializer.class)
+                .withValueDeserializer(LongDeserializer.class)
+                .withCreateTime(org.joda.time.Duration.ZERO)
+                .withConsumerConfigUpdates(
+                    Map.of(
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "windowed-group"))
+                .withoutMetadata())
+        .apply("Window", Window.into(FixedWindows.of(org.joda.time.Duration.standardSeconds(10))))
+        .apply("Count", Count.perKey())
+        .apply("Format", ParDo.of(new FormatWindowCount()))
+        .apply(
+            "Write",
+            TransactionalKafkaWrite.<String, String>to(out)
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(StringSerializer.class)
+                .withTransactionalId("windowed-sink"));
+    return p;
+  }
+
+  @Test(timeout = 180_000)
+  public void windowsOpenWhenARunStopsAreCompletedByTheRunThatResumesIt() throws Exception {
+    String in = "windowed-in";
+    String out = "windowed-out";
+    BROKER.createTopic(in, 2);
+    BROKER.createTopic(out, 1);
+    long base = 1_700_000_000_000L; // a multiple of 10 s
+    try (KafkaProducer<String, Long> producer =
+        BROKER.producer(StringSerializer.class, LongSerializer.class)) {
+      for (long i = 0; i < 400; i++) {
+        producer.send(new ProducerRecord<>(in, (int) (i % 2), base + i * 100, "k" + (i % 3), i));
+      }
+      // Far ahead on both partitions: the watermark passes every window of the 400.
+      for (int partition = 0; partition < 2; partition++) {
+        producer.send(new ProducerRecord<>(in, partition, base + 3_600_000, "closer", -1L));
+      }
+      producer.flush();
+    }
+    String dir = temp.newFolder().getPath();
+
+    // The first run stops after 8 batches (80 of 402 records per partition at most): windows are
+    // open, their elements in keyed state and their end-of-window timers pending.
+    MicroBatchPipelineResult first = (MicroBatchPipelineResult) windowedCounts(dir, in, out).run();
+    java.util.concurrent.CountDownLatch eight = new java.util.concurrent.CountDownLatch(8);
+    first.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            eight.countDown();
+          }
+        });
+    assertTrue(eight.await(60, java.util.concurrent.TimeUnit.SECONDS));
+    first.cancel();
+    first.waitUntilFinish();
+    int afterFirst = readCommitted(out).size();
+
+    MicroBatchPipelineResult second = (MicroBatchPipelineResult) windowedCounts(dir, in, out).run();
+    List<String> published = readCommitted(out);
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (published.size() < 13 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+      published = readCommitted(out);
+    }
+    Thread.sleep(1_000); // a duplicate would come now
+    // The two closers' own window fires too once idle partitions move the watermark to the clock.
+    published = readCommitted(out).stream().filter(line -> !line.contains("closer")).toList();
+    second.cancel();
+    second.waitUntilFinish();
+
+    java.util.Set<String> expected = new java.util.TreeSet<>();
+    for (int window = 0; window < 4; window++) {
+      for (int key = 0; key < 3; key++) {
+        long count = 0;
+        for (long i = window * 100L; i < window * 100L + 100; i++) {
+          count += i % 3 == key ? 1 : 0;
+        }
+        expected.add((base + window * 10_000L) + " k" + key + "=" + count);
+      }
+    }
+    assertTrue("the first run stopped before every window fired", afterFirst < 12);
+    assertEquals(expected, new java.util.TreeSet<>(published));
+    assertEquals("each window's count once", 12, published.size());
+  }
+
+  private static List<String> readCommitted(String topic) {
+    Map<String, Object> config = new java.util.HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<String> values = new java.util.ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions = new java.util.ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+      }
+    }
+    return values;
+  }
+
+  @Test(timeout = 120_000)
+  public void aPipelineThatNoLongerMatchesItsCheckpointFailsAtRunNamingTheChange()
+      throws Exception {
+    String topic = "changed";
+    BROKER.createTopic(topic, 2);
+    produce(topic, 2, 20);
+    String dir = temp.newFolder().getPath();
+
+    Pipeline first = Pipeline.create(options(dir));
+    values(first, topic, 20).apply("Sum", Sum.longsGlobally().withoutDefaults());
+    first.run().waitUntilFinish();
+
+    Pipeline second = Pipeline.create(options(dir));
+    values(second, topic, 20).apply("Total", Sum.longsGlobally().withoutDefaults());
+    CheckpointMismatchException error =
+        assertThrows(CheckpointMismatchException.class, () -> second.run());
+    assertTrue(error.getMessage(), error.getMessage().contains("no longer in the pipeline"));
+    assertTrue(error.getMessage(), error.getMessage().contains("Sum"));
+    assertTrue(error.getMessage(), error.getMessage().contains("new in the pipeline"));
+    assertTrue(error.getMessage(), error.getMessage().contains("Total"));
+  }
+}
