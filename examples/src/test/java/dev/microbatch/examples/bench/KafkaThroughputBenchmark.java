@@ -1,6 +1,7 @@
 package dev.microbatch.examples.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,16 +13,18 @@ import java.util.Map;
  * acknowledged in the output topic) over warm-up and measured rounds, and the medians of records/s
  * are compared. Every run's record count is checked against the input's.
  *
- * <p>Settings are system properties: {@code kafkaBench.records} (input records, 30,000,000), {@code
+ * <p>Settings are system properties: {@code kafkaBench.records} (input records, 60,000,000), {@code
  * kafkaBench.valueBytes} (100), {@code kafkaBench.partitions} (4), {@code
- * kafkaBench.batchIntervalMillis} (1000), {@code bench.rounds} (3 measured), {@code bench.warmups}
- * (1), {@code bench.variants} (all: plain-read,microbatchrunner,plain-copy), {@code
- * bench.timeoutMin} (20 per run; a run still going then fails, and its variant is not run again).
- * The "load" column is the OS's 1-minute load average when the run ended.
+ * kafkaBench.batchIntervalMillis} (1000), {@code kafkaBench.runnerArgs} (more pipeline arguments
+ * for the runner, space-separated, e.g. {@code --maxRecordsPerBatch=1000000}), {@code bench.rounds}
+ * (3 measured), {@code bench.warmups} (1), {@code bench.variants} (all:
+ * plain-read,microbatchrunner,plain-copy), {@code bench.timeoutMin} (20 per run; a run still going
+ * then fails, and its variant is not run again). The "load" column is the OS's 1-minute load
+ * average when the run ended.
  */
 public final class KafkaThroughputBenchmark {
 
-  private final long records = Long.getLong("kafkaBench.records", 30_000_000);
+  private final long records = Long.getLong("kafkaBench.records", 60_000_000);
   private final int valueBytes = Integer.getInteger("kafkaBench.valueBytes", 100);
   private final int partitions = Integer.getInteger("kafkaBench.partitions", 4);
   private final Duration limit = Duration.ofMinutes(Long.getLong("bench.timeoutMin", 20));
@@ -80,11 +83,14 @@ public final class KafkaThroughputBenchmark {
   }
 
   private static ThroughputVariant runnerVariant() {
-    List<String> args =
-        List.of(
-            "--runner=MicroBatchRunner",
-            "--batchIntervalMillis=" + Long.getLong("kafkaBench.batchIntervalMillis", 1000),
-            "--logEveryBatch=false");
+    List<String> args = new ArrayList<>();
+    args.add("--runner=MicroBatchRunner");
+    args.add("--batchIntervalMillis=" + Long.getLong("kafkaBench.batchIntervalMillis", 1000));
+    args.add("--logEveryBatch=false");
+    String more = System.getProperty("kafkaBench.runnerArgs", "");
+    if (!more.isBlank()) {
+      args.addAll(List.of(more.trim().split("\\s+")));
+    }
     return new ThroughputVariant(
         "MicroBatchRunner Kafka-to-Kafka",
         "microbatchrunner",

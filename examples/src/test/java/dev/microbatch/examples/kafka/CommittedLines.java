@@ -36,6 +36,10 @@ public final class CommittedLines implements AutoCloseable {
     for (PartitionInfo info : consumer.partitionsFor(topic)) {
       partitions.add(new TopicPartition(topic, info.partition()));
     }
+    if (partitions.isEmpty()) {
+      consumer.close();
+      throw new IllegalArgumentException("Kafka topic '" + topic + "' does not exist");
+    }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
   }
