@@ -127,10 +127,11 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
       long from = positions.get(partition);
       long until =
           Math.max(from, Math.min(latest.getOrDefault(partition, from), stops.bound(partition)));
+      // Bounds are compared as counts, not as from + bound: a large bound would overflow the sum.
       if (perPartition > 0) {
-        until = Math.min(until, from + perPartition);
+        until = from + Math.min(until - from, perPartition);
       }
-      until = Math.min(until, from + Math.max(0, remaining));
+      until = from + Math.min(until - from, Math.max(0, remaining));
       remaining -= until - from;
       ranges.add(new OffsetRange(partition, from, until));
     }

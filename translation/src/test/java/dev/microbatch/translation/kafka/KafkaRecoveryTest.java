@@ -350,6 +350,66 @@ public class KafkaRecoveryTest {
   }
 
   @Test(timeout = 120_000)
+  public void withoutACheckpointARunStartsWhereItsGroupCommittedAndReadsOn() throws Exception {
+    String topic = "group-resume";
+    BROKER.createTopic(topic, 2);
+    produce(topic, 2, 100);
+    org.joda.time.Instant stop = org.joda.time.Instant.now().plus(1);
+    Thread.sleep(5);
+
+    // The first run reads 60 records (30 a partition) and commits them to the group.
+    Pipeline first = Pipeline.create(options(null));
+    first.apply(groupRead(topic).withMaxNumRecords(60));
+    first.run().waitUntilFinish();
+
+    // Record i went to partition i % 2 at offset i / 2: what is left starts at each partition's
+    // committed offset.
+    long restSum = 0;
+    try (org.apache.kafka.clients.admin.Admin admin = BROKER.admin()) {
+      Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets("resuming-group").partitionsToOffsetAndMetadata().get();
+      long total = 0;
+      for (int partition = 0; partition < 2; partition++) {
+        long offset = committed.get(new TopicPartition(topic, partition)).offset();
+        total += offset;
+        for (long k = offset; k < 50; k++) {
+          restSum += 2 * k + partition;
+        }
+      }
+      assertEquals("the first run committed what it read", 60, total);
+    }
+
+    // The second reads on from the group's offsets, without a record limit, up to the stop time.
+    Pipeline second = Pipeline.create(options(null));
+    PCollection<Long> rest =
+        second
+            .apply(groupRead(topic).withStopReadTime(stop).withoutMetadata())
+            .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue))
+            .apply(Window.into(FixedWindows.of(org.joda.time.Duration.standardDays(365_000))));
+    PAssert.thatSingleton(
+            rest.apply("Count", Combine.globally(Count.<Long>combineFn()).withoutDefaults()))
+        .isEqualTo(40L);
+    PAssert.thatSingleton(rest.apply("Sum", Sum.longsGlobally().withoutDefaults()))
+        .isEqualTo(restSum);
+    second.run().waitUntilFinish();
+  }
+
+  private static KafkaIO.Read<String, Long> groupRead(String topic) {
+    return KafkaIO.<String, Long>read()
+        .withBootstrapServers(BROKER.bootstrapServers())
+        .withTopic(topic)
+        .withKeyDeserializer(StringDeserializer.class)
+        .withValueDeserializer(LongDeserializer.class)
+        .withConsumerConfigUpdates(
+            Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "resuming-group"))
+        .commitOffsetsInFinalize();
+  }
+
+  @Test(timeout = 120_000)
   public void aPipelineThatNoLongerMatchesItsCheckpointFailsAtRunNamingTheChange()
       throws Exception {
     String topic = "changed";
