@@ -64,14 +64,10 @@ public class KafkaRecoveryTest {
   /** Failures left to inject; tasks deserialize their own DoFn, so the count lives here. */
   private static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
 
+  private static final NumberTopics TOPICS = new NumberTopics(BROKER);
+
   private static void produce(String topic, int partitions, int records) throws Exception {
-    try (KafkaProducer<String, Long> producer =
-        BROKER.producer(StringSerializer.class, LongSerializer.class)) {
-      for (long i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), "k" + i, i));
-      }
-      producer.flush();
-    }
+    TOPICS.produce(topic, partitions, records);
   }
 
   private MicroBatchPipelineOptions options(String checkpointDir) {
@@ -85,15 +81,7 @@ public class KafkaRecoveryTest {
 
   private static PCollection<Long> values(Pipeline p, String topic, long records) {
     return p.apply(
-            KafkaIO.<String, Long>read()
-                .withBootstrapServers(BROKER.bootstrapServers())
-                .withTopic(topic)
-                .withKeyDeserializer(StringDeserializer.class)
-                .withValueDeserializer(LongDeserializer.class)
-                .withConsumerConfigUpdates(
-                    Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
-                .withMaxNumRecords(records)
-                .withoutMetadata())
+            TOPICS.read(topic, topic + "-reader").withMaxNumRecords(records).withoutMetadata())
         .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue));
   }
 
@@ -178,20 +166,7 @@ public class KafkaRecoveryTest {
     MicroBatchPipelineOptions options = options(temp.newFolder().getPath());
     options.setMaxRecordsPerBatch(20);
     Pipeline p = Pipeline.create(options);
-    p.apply(
-            KafkaIO.<String, Long>read()
-                .withBootstrapServers(BROKER.bootstrapServers())
-                .withTopic(in)
-                .withKeyDeserializer(StringDeserializer.class)
-                .withValueDeserializer(LongDeserializer.class)
-                .withConsumerConfigUpdates(
-                    Map.of(
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest",
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "dedupe-group"))
-                .withMaxNumRecords(200)
-                .withoutMetadata())
+    p.apply(TOPICS.read(in, "dedupe-group").withMaxNumRecords(200).withoutMetadata())
         .apply(
             MapElements.into(
                     TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
@@ -359,7 +334,7 @@ public class KafkaRecoveryTest {
 
     // The first run reads 60 records (30 a partition) and commits them to the group.
     Pipeline first = Pipeline.create(options(null));
-    first.apply(groupRead(topic).withMaxNumRecords(60));
+    first.apply(TOPICS.read(topic, "resuming-group").withMaxNumRecords(60));
     first.run().waitUntilFinish();
 
     // Record i went to partition i % 2 at offset i / 2: what is left starts at each partition's
@@ -383,7 +358,7 @@ public class KafkaRecoveryTest {
     Pipeline second = Pipeline.create(options(null));
     PCollection<Long> rest =
         second
-            .apply(groupRead(topic).withStopReadTime(stop).withoutMetadata())
+            .apply(TOPICS.read(topic, "resuming-group").withStopReadTime(stop).withoutMetadata())
             .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue))
             .apply(Window.into(FixedWindows.of(org.joda.time.Duration.standardDays(365_000))));
     PAssert.thatSingleton(
@@ -392,21 +367,6 @@ public class KafkaRecoveryTest {
     PAssert.thatSingleton(rest.apply("Sum", Sum.longsGlobally().withoutDefaults()))
         .isEqualTo(restSum);
     second.run().waitUntilFinish();
-  }
-
-  private static KafkaIO.Read<String, Long> groupRead(String topic) {
-    return KafkaIO.<String, Long>read()
-        .withBootstrapServers(BROKER.bootstrapServers())
-        .withTopic(topic)
-        .withKeyDeserializer(StringDeserializer.class)
-        .withValueDeserializer(LongDeserializer.class)
-        .withConsumerConfigUpdates(
-            Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "resuming-group"))
-        .commitOffsetsInFinalize();
   }
 
   @Test(timeout = 120_000)
