@@ -41,6 +41,7 @@ public final class TranslationContext {
   private final Map<String, StreamHandle> views = new HashMap<>();
   private final List<StageBuilder> stages = new ArrayList<>();
   private final List<StreamHandle> streams = new ArrayList<>();
+  private final List<AutoCloseable> resources = new ArrayList<>();
   private ManualBatchClock manualClock;
 
   TranslationContext(MicroBatchPipelineOptions options) {
@@ -99,13 +100,9 @@ public final class TranslationContext {
         collection, c -> out.stage().output(out.step(), out.tag(), c.getName()));
   }
 
-  /** Registers a stream that produces no PCollection (a sink) and reads {@code inputs}. */
-  public void addSink(Supplier<DStream<?>> build, List<PCollection<?>> inputs) {
-    List<StreamHandle> parents = new ArrayList<>();
-    for (PCollection<?> input : inputs) {
-      parents.add(streamOf(input));
-    }
-    streams.add(StreamHandle.of(build, parents));
+  /** Closes {@code resource} (a sink's producer) when the run ends. */
+  public void closeAtEnd(AutoCloseable resource) {
+    resources.add(resource);
   }
 
   /** Registers the side-input stream of {@code view}, materialized from {@code input}. */
@@ -198,8 +195,11 @@ public final class TranslationContext {
     for (StreamHandle handle : materializedOutputs.values()) {
       all.add(handle.get());
     }
-    return manualClock == null
-        ? DStreamGraph.of(all, options.getBatchIntervalMillis())
-        : DStreamGraph.withManualClock(all, options.getBatchIntervalMillis(), manualClock);
+    DStreamGraph graph =
+        manualClock == null
+            ? DStreamGraph.of(all, options.getBatchIntervalMillis())
+            : DStreamGraph.withManualClock(all, options.getBatchIntervalMillis(), manualClock);
+    resources.forEach(graph::closeAtEnd);
+    return graph;
   }
 }

@@ -86,6 +86,42 @@ final class KafkaBenchCluster implements AutoCloseable {
         .sum();
   }
 
+  /** Offsets {@code group} has committed on the input topic, summed over its partitions. */
+  long committedInput(String group) throws Exception {
+    return admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get()
+        .values()
+        .stream()
+        .mapToLong(offset -> offset.offset())
+        .sum();
+  }
+
+  /**
+   * Records a {@code read_committed} consumer finds in {@code topic}: those of committed
+   * transactions, without the transaction markers that end offsets also count.
+   */
+  long committedRecordsIn(String topic) throws Exception {
+    Map<String, Object> config = new java.util.HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    long count = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> all = partitionsOf(topic);
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(all);
+      while (all.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        count += consumer.poll(java.time.Duration.ofMillis(200)).count();
+      }
+    }
+    return count;
+  }
+
   /**
    * A consumer of the whole input topic from its beginning, as a user would write it: Kafka's
    * defaults, byte arrays, all partitions assigned (no group, nothing committed).

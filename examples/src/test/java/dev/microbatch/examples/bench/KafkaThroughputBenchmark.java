@@ -18,9 +18,9 @@ import java.util.Map;
  * kafkaBench.batchIntervalMillis} (1000), {@code kafkaBench.runnerArgs} (more pipeline arguments
  * for the runner, space-separated, e.g. {@code --maxRecordsPerBatch=1000000}), {@code bench.rounds}
  * (3 measured), {@code bench.warmups} (1), {@code bench.variants} (all:
- * plain-read,microbatchrunner,plain-copy), {@code bench.timeoutMin} (20 per run; a run still going
- * then fails, and its variant is not run again). The "load" column is the OS's 1-minute load
- * average when the run ended.
+ * plain-read,microbatchrunner,microbatchrunner-eos,plain-copy), {@code bench.timeoutMin} (20 per
+ * run; a run still going then fails, and its variant is not run again). The "load" column is the
+ * OS's 1-minute load average when the run ended.
  */
 public final class KafkaThroughputBenchmark {
 
@@ -35,7 +35,8 @@ public final class KafkaThroughputBenchmark {
           "plain-read",
           "Kafka client defaults",
           new PlainConsumerRead());
-  private final ThroughputVariant runner = runnerVariant();
+  private final ThroughputVariant runner = runnerVariant(false);
+  private final ThroughputVariant exactlyOnceRunner = runnerVariant(true);
   private final ThroughputVariant plainCopy =
       new ThroughputVariant(
           "plain consumer+producer copy",
@@ -43,7 +44,8 @@ public final class KafkaThroughputBenchmark {
           "Kafka client defaults",
           new PlainKafkaCopy());
   private final List<ThroughputVariant> variants =
-      BenchSupport.selectedVariants(List.of(plainRead, runner, plainCopy), ThroughputVariant::slug);
+      BenchSupport.selectedVariants(
+          List.of(plainRead, runner, exactlyOnceRunner, plainCopy), ThroughputVariant::slug);
   private final Measurements<ThroughputVariant> measurements = new Measurements<>();
 
   public static void main(String[] args) throws Exception {
@@ -82,7 +84,7 @@ public final class KafkaThroughputBenchmark {
     return measurements.allCorrect();
   }
 
-  private static ThroughputVariant runnerVariant() {
+  private static ThroughputVariant runnerVariant(boolean exactlyOnce) {
     List<String> args = new ArrayList<>();
     args.add("--runner=MicroBatchRunner");
     args.add("--batchIntervalMillis=" + Long.getLong("kafkaBench.batchIntervalMillis", 1000));
@@ -91,11 +93,18 @@ public final class KafkaThroughputBenchmark {
     if (!more.isBlank()) {
       args.addAll(List.of(more.trim().split("\\s+")));
     }
-    return new ThroughputVariant(
-        "MicroBatchRunner Kafka-to-Kafka",
-        "microbatchrunner",
-        String.join(" ", args),
-        new MicroBatchKafkaCopy(args));
+    return exactlyOnce
+        ? new ThroughputVariant(
+            "MicroBatchRunner exactly-once",
+            "microbatchrunner-eos",
+            String.join(" ", args)
+                + " --checkpointDir=<temp>; TransactionalKafkaWrite, input group",
+            new MicroBatchKafkaCopy(args, true))
+        : new ThroughputVariant(
+            "MicroBatchRunner Kafka-to-Kafka",
+            "microbatchrunner",
+            String.join(" ", args),
+            new MicroBatchKafkaCopy(args, false));
   }
 
   private void runOnce(
@@ -134,17 +143,23 @@ public final class KafkaThroughputBenchmark {
     System.out.printf("%nMeasured runs (records/s)%n");
     Map<ThroughputVariant, Double> medians =
         measurements.printMedians(variants, ThroughputVariant::label, 34, "%,12.0f");
-    Double micro = medians.get(runner);
-    for (ThroughputVariant baseline : List.of(plainRead, plainCopy)) {
-      if (micro != null && medians.containsKey(baseline)) {
-        System.out.printf(
-            "  ratio MicroBatchRunner / %s (medians): %.2f%n",
-            baseline.label(), micro / medians.get(baseline));
-      }
+    for (ThroughputVariant measured : List.of(runner, exactlyOnceRunner)) {
+      printRatios(medians, measured);
     }
     System.out.println(
         measurements.allCorrect()
             ? "  every run's record count equals the input's"
             : "  SOME RUNS FAILED OR COUNTED WRONG: see above");
+  }
+
+  private void printRatios(Map<ThroughputVariant, Double> medians, ThroughputVariant measured) {
+    Double micro = medians.get(measured);
+    for (ThroughputVariant baseline : List.of(plainRead, plainCopy)) {
+      if (micro != null && medians.containsKey(baseline)) {
+        System.out.printf(
+            "  ratio %s / %s (medians): %.2f%n",
+            measured.label(), baseline.label(), micro / medians.get(baseline));
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.microbatch.examples.bench;
 
+import dev.microbatch.io.kafka.TransactionalKafkaWrite;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import dev.microbatch.runner.scheduler.BatchInfo;
@@ -13,6 +14,8 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,20 +32,29 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
   private static final Duration WATCH_INTERVAL = Duration.ofMillis(20);
 
   private final List<String> args;
+  private final boolean exactlyOnce;
 
   /**
    * @param args the pipeline's arguments (runner, batch interval, ...)
+   * @param exactlyOnce write with the runner's {@code TransactionalKafkaWrite}, reading as a
+   *     consumer group and checkpointing to a temporary directory, instead of {@code
+   *     KafkaIO.write()}; the run is then done once the group's committed offsets (committed in the
+   *     sink's transactions) cover the input, and its output is counted by a {@code read_committed}
+   *     consumer
    */
-  MicroBatchKafkaCopy(List<String> args) {
+  MicroBatchKafkaCopy(List<String> args, boolean exactlyOnce) {
     this.args = List.copyOf(args);
+    this.exactlyOnce = exactlyOnce;
   }
 
   @Override
   public ThroughputVariant.Run run(KafkaBenchCluster cluster, Duration limit, String outputSlug)
       throws Exception {
     String output = cluster.newOutputTopic(outputSlug);
+    java.nio.file.Path checkpoints = java.nio.file.Files.createTempDirectory("bench-checkpoints");
     try {
-      Pipeline pipeline = pipeline(cluster.bootstrapServers(), output);
+      String group = "bench-group-" + output;
+      Pipeline pipeline = pipeline(cluster.bootstrapServers(), output, group, checkpoints);
       BatchSizes batches = new BatchSizes();
       Deadline deadline = Deadline.after(limit, "The MicroBatchRunner job");
       RunMeter meter = RunMeter.start();
@@ -58,7 +70,7 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
           if (state.isTerminal()) {
             throw new IllegalStateException("The pipeline ended early: " + state);
           }
-          written = cluster.recordsIn(output);
+          written = exactlyOnce ? cluster.committedInput(group) : cluster.recordsIn(output);
         }
         reading = meter.stop();
       } catch (TimeoutException e) {
@@ -67,34 +79,59 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
       } finally {
         result.cancel();
       }
-      return new ThroughputVariant.Run(reading, cluster.recordsIn(output), batches.toString());
+      long out = exactlyOnce ? cluster.committedRecordsIn(output) : cluster.recordsIn(output);
+      return new ThroughputVariant.Run(reading, out, batches.toString());
     } finally {
       cluster.deleteTopic(output);
+      deleteRecursively(checkpoints);
     }
   }
 
-  private Pipeline pipeline(String bootstrapServers, String output) {
+  private static void deleteRecursively(java.nio.file.Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(path);
+      }
+    }
+  }
+
+  private Pipeline pipeline(
+      String bootstrapServers, String output, String group, java.nio.file.Path checkpoints) {
     MicroBatchPipelineOptions options =
         PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
             .withValidation()
             .as(MicroBatchPipelineOptions.class);
+    Map<String, Object> consumer = new java.util.HashMap<>();
+    consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    if (exactlyOnce) {
+      consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+      options.setCheckpointDir(checkpoints.toString());
+    }
     Pipeline pipeline = Pipeline.create(options);
-    pipeline
-        .apply(
+    PCollection<KV<byte[], byte[]>> records =
+        pipeline.apply(
             KafkaIO.<byte[], byte[]>read()
                 .withBootstrapServers(bootstrapServers)
                 .withTopic(KafkaBenchCluster.INPUT_TOPIC)
                 .withKeyDeserializer(ByteArrayDeserializer.class)
                 .withValueDeserializer(ByteArrayDeserializer.class)
-                .withConsumerConfigUpdates(
-                    Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
-                .withoutMetadata())
-        .apply(
-            KafkaIO.<byte[], byte[]>write()
-                .withBootstrapServers(bootstrapServers)
-                .withTopic(output)
-                .withKeySerializer(ByteArraySerializer.class)
-                .withValueSerializer(ByteArraySerializer.class));
+                .withConsumerConfigUpdates(consumer)
+                .withoutMetadata());
+    if (exactlyOnce) {
+      records.apply(
+          TransactionalKafkaWrite.<byte[], byte[]>to(output)
+              .withBootstrapServers(bootstrapServers)
+              .withKeySerializer(ByteArraySerializer.class)
+              .withValueSerializer(ByteArraySerializer.class)
+              .withTransactionalId("bench-" + output));
+    } else {
+      records.apply(
+          KafkaIO.<byte[], byte[]>write()
+              .withBootstrapServers(bootstrapServers)
+              .withTopic(output)
+              .withKeySerializer(ByteArraySerializer.class)
+              .withValueSerializer(ByteArraySerializer.class));
+    }
     return pipeline;
   }
 

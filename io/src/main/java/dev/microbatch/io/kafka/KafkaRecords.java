@@ -7,6 +7,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /** Beam's view of records read from Kafka. */
 final class KafkaRecords {
 
+  /**
+   * Beam's timestamp types by Kafka's ordinal, looked up once: {@code forOrdinal} copies {@code
+   * values()} on every call, an allocation per record.
+   */
+  private static final KafkaTimestampType[] TIMESTAMP_TYPES = KafkaTimestampType.values();
+
   private KafkaRecords() {}
 
   /** {@code raw}'s place, time and headers, with a key and value decoded (or not) from it. */
@@ -16,7 +22,7 @@ final class KafkaRecords {
         raw.partition(),
         raw.offset(),
         raw.timestamp(),
-        KafkaTimestampType.forOrdinal(raw.timestampType().ordinal()),
+        TIMESTAMP_TYPES[raw.timestampType().ordinal()],
         raw.headers(),
         key,
         value);

@@ -26,6 +26,7 @@ public final class DStreamGraph {
   private final long batchIntervalMillis;
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Optional<ManualBatchClock> manualClock;
+  private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private DStreamGraph(
       List<DStream<?>> streams, long batchIntervalMillis, Optional<ManualBatchClock> manualClock) {
@@ -107,15 +108,29 @@ public final class DStreamGraph {
   }
 
   /**
-   * Closes every stream at the end of a run; a stream that fails to close does not stop the rest.
+   * Something the run holds open outside its streams (a sink's producer shared by the stage tasks
+   * that write to it), closed with the streams at the end of the run.
+   */
+  public void closeAtEnd(AutoCloseable resource) {
+    resources.add(resource);
+  }
+
+  /**
+   * Closes every stream and resource at the end of a run; one that fails to close does not stop the
+   * rest.
    */
   public void close() {
+    List<AutoCloseable> all = new ArrayList<>();
     for (DStream<?> stream : streams) {
+      all.add(stream::close);
+    }
+    all.addAll(resources);
+    for (AutoCloseable closeable : all) {
       try {
-        stream.close();
+        closeable.close();
       } catch (Exception e) {
         org.slf4j.LoggerFactory.getLogger(DStreamGraph.class)
-            .warn("Closing {} at the end of the run failed", stream, e);
+            .warn("Closing a stream or resource at the end of the run failed", e);
       }
     }
   }

@@ -217,6 +217,17 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     }
 
     @Override
+    public <A> A batchAttribute(Class<A> type, java.util.function.Supplier<A> create) {
+      return batch.attribute(type, create);
+    }
+
+    @Override
+    public void commitTransaction(
+        BatchContext.CommitAction commit, BatchContext.CommitAction abort) {
+      batch.commitTransaction(commit, abort);
+    }
+
+    @Override
     public void afterCommit(BatchContext.CommitAction action) {
       batch.afterCommit(action);
     }

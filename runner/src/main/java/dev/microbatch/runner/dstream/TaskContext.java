@@ -36,6 +36,12 @@ public interface TaskContext {
   /** Emits an element to one of the stage's outputs. */
   void emit(int output, Object element);
 
+  /** A value shared by the DStreams and tasks of this batch; see {@link BatchContext#attribute}. */
+  <A> A batchAttribute(Class<A> type, java.util.function.Supplier<A> create);
+
+  /** Commits a sink transaction with the batch; see {@link BatchContext#commitTransaction}. */
+  void commitTransaction(BatchContext.CommitAction commit, BatchContext.CommitAction abort);
+
   /** Runs {@code action} after the batch has committed (bundle finalization). */
   void afterCommit(BatchContext.CommitAction action);
 }

@@ -1,29 +1,26 @@
 package dev.microbatch.translation.translators;
 
-import dev.microbatch.io.kafka.TransactionalKafkaSinkDStream;
+import dev.microbatch.io.kafka.TransactionalKafkaSink;
 import dev.microbatch.io.kafka.TransactionalKafkaWrite;
-import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.UnsupportedTransformException;
+import dev.microbatch.translation.runtime.TransactionalKafkaSinkStep;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Map;
 import org.apache.beam.sdk.runners.AppliedPTransform;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * The runner's exactly-once Kafka sink, replaced as a whole by a sink stream whose transaction
- * commits with the batch. Its consumed-offset stamps tell re-run batches apart, so a pipeline may
- * hold only one.
+ * The runner's exactly-once Kafka sink, replaced as a whole by a step fused into the stage that
+ * produces its records, writing through one transactional producer per run that commits with the
+ * batch. Its consumed-offset stamps tell re-run batches apart, so a pipeline may hold only one.
  */
 public final class TransactionalKafkaWriteTranslator implements TransformTranslator {
 
   private boolean translatedOne;
 
   @Override
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  @SuppressWarnings("unchecked")
   public void translate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
     String name = transform.getFullName();
     if (translatedOne) {
@@ -34,11 +31,15 @@ public final class TransactionalKafkaWriteTranslator implements TransformTransla
               + " one transaction)");
     }
     translatedOne = true;
-    TransactionalKafkaWrite<Object, Object> sink =
-        (TransactionalKafkaWrite<Object, Object>) transform.getTransform();
-    PCollection<?> input = Translators.onlyInput(transform);
-    Supplier<DStream<WindowedValue<KV<Object, Object>>>> records = context.dstreamOf(input);
-    context.addSink(
-        () -> new TransactionalKafkaSinkDStream<>(name, records.get(), sink), List.of(input));
+    TransactionalKafkaSink<Object, Object> sink =
+        new TransactionalKafkaSink<>(
+            name, (TransactionalKafkaWrite<Object, Object>) transform.getTransform());
+    context.closeAtEnd(sink);
+    context.addFusedStep(
+        name,
+        Translators.onlyInput(transform),
+        environment -> new TransactionalKafkaSinkStep(sink, environment),
+        Map.of(),
+        List.of());
   }
 }

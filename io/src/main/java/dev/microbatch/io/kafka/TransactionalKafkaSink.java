@@ -1,0 +1,228 @@
+package dev.microbatch.io.kafka;
+
+import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.scheduler.BatchTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime of {@link TransactionalKafkaWrite} for one run: one Kafka transaction per batch,
+ * shared by the stage tasks that write to it (the producer is thread-safe), committed with the
+ * consumed offsets in the batch's commit.
+ *
+ * <p>Each task calls {@link #beginBatch} when it starts, and the first call of a batch decides: if
+ * the input groups' committed offsets carry this batch's stamp (or a later one), the batch is a
+ * re-run of one whose transaction already committed, and its records are dropped; otherwise a
+ * transaction begins, to be committed or aborted with the batch.
+ */
+public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionalKafkaSink.class);
+  private static final String BATCH_STAMP = "microbatch-batch=";
+
+  /** Where a batch's transaction is committed or aborted (the batch's commit). */
+  @FunctionalInterface
+  public interface Transactions {
+    void commitTransaction(BatchContext.CommitAction commit, BatchContext.CommitAction abort);
+  }
+
+  private final String name;
+  private final TransactionalKafkaWrite<K, V> spec;
+  private Producer<K, V> producer;
+  private Admin admin;
+  private boolean warnedNoGroup;
+
+  /** The batch attempt under way (its consumed offsets are one object per attempt). */
+  private Optional<ConsumedOffsets> currentAttempt = Optional.empty();
+
+  private Optional<BatchTime> lastCommitted = Optional.empty();
+
+  private volatile boolean publishing;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private final AtomicLong sent = new AtomicLong();
+
+  public TransactionalKafkaSink(String name, TransactionalKafkaWrite<K, V> spec) {
+    this.name = name;
+    this.spec = spec;
+  }
+
+  /**
+   * Starts {@code time}'s transaction, or its dropping, once per attempt of a batch: a re-run of a
+   * batch (whose consumed offsets are a new object) decides again, since its first attempt may have
+   * committed before it failed.
+   */
+  public synchronized void beginBatch(
+      BatchTime time, ConsumedOffsets consumed, Transactions transactions) throws Exception {
+    if (currentAttempt.isPresent() && currentAttempt.get() == consumed) {
+      return;
+    }
+    currentAttempt = Optional.of(consumed);
+    sendFailure.set(null);
+    sent.set(0);
+    // The producer first: initializing it waits until a crashed run's last transaction is
+    // complete, so that the offsets it committed are visible to the check.
+    Producer<K, V> producer = producer();
+    publishing =
+        lastCommitted.map(last -> last.compareTo(time) < 0).orElse(true)
+            && !publishedBefore(time, consumed);
+    if (!publishing) {
+      LOG.info(
+          "Batch {} of {} already committed its transaction (an earlier attempt or run); not"
+              + " publishing it again",
+          time,
+          name);
+      return;
+    }
+    producer.beginTransaction();
+    transactions.commitTransaction(() -> commit(time, consumed), this::abort);
+  }
+
+  /** Sends one record in the batch's transaction (dropped if the batch was published before). */
+  public void send(K key, V value) {
+    if (!publishing) {
+      return;
+    }
+    producer.send(
+        new ProducerRecord<>(spec.topic(), key, value),
+        (metadata, error) -> {
+          if (error != null) {
+            sendFailure.compareAndSet(null, error);
+          }
+        });
+    sent.incrementAndGet();
+  }
+
+  private synchronized void commit(BatchTime time, ConsumedOffsets consumed) throws Exception {
+    producer.flush();
+    if (sendFailure.get() != null) {
+      throw new IllegalStateException(
+          "Sending batch " + time + "'s records to topic '" + spec.topic() + "' failed",
+          sendFailure.get());
+    }
+    for (Map.Entry<String, List<OffsetRange>> group : consumed.byGroup().entrySet()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+      for (OffsetRange range : group.getValue()) {
+        offsets.put(
+            range.partition(), new OffsetAndMetadata(range.until(), BATCH_STAMP + time.millis()));
+      }
+      producer.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(group.getKey()));
+    }
+    producer.commitTransaction();
+    // Remembered here too: the committed offsets may become visible a moment after the commit.
+    lastCommitted = Optional.of(time);
+    publishing = false;
+    consumed.markCommittedInTransaction();
+    LOG.debug(
+        "Batch {}: committed {} records to '{}' in one transaction",
+        time,
+        sent.get(),
+        spec.topic());
+  }
+
+  /** The batch failed before its transaction committed: the transaction is aborted. */
+  private synchronized void abort() {
+    publishing = false;
+    if (producer == null) {
+      return;
+    }
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      // A producer in a fatal state (fenced, or its transaction state lost) cannot abort; a new
+      // one, initialized with the same transactional id, aborts whatever is left open.
+      LOG.warn("Aborting the transaction of {} failed; the producer is replaced", name, e);
+      producer.close();
+      producer = null;
+    }
+  }
+
+  /**
+   * True if a transaction of this sink stamped with {@code time} or later already committed: the
+   * input groups' committed offsets carry the batch time of the transaction that committed them.
+   */
+  private boolean publishedBefore(BatchTime time, ConsumedOffsets consumed) throws Exception {
+    Map<String, List<OffsetRange>> groups = consumed.byGroup();
+    if (groups.isEmpty()) {
+      if (!warnedNoGroup) {
+        LOG.warn(
+            "{} reads no Kafka input with a group.id: its batches are atomic, but a batch re-run"
+                + " after a crash is published again",
+            name);
+        warnedNoGroup = true;
+      }
+      return false;
+    }
+    for (Map.Entry<String, List<OffsetRange>> group : groups.entrySet()) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin().listConsumerGroupOffsets(group.getKey()).partitionsToOffsetAndMetadata().get();
+      for (OffsetRange range : group.getValue()) {
+        OffsetAndMetadata offset = committed.get(range.partition());
+        if (offset != null
+            && offset.metadata() != null
+            && offset.metadata().startsWith(BATCH_STAMP)
+            && Long.parseLong(offset.metadata().substring(BATCH_STAMP.length())) >= time.millis()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private Producer<K, V> producer() {
+    if (producer == null) {
+      Map<String, Object> config = new HashMap<>(spec.producerConfig());
+      config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
+      config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, spec.keySerializer());
+      config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, spec.valueSerializer());
+      config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, spec.transactionalId());
+      config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      producer = new KafkaProducer<>(config);
+      // Fences a crashed run's producer and aborts the transaction it left open.
+      producer.initTransactions();
+    }
+    return producer;
+  }
+
+  private Admin admin() {
+    if (admin == null) {
+      Map<String, Object> config = new HashMap<>();
+      config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
+      admin = Admin.create(config);
+    }
+    return admin;
+  }
+
+  /** Closes the producer and admin client at the end of the run. */
+  @Override
+  public synchronized void close() {
+    if (producer != null) {
+      producer.close();
+      producer = null;
+    }
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TransactionalKafkaSink[" + name + "]";
+  }
+}
