@@ -4,6 +4,7 @@ import dev.microbatch.io.kafka.TransactionalKafkaWrite;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -75,6 +76,11 @@ public final class ExactlyOnceKafkaJob {
 
   /** The pipeline, for the example and its crash test. */
   public static Pipeline build(Options options) {
+    return build(options, VarLongCoder.of());
+  }
+
+  /** The pipeline with the coder of the per-key count, which the checkpoints encode. */
+  static Pipeline build(Options options, Coder<Long> countCoder) {
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply(
@@ -95,7 +101,7 @@ public final class ExactlyOnceKafkaJob {
                 .withoutMetadata())
         // Records written without a key (as console producers do) have a null key: one key.
         .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()))
-        .apply("NumberPerKey", ParDo.of(new NumberPerKey()))
+        .apply("NumberPerKey", ParDo.of(new NumberPerKey(countCoder)))
         .apply(
             "WriteOutput",
             TransactionalKafkaWrite.<String, String>to(options.getOutputTopic())
@@ -110,7 +116,11 @@ public final class ExactlyOnceKafkaJob {
   static final class NumberPerKey extends DoFn<KV<String, String>, KV<String, String>> {
 
     @StateId("count")
-    private final StateSpec<ValueState<Long>> countSpec = StateSpecs.value(VarLongCoder.of());
+    private final StateSpec<ValueState<Long>> countSpec;
+
+    NumberPerKey(Coder<Long> countCoder) {
+      this.countSpec = StateSpecs.value(countCoder);
+    }
 
     @ProcessElement
     public void process(

@@ -44,12 +44,17 @@ public class ExactlyOnceCrashTest {
   private static final int KILLS = 3;
 
   @ClassRule public static final EmbeddedKafkaBroker KAFKA = new EmbeddedKafkaBroker();
+
+  /** The topics and consumer group one job works with. */
+  private record Job(String input, String output, String group) {}
+
+  private static final Job CRASH = new Job("crash-in", "crash-out", "crash-job");
   @Rule public final TemporaryFolder temp = new TemporaryFolder();
 
   @Test
   public void everyRecordIsPublishedExactlyOnceAcrossKillsAndRestarts() throws Exception {
-    KAFKA.createTopic("crash-in", 4);
-    KAFKA.createTopic("crash-out", 4);
+    KAFKA.createTopic(CRASH.input(), 4);
+    KAFKA.createTopic(CRASH.output(), 4);
     Path checkpoints = temp.newFolder("checkpoints").toPath();
     Path logs = Files.createDirectories(Path.of("target", "crash-test-logs"));
     Random random = new Random();
@@ -65,7 +70,13 @@ public class ExactlyOnceCrashTest {
     try {
       for (int run = 0; run < KILLS; run++) {
         Files.deleteIfExists(logs.resolve("run-" + run + ".log"));
-        Process job = startJob(checkpoints, logs.resolve("run-" + run + ".log"));
+        Process job =
+            startJob(
+                CRASH,
+                ExactlyOnceKafkaJob.class,
+                List.of(),
+                checkpoints,
+                logs.resolve("run-" + run + ".log"));
         Path log = logs.resolve("run-" + run + ".log");
         // Killed at a random moment once this run has committed a batch of its own, so that every
         // kill hits a running stream (a slow start on a loaded machine would otherwise be killed
@@ -80,13 +91,19 @@ public class ExactlyOnceCrashTest {
       }
       producer.join();
       Files.deleteIfExists(logs.resolve("run-last.log"));
-      Process last = startJob(checkpoints, logs.resolve("run-last.log"));
+      Process last =
+          startJob(
+              CRASH,
+              ExactlyOnceKafkaJob.class,
+              List.of(),
+              checkpoints,
+              logs.resolve("run-last.log"));
       try {
         awaitFirstBatch(logs.resolve("run-last.log"), last);
-        Map<String, List<String>> out = awaitOutput(RECORDS, Duration.ofSeconds(120));
+        awaitOutput(CRASH.output(), RECORDS, Duration.ofSeconds(120));
         // A little longer: a duplicate would arrive after the last record.
         Thread.sleep(3_000);
-        out = readOutput();
+        Map<String, List<String>> out = readOutput(CRASH.output());
         String context =
             "seed "
                 + seed
@@ -94,7 +111,7 @@ public class ExactlyOnceCrashTest {
                 + killedAfterMillis
                 + " ms after start, logs in "
                 + logs;
-        check(out, context);
+        check(out, RECORDS, context);
         // Each restart must have resumed from a checkpoint: the kills hit a running stream.
         int resumed = 0;
         for (int run = 1; run < KILLS; run++) {
@@ -122,13 +139,69 @@ public class ExactlyOnceCrashTest {
       while (producing.get() && produced.get() < RECORDS) {
         for (int i = 0; i < 20 && produced.get() < RECORDS; i++) {
           int n = produced.getAndIncrement();
-          producer.send(new ProducerRecord<>("crash-in", "key-" + (n % KEYS), "record-" + n));
+          producer.send(record(CRASH.input(), n));
         }
         producer.flush();
         Thread.sleep(40);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ProducerRecord<String, String> record(String topic, int n) {
+    return new ProducerRecord<>(topic, "key-" + (n % KEYS), "record-" + n);
+  }
+
+  /**
+   * The crash no kill at a random moment is sure to hit: the JVM halts while writing a checkpoint,
+   * after that batch's transaction committed. The restarted job re-runs the batch, learns from the
+   * group's offsets (it has no memory of its own across the crash) that its transaction committed,
+   * and publishes nothing twice.
+   */
+  @Test
+  public void aCrashBetweenATransactionCommitAndItsCheckpointPublishesNothingTwice()
+      throws Exception {
+    Job job = new Job("halt-in", "halt-out", "halt-job");
+    int records = 2_000;
+    KAFKA.createTopic(job.input(), 4);
+    KAFKA.createTopic(job.output(), 4);
+    try (KafkaProducer<String, String> producer =
+        KAFKA.producer(StringSerializer.class, StringSerializer.class)) {
+      for (int n = 0; n < records; n++) {
+        producer.send(record(job.input(), n));
+      }
+      producer.flush();
+    }
+    Path checkpoints = temp.newFolder("halt-checkpoints").toPath();
+    Path logs = Files.createDirectories(Path.of("target", "crash-test-logs"));
+    Path halted = logs.resolve("halt-first.log");
+    Path resumed = logs.resolve("halt-resumed.log");
+    Files.deleteIfExists(halted);
+    Files.deleteIfExists(resumed);
+
+    // Every checkpoint encodes the 24 keys' counts: the 60th encoding is in the third or a later
+    // checkpoint, each written after its batch's transaction committed.
+    Process first =
+        startJob(
+            job, HaltingExactlyOnceJob.class, List.of("-Dhalt.onEncode=60"), checkpoints, halted);
+    assertTrue("the job did not halt", first.waitFor(120, TimeUnit.SECONDS));
+    assertEquals("exit status of the halted job; see " + halted, 137, first.exitValue());
+
+    Process second = startJob(job, HaltingExactlyOnceJob.class, List.of(), checkpoints, resumed);
+    try {
+      awaitFirstBatch(resumed, second);
+      awaitOutput(job.output(), records, Duration.ofSeconds(120));
+      Thread.sleep(2_000);
+      check(readOutput(job.output()), records, "logs in " + logs);
+      String log = Files.readString(resumed);
+      assertTrue("the pending batch was re-run; see " + resumed, log.contains("Re-running batch"));
+      assertTrue(
+          "the re-run found its transaction committed; see " + resumed,
+          log.contains("already committed its transaction"));
+    } finally {
+      second.destroyForcibly();
+      second.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -152,19 +225,21 @@ public class ExactlyOnceCrashTest {
     throw new AssertionError("the job did not complete a batch; see " + log);
   }
 
-  private static Process startJob(Path checkpoints, Path log) throws Exception {
+  private static Process startJob(
+      Job job, Class<?> main, List<String> jvmArgs, Path checkpoints, Path log) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    command.addAll(jvmArgs);
     command.add("-Dorg.slf4j.simpleLogger.log.dev.microbatch=info");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(ExactlyOnceKafkaJob.class.getName());
+    command.add(main.getName());
     command.add("--bootstrapServers=" + KAFKA.bootstrapServers());
-    command.add("--inputTopic=crash-in");
-    command.add("--outputTopic=crash-out");
-    command.add("--groupId=crash-job");
-    command.add("--transactionalId=crash-job-sink");
+    command.add("--inputTopic=" + job.input());
+    command.add("--outputTopic=" + job.output());
+    command.add("--groupId=" + job.group());
+    command.add("--transactionalId=" + job.group() + "-sink");
     command.add("--checkpointDir=" + checkpoints);
     command.add("--batchIntervalMillis=200");
     command.add("--maxRecordsPerBatch=200");
@@ -176,15 +251,11 @@ public class ExactlyOnceCrashTest {
         .start();
   }
 
-  private static Map<String, List<String>> awaitOutput(int expected, Duration timeout)
-      throws Exception {
+  private static void awaitOutput(String topic, int expected, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, List<String>> out = readOutput();
-    while (count(out) < expected && System.nanoTime() < deadline) {
+    while (count(readOutput(topic)) < expected && System.nanoTime() < deadline) {
       Thread.sleep(1_000);
-      out = readOutput();
     }
-    return out;
   }
 
   private static int count(Map<String, List<String>> out) {
@@ -192,7 +263,7 @@ public class ExactlyOnceCrashTest {
   }
 
   /** Everything committed to the output topic, per key in offset order. */
-  private static Map<String, List<String>> readOutput() {
+  private static Map<String, List<String>> readOutput(String topic) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -202,7 +273,7 @@ public class ExactlyOnceCrashTest {
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
       consumer
-          .partitionsFor("crash-out")
+          .partitionsFor(topic)
           .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -217,7 +288,7 @@ public class ExactlyOnceCrashTest {
   }
 
   /** 0 lost, 0 duplicated, and each key numbered 1..n in input order. */
-  private static void check(Map<String, List<String>> out, String context) {
+  private static void check(Map<String, List<String>> out, int records, String context) {
     TreeSet<Integer> seen = new TreeSet<>();
     int duplicates = 0;
     for (Map.Entry<String, List<String>> key : out.entrySet()) {
@@ -243,12 +314,12 @@ public class ExactlyOnceCrashTest {
         }
       }
     }
-    int lost = RECORDS - seen.size();
+    int lost = records - seen.size();
     System.out.printf(
         "Crash test: %d records in, %d results out, %d lost, %d duplicated (%s)%n",
-        RECORDS, count(out), lost, duplicates, context);
+        records, count(out), lost, duplicates, context);
     assertEquals("duplicated results; " + context, 0, duplicates);
     assertEquals("lost records; " + context, 0, lost);
-    assertEquals("results; " + context, RECORDS, count(out));
+    assertEquals("results; " + context, records, count(out));
   }
 }
