@@ -6,6 +6,7 @@ import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
+import dev.microbatch.runner.state.Frames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -139,12 +140,12 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
             for (UnboundedSplitReader<T> split : splits) {
               positions.add(split.positionAfterRead());
             }
-            return encodeAll(positions);
+            return Frames.encodeAll(positions);
           }
 
           @Override
           public void restorePosition(byte[] position) throws IOException {
-            restoredPositions = Optional.of(decodeAll(position));
+            restoredPositions = Optional.of(Frames.decodeAll(position));
             if (splits != null) {
               applyRecovery();
               splits.forEach(UnboundedSplitReader::beginBatch);
@@ -178,39 +179,6 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
             }
           }
         });
-  }
-
-  private static byte[] encodeAll(List<byte[]> parts) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(parts.size());
-    for (byte[] part : parts) {
-      out.writeInt(part.length);
-      out.write(part);
-    }
-    out.flush();
-    return bytes.toByteArray();
-  }
-
-  private static List<byte[]> decodeAll(byte[] data) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-    int count = in.readInt();
-    List<byte[]> parts = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      byte[] part = new byte[in.readInt()];
-      in.readFully(part);
-      parts.add(part);
-    }
-    return parts;
-  }
-
-  @Override
-  protected void close() throws IOException {
-    if (splits != null) {
-      for (UnboundedSplitReader<T> split : splits) {
-        split.close();
-      }
-    }
   }
 
   private Instant watermark() {

@@ -1,6 +1,7 @@
 package dev.microbatch.io;
 
 import dev.microbatch.runner.dstream.ElementSink;
+import dev.microbatch.runner.state.Frames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,7 +16,6 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
@@ -184,9 +184,7 @@ final class UnboundedSplitReader<T> {
     UnboundedSource.CheckpointMark mark = pendingMark != null ? pendingMark : committedMark;
     out.writeBoolean(mark != null);
     if (mark != null) {
-      byte[] encoded = CoderUtils.encodeToByteArray(markCoder(), mark);
-      out.writeInt(encoded.length);
-      out.write(encoded);
+      Frames.writeValue(out, markCoder(), mark);
     }
     out.flush();
     return bytes.toByteArray();
@@ -199,9 +197,7 @@ final class UnboundedSplitReader<T> {
     closeReader();
     committedMark = null;
     if (in.readBoolean()) {
-      byte[] encoded = new byte[in.readInt()];
-      in.readFully(encoded);
-      committedMark = CoderUtils.decodeFromByteArray(markCoder(), encoded);
+      committedMark = Frames.readValue(in, markCoder());
     }
     watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   }

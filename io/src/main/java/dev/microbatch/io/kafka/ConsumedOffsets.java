@@ -1,5 +1,6 @@
 package dev.microbatch.io.kafka;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,18 +12,17 @@ import java.util.Map;
  */
 public final class ConsumedOffsets {
 
-  private final Map<String, Map<OffsetRange, Boolean>> byGroup = new LinkedHashMap<>();
+  private final Map<String, List<OffsetRange>> byGroup = new LinkedHashMap<>();
   private volatile boolean committedInTransaction;
 
   synchronized void add(String groupId, List<OffsetRange> ranges) {
-    Map<OffsetRange, Boolean> group = byGroup.computeIfAbsent(groupId, g -> new LinkedHashMap<>());
-    ranges.forEach(range -> group.put(range, true));
+    byGroup.computeIfAbsent(groupId, g -> new ArrayList<>()).addAll(ranges);
   }
 
   /** Each group's ranges of this batch. */
   public synchronized Map<String, List<OffsetRange>> byGroup() {
     Map<String, List<OffsetRange>> copy = new LinkedHashMap<>();
-    byGroup.forEach((group, ranges) -> copy.put(group, List.copyOf(ranges.keySet())));
+    byGroup.forEach((group, ranges) -> copy.put(group, List.copyOf(ranges)));
     return copy;
   }
 

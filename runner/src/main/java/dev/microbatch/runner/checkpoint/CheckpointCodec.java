@@ -1,5 +1,8 @@
 package dev.microbatch.runner.checkpoint;
 
+import static dev.microbatch.runner.state.Frames.readBytes;
+import static dev.microbatch.runner.state.Frames.writeBytes;
+
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.StoreId;
 import java.io.ByteArrayInputStream;
@@ -131,16 +134,5 @@ final class CheckpointCodec {
       map.put(in.readUTF(), readBytes(in));
     }
     return map;
-  }
-
-  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
-
-  private static byte[] readBytes(DataInputStream in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    return bytes;
   }
 }

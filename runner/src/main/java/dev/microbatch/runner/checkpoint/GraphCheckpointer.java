@@ -9,7 +9,6 @@ import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.StreamCheckpoint;
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.StateStores;
-import dev.microbatch.runner.state.StoreId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,10 +34,10 @@ public final class GraphCheckpointer implements BatchHooks {
   private final PipelineShape shape;
   private final Map<String, InputRecovery> inputs;
   private final Map<String, StreamCheckpoint> streamStates;
-  private Map<String, byte[]> committedStreamStates = Map.of();
-  private Map<String, Instant> committedWatermarks = Map.of();
-  private Map<StoreId, byte[]> committedState = Map.of();
-  private Optional<BatchTime> lastCommitted = Optional.empty();
+
+  /** The last committed batch's checkpoint: what a retry or a resumed run goes back to. */
+  private Optional<Checkpoint> committed = Optional.empty();
+
   private Optional<PendingBatch> inFlight = Optional.empty();
 
   private GraphCheckpointer(
@@ -107,15 +106,8 @@ public final class GraphCheckpointer implements BatchHooks {
         }
         input.getValue().restorePosition(position);
       }
-      Map<String, Instant> watermarks = new LinkedHashMap<>();
-      checkpoint.watermarks().forEach((id, millis) -> watermarks.put(id, new Instant(millis)));
-      committedWatermarks = watermarks;
-      committedState = checkpoint.stateStores();
-      committedStreamStates = checkpoint.streamStates();
-      graph.restoreWatermarks(committedWatermarks);
-      stateStores.restore(committedState);
-      restoreStreamStates();
-      lastCommitted = Optional.of(checkpoint.time());
+      committed = Optional.of(checkpoint);
+      restoreCommitted(stateStores);
       LOG.info(
           "Resuming from the checkpoint of batch {} in {}", checkpoint.time(), store.directory());
     }
@@ -124,7 +116,7 @@ public final class GraphCheckpointer implements BatchHooks {
       replay(pending);
       LOG.info("Re-running batch {} over the slice it had fixed", pending.time());
     }
-    return new Resume(lastCommitted, recovery.pending().map(PendingBatch::time));
+    return new Resume(committed.map(Checkpoint::time), recovery.pending().map(PendingBatch::time));
   }
 
   /** Where a run resumes: after its last committed batch, re-running a pending one first. */
@@ -173,22 +165,20 @@ public final class GraphCheckpointer implements BatchHooks {
     for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
       positions.put(input.getKey(), input.getValue().positionAfterBatch());
     }
-    Map<String, Instant> watermarks = new LinkedHashMap<>();
-    Map<String, Long> watermarkMillis = new LinkedHashMap<>();
+    Map<String, Long> watermarks = new LinkedHashMap<>();
     graph
         .streamsById()
-        .forEach(
-            (id, stream) -> {
-              watermarks.put(id, stream.lastOutputWatermark());
-              watermarkMillis.put(id, stream.lastOutputWatermark().getMillis());
-            });
-    Map<StoreId, byte[]> state = batch.stateStores().snapshot();
-    Map<String, byte[]> streams = snapshotStreamStates();
-    store.write(new Checkpoint(batch.time(), shape, positions, watermarkMillis, state, streams));
-    committedWatermarks = watermarks;
-    committedState = state;
-    committedStreamStates = streams;
-    lastCommitted = Optional.of(batch.time());
+        .forEach((id, stream) -> watermarks.put(id, stream.lastOutputWatermark().getMillis()));
+    Checkpoint checkpoint =
+        new Checkpoint(
+            batch.time(),
+            shape,
+            positions,
+            watermarks,
+            batch.stateStores().snapshot(),
+            snapshotStreamStates());
+    store.write(checkpoint);
+    committed = Optional.of(checkpoint);
     inFlight = Optional.empty();
   }
 
@@ -197,11 +187,33 @@ public final class GraphCheckpointer implements BatchHooks {
     if (inFlight.isEmpty() || !inFlight.get().time().equals(failed)) {
       return false; // it failed before fixing its slice, or after its checkpoint was written
     }
-    stateStores.restore(committedState);
-    graph.restoreWatermarks(committedWatermarks);
-    restoreStreamStates();
+    restoreCommitted(stateStores);
     replay(inFlight.get());
     return true;
+  }
+
+  /**
+   * Back to the last committed batch: its state stores, watermarks and stream states; before the
+   * first commit, empty stores and streams as they started (watermarks have not moved yet).
+   */
+  private void restoreCommitted(StateStores stateStores) throws IOException {
+    stateStores.restore(committed.map(Checkpoint::stateStores).orElse(Map.of()));
+    Map<String, Instant> watermarks = new LinkedHashMap<>();
+    committed.ifPresent(
+        checkpoint ->
+            checkpoint
+                .watermarks()
+                .forEach((id, millis) -> watermarks.put(id, new Instant(millis))));
+    graph.restoreWatermarks(watermarks);
+    Map<String, byte[]> states = committed.map(Checkpoint::streamStates).orElse(Map.of());
+    for (Map.Entry<String, StreamCheckpoint> state : streamStates.entrySet()) {
+      byte[] saved = states.get(state.getKey());
+      if (saved != null) {
+        state.getValue().restore(saved);
+      } else {
+        state.getValue().reset();
+      }
+    }
   }
 
   private Map<String, byte[]> snapshotStreamStates() throws IOException {
@@ -210,21 +222,6 @@ public final class GraphCheckpointer implements BatchHooks {
       snapshots.put(state.getKey(), state.getValue().snapshot());
     }
     return snapshots;
-  }
-
-  /**
-   * Back to the last committed batch's stream states; a stream with none committed yet is cleared
-   * back to how it started.
-   */
-  private void restoreStreamStates() throws IOException {
-    for (Map.Entry<String, StreamCheckpoint> state : streamStates.entrySet()) {
-      byte[] committed = committedStreamStates.get(state.getKey());
-      if (committed != null) {
-        state.getValue().restore(committed);
-      } else {
-        state.getValue().reset();
-      }
-    }
   }
 
   private void replay(PendingBatch pending) throws IOException {

@@ -53,9 +53,7 @@ public final class KeyedStateStore<S> {
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(states.size());
     for (Map.Entry<KeyBytes, S> entry : states.entrySet()) {
-      byte[] key = entry.getKey().bytes();
-      out.writeInt(key.length);
-      out.write(key);
+      Frames.writeBytes(out, entry.getKey().bytes());
       codec.encode(entry.getValue(), out);
     }
     out.flush();
@@ -67,9 +65,7 @@ public final class KeyedStateStore<S> {
     int count = in.readInt();
     states.clear();
     for (int i = 0; i < count; i++) {
-      byte[] key = new byte[in.readInt()];
-      in.readFully(key);
-      KeyBytes keyBytes = new KeyBytes(key);
+      KeyBytes keyBytes = new KeyBytes(Frames.readBytes(in));
       states.put(keyBytes, codec.decode(keyBytes, in));
     }
   }

@@ -1,6 +1,7 @@
 package dev.microbatch.translation.runtime;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.state.Frames;
 import dev.microbatch.runner.state.StateCodec;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -31,8 +32,8 @@ final class AccumulationCodec implements StateCodec<Map<BoundedWindow, Accumulat
       throws IOException {
     out.writeInt(windows.size());
     for (Map.Entry<BoundedWindow, Accumulation> window : windows.entrySet()) {
-      write(out, CoderUtils.encodeToByteArray(windowCoder, window.getKey()));
-      write(out, CoderUtils.encodeToByteArray(accumulatorCoder, window.getValue().accumulator));
+      Frames.writeValue(out, windowCoder, window.getKey());
+      Frames.writeValue(out, accumulatorCoder, window.getValue().accumulator);
       out.writeLong(window.getValue().timestamp.getMillis());
     }
   }
@@ -44,21 +45,10 @@ final class AccumulationCodec implements StateCodec<Map<BoundedWindow, Accumulat
     int count = in.readInt();
     Map<BoundedWindow, Accumulation> windows = new HashMap<>();
     for (int i = 0; i < count; i++) {
-      BoundedWindow window = CoderUtils.decodeFromByteArray(windowCoder, read(in));
-      Object accumulator = CoderUtils.decodeFromByteArray(accumulatorCoder, read(in));
+      BoundedWindow window = Frames.readValue(in, windowCoder);
+      Object accumulator = Frames.readValue(in, accumulatorCoder);
       windows.put(window, new Accumulation(keyObject, accumulator, new Instant(in.readLong())));
     }
     return windows;
-  }
-
-  private static void write(DataOutputStream out, byte[] bytes) throws IOException {
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
-
-  private static byte[] read(DataInputStream in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    return bytes;
   }
 }

@@ -1,6 +1,7 @@
 package dev.microbatch.translation.runtime;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.state.Frames;
 import dev.microbatch.runner.state.StateCodec;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.TimerInternals.TimerDataCoderV2;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
 
@@ -31,9 +33,7 @@ final class KeyStateCodec implements StateCodec<KeyState> {
     state.state().encode(out);
     out.writeInt(state.timers().pendingTimers().size());
     for (TimerData timer : state.timers().pendingTimers()) {
-      byte[] bytes = CoderUtils.encodeToByteArray(timerCoder, timer);
-      out.writeInt(bytes.length);
-      out.write(bytes);
+      Frames.writeValue(out, timerCoder, timer);
     }
   }
 
@@ -44,10 +44,24 @@ final class KeyStateCodec implements StateCodec<KeyState> {
     state.state().decode(in);
     int timers = in.readInt();
     for (int i = 0; i < timers; i++) {
-      byte[] bytes = new byte[in.readInt()];
-      in.readFully(bytes);
-      state.timers().setTimer(CoderUtils.decodeFromByteArray(timerCoder, bytes));
+      state.timers().setTimer(Frames.readValue(in, timerCoder));
     }
     return state;
+  }
+
+  /** The key coder of a keyed step's input (KVs, or keyed work items of a splittable DoFn). */
+  static Coder<?> keyCoderOf(Coder<?> inputCoder, String stepName) {
+    if (inputCoder instanceof KvCoder<?, ?> kv) {
+      return kv.getKeyCoder();
+    }
+    if (inputCoder instanceof org.apache.beam.runners.core.KeyedWorkItemCoder<?, ?> items) {
+      return items.getKeyCoder();
+    }
+    throw new IllegalStateException(
+        "Keyed step "
+            + stepName
+            + " has input coder "
+            + inputCoder
+            + ", expected a KvCoder or KeyedWorkItemCoder");
   }
 }

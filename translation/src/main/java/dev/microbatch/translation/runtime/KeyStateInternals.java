@@ -1,5 +1,6 @@
 package dev.microbatch.translation.runtime;
 
+import dev.microbatch.runner.state.Frames;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -104,8 +105,7 @@ final class KeyStateInternals extends InMemoryStateInternals<Object> {
       out.writeUTF(cell.getKey().namespace());
       out.writeUTF(cell.getKey().tagId());
       out.writeByte(cell.getValue().hold() ? HOLD : OTHER);
-      out.writeInt(cell.getValue().bytes().length);
-      out.write(cell.getValue().bytes());
+      Frames.writeBytes(out, cell.getValue().bytes());
     }
   }
 
@@ -114,9 +114,7 @@ final class KeyStateInternals extends InMemoryStateInternals<Object> {
     for (int i = 0; i < count; i++) {
       Cell cell = new Cell(in.readUTF(), in.readUTF());
       boolean hold = in.readByte() == HOLD;
-      byte[] bytes = new byte[in.readInt()];
-      in.readFully(bytes);
-      restored.put(cell, new Encoded(hold, bytes));
+      restored.put(cell, new Encoded(hold, Frames.readBytes(in)));
     }
   }
 }

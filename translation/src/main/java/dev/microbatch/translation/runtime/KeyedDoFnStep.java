@@ -20,7 +20,6 @@ import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -51,7 +50,7 @@ public final class KeyedDoFnStep extends DoFnStep {
       throws Exception {
     super(spec, environment);
     this.timeSorted = timeSorted;
-    this.keyCoder = (Coder<Object>) keyCoderOf(spec.inputCoder(), spec.stepName());
+    this.keyCoder = (Coder<Object>) KeyStateCodec.keyCoderOf(spec.inputCoder(), spec.stepName());
     this.store =
         environment
             .task()
@@ -149,22 +148,6 @@ public final class KeyedDoFnStep extends DoFnStep {
     } catch (CoderException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The key coder of a keyed step's KV input. */
-  static Coder<?> keyCoderOf(Coder<?> inputCoder, String stepName) {
-    if (inputCoder instanceof KvCoder<?, ?> kv) {
-      return kv.getKeyCoder();
-    }
-    if (inputCoder instanceof org.apache.beam.runners.core.KeyedWorkItemCoder<?, ?> items) {
-      return items.getKeyCoder();
-    }
-    throw new IllegalStateException(
-        "Keyed step "
-            + stepName
-            + " has input coder "
-            + inputCoder
-            + ", expected a KvCoder or KeyedWorkItemCoder");
   }
 
   private KeyState stateFor(KeyBytes key, Object keyObject) {

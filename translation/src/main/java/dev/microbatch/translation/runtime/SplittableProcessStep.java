@@ -85,7 +85,7 @@ public final class SplittableProcessStep implements Step {
             .task()
             .stateStore(
                 new KeyStateCodec(
-                    KeyedDoFnStep.keyCoderOf(spec.inputCoder(), spec.stepName()),
+                    KeyStateCodec.keyCoderOf(spec.inputCoder(), spec.stepName()),
                     spec.windowingStrategy().getWindowFn().windowCoder()));
     this.processFn =
         (ProcessFn<Object, Object, Object, Object, Object>)

@@ -1,6 +1,7 @@
 package dev.microbatch.translation.runtime;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.state.Frames;
 import dev.microbatch.runner.state.StateCodec;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 
@@ -36,9 +36,7 @@ final class WaitingCodec implements StateCodec<List<DoFnStep.Waiting>> {
   public void encode(List<DoFnStep.Waiting> waiting, DataOutputStream out) throws IOException {
     out.writeInt(waiting.size());
     for (DoFnStep.Waiting element : waiting) {
-      byte[] bytes = CoderUtils.encodeToByteArray(coder, element.value());
-      out.writeInt(bytes.length);
-      out.write(bytes);
+      Frames.writeValue(out, coder, element.value());
     }
   }
 
@@ -47,9 +45,7 @@ final class WaitingCodec implements StateCodec<List<DoFnStep.Waiting>> {
     int count = in.readInt();
     List<DoFnStep.Waiting> waiting = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      byte[] bytes = new byte[in.readInt()];
-      in.readFully(bytes);
-      WindowedValue<Object> value = CoderUtils.decodeFromByteArray(coder, bytes);
+      WindowedValue<Object> value = Frames.readValue(in, coder);
       waiting.add(new DoFnStep.Waiting(value, asInput.apply(value)));
     }
     return waiting;
