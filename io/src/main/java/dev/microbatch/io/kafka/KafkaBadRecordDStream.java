@@ -33,6 +33,11 @@ public final class KafkaBadRecordDStream extends DStream<WindowedValue<BadRecord
   }
 
   @Override
+  protected String kind() {
+    return "bad-records";
+  }
+
+  @Override
   protected BatchResult<WindowedValue<BadRecord>> compute(BatchContext batch) throws Exception {
     BatchResult<?> read = batch.resultOf(input);
     Materialize.drain(read, batch.executor());

@@ -28,6 +28,18 @@ public abstract class DStream<T> {
     return name;
   }
 
+  /**
+   * The stream's stable id: its kind and its name, which comes from Beam's unique transform or
+   * PCollection names. Checkpoints find a stream's state by it, so it must not depend on Java class
+   * names or on the order in which the graph was traversed.
+   */
+  public final String id() {
+    return kind() + ":" + name;
+  }
+
+  /** What the stream is, in one stable word ("input", "stage", "shuffle", ...), part of its id. */
+  protected abstract String kind();
+
   /** Streams whose batch results this one reads (main inputs and side inputs). */
   public final List<DStream<?>> dependencies() {
     return dependencies;

@@ -23,6 +23,7 @@ public final class DStreamGraph {
   private final List<InputDStream<?>> inputs;
   private final List<DStream<?>> outputs;
   private final List<DStream<?>> streams;
+  private final Map<String, DStream<?>> streamsById;
   private final long batchIntervalMillis;
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Optional<ManualBatchClock> manualClock;
@@ -50,6 +51,7 @@ public final class DStreamGraph {
       }
     }
     this.streams = List.copyOf(all);
+    this.streamsById = byId(this.streams);
     this.inputs = List.copyOf(in);
     this.outputs = List.copyOf(out);
     this.consumerCounts = consumers;
@@ -203,20 +205,25 @@ public final class DStreamGraph {
     }
   }
 
-  /**
-   * A stable id per stream, for checkpoints: its kind and name, numbered when several share both.
-   */
+  /** Every stream by its stable {@link DStream#id() id}, in traversal order. */
   public Map<String, DStream<?>> streamsById() {
+    return streamsById;
+  }
+
+  /**
+   * Ids must be unique, or a checkpoint would give one stream's state to another: two streams with
+   * one id are a translation error, reported with both.
+   */
+  private static Map<String, DStream<?>> byId(List<DStream<?>> streams) {
     Map<String, DStream<?>> byId = new java.util.LinkedHashMap<>();
     for (DStream<?> stream : streams) {
-      String base = stream.getClass().getSimpleName() + ":" + stream.name();
-      String id = base;
-      for (int n = 2; byId.containsKey(id); n++) {
-        id = base + "#" + n;
+      DStream<?> clash = byId.putIfAbsent(stream.id(), stream);
+      if (clash != null) {
+        throw new IllegalStateException(
+            "Two streams of the graph have the id " + stream.id() + ": " + clash + " and " + stream);
       }
-      byId.put(id, stream);
     }
-    return byId;
+    return java.util.Collections.unmodifiableMap(byId);
   }
 
   /** Sets each stream's last output watermark (a resumed run starts from the checkpoint's). */

@@ -47,6 +47,11 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     this.function = function;
   }
 
+  @Override
+  protected String kind() {
+    return "stage";
+  }
+
   private static List<DStream<?>> concat(DStream<?> main, List<DStream<?>> sides) {
     List<DStream<?>> all = new ArrayList<>();
     all.add(main);

@@ -23,6 +23,11 @@ public abstract class InputDStream<T> extends DStream<T> {
     super(name, List.of());
   }
 
+  @Override
+  protected String kind() {
+    return "input";
+  }
+
   /**
    * Checks the partition-count invariant on this batch's result: it is the engine's rule, not
    * something each input is trusted to remember.

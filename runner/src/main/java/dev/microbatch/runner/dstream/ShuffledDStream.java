@@ -29,6 +29,11 @@ public final class ShuffledDStream<T> extends DStream<Keyed<T>> {
   }
 
   @Override
+  protected String kind() {
+    return "shuffle";
+  }
+
+  @Override
   protected BatchResult<Keyed<T>> compute(BatchContext batch) throws Exception {
     BatchResult<T> input = batch.resultOf(parent);
     List<Callable<List<List<Keyed<T>>>>> mapTasks = new ArrayList<>();

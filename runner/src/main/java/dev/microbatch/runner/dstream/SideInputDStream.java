@@ -37,6 +37,11 @@ public final class SideInputDStream<T> extends DStream<T> {
     this.codec = codec;
   }
 
+  @Override
+  protected String kind() {
+    return "side-input";
+  }
+
   /** What the side input holds is part of a checkpoint: a resumed run's readers see it again. */
   @Override
   public Optional<StreamCheckpoint> checkpointState() {

@@ -16,6 +16,11 @@ public final class StageOutputDStream<T> extends DStream<T> {
   }
 
   @Override
+  protected String kind() {
+    return "stage-output";
+  }
+
+  @Override
   @SuppressWarnings("unchecked")
   protected BatchResult<T> compute(BatchContext batch) throws Exception {
     BatchResult<FusedStageDStream.TaskOutput> result = batch.resultOf(stage);

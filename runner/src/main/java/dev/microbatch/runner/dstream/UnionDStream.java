@@ -20,6 +20,11 @@ public final class UnionDStream<T> extends DStream<T> {
   }
 
   @Override
+  protected String kind() {
+    return "union";
+  }
+
+  @Override
   protected BatchResult<T> compute(BatchContext batch) throws Exception {
     List<Partition<T>> partitions = new ArrayList<>();
     List<BatchResult<T>> results = new ArrayList<>();
