@@ -24,6 +24,8 @@ import org.joda.time.Instant;
  */
 public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedValue<T>> {
 
+  private static final Instant END = BoundedWindow.TIMESTAMP_MAX_VALUE;
+
   private final BoundedSource<T> source;
   private final PipelineOptions options;
   private final int parallelism;
@@ -69,10 +71,11 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
     for (SplitReader<T> split : splits) {
       partitions.add(sink -> read(batch, split, sink));
     }
-    return new BatchResult<>(
+    List<SplitReader<T>> readers = splits;
+    return BatchResult.readLazily(
         partitions,
-        () ->
-            isExhausted() ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE);
+        index -> readers.get(index).isDone() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE,
+        () -> isExhausted() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
   /** Reads a split's share of this batch, with the source's metrics under this step's name. */

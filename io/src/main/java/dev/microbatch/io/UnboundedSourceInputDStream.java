@@ -66,7 +66,9 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
     for (UnboundedSplitReader<T> split : splits) {
       partitions.add(sink -> read(batch, split, sink));
     }
-    return new BatchResult<>(partitions, this::watermark);
+    List<UnboundedSplitReader<T>> readers = splits;
+    return BatchResult.readLazily(
+        partitions, index -> readers.get(index).watermark(), this::watermark);
   }
 
   private List<UnboundedSplitReader<T>> createSplits(BatchContext batch) throws Exception {

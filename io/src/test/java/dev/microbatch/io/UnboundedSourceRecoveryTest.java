@@ -5,12 +5,9 @@ import static org.junit.Assert.assertEquals;
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.executor.LocalTaskExecutor;
-import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchTime;
-import dev.microbatch.runner.state.StateStores;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.io.CountingSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -45,14 +42,7 @@ public class UnboundedSourceRecoveryTest {
   }
 
   private List<Long> batch(UnboundedSourceInputDStream<Long> input, long time) throws Exception {
-    BatchContext batch =
-        new BatchContext(
-            new BatchTime(time),
-            false,
-            executor,
-            new StateStores(),
-            new MetricsAccumulator(),
-            Map.of());
+    BatchContext batch = BatchContext.standalone(new BatchTime(time), executor);
     List<Long> values = new ArrayList<>();
     for (WindowedValue<Long> value : batch.resultOf(input).collect()) {
       values.add(value.getValue());
@@ -88,13 +78,7 @@ public class UnboundedSourceRecoveryTest {
     UnboundedSourceInputDStream<Long> input = input();
     batch(input, 1000);
     BatchContext second =
-        new BatchContext(
-            new BatchTime(2000),
-            false,
-            executor,
-            new StateStores(),
-            new MetricsAccumulator(),
-            Map.of());
+        BatchContext.standalone(new BatchTime(2000), executor);
     var result = second.resultOf(input); // slices fixed, nothing read yet
     byte[] unread = recovery(input).slice();
     result.collect();

@@ -4,8 +4,8 @@ import dev.microbatch.runner.checkpoint.CheckpointStore;
 import dev.microbatch.runner.checkpoint.GraphCheckpointer;
 import dev.microbatch.runner.dstream.BatchHooks;
 import dev.microbatch.runner.dstream.DStreamGraph;
+import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.executor.LocalTaskExecutor;
-import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchClock;
 import dev.microbatch.runner.scheduler.JobGenerator;
 import dev.microbatch.runner.scheduler.JobScheduler;
@@ -50,29 +50,24 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     OptionsValidator.validate(options);
     MetricsEnvironment.setMetricsSupported(true);
     DStreamGraph graph = translator().translate(pipeline, options);
-    LocalTaskExecutor executor =
-        new LocalTaskExecutor(options.getParallelism(), options.getJobName());
-    JobGenerator generator = generatorFor(graph);
     Optional<GraphCheckpointer> checkpointer = checkpointerFor(graph);
-    JobScheduler scheduler =
-        new JobScheduler(
+    PipelineRun run =
+        new PipelineRun(
             graph,
-            generator,
-            executor,
-            new MetricsAccumulator(),
-            options.isLogEveryBatch(),
+            new LocalTaskExecutor(options.getParallelism(), options.getJobName()),
             checkpointer.<BatchHooks>map(c -> c).orElse(BatchHooks.NONE),
             checkpointer.isPresent() ? options.getMaxBatchRetries() : 0);
+    JobScheduler scheduler = new JobScheduler(run, generatorFor(graph), options.isLogEveryBatch());
     if (checkpointer.isPresent()) {
-      GraphCheckpointer.Resume resume = recover(checkpointer.get(), scheduler, executor);
+      GraphCheckpointer.Resume resume = recover(checkpointer.get(), run);
       scheduler.resume(resume.lastCommitted(), resume.pending());
     }
     graph.inputs().forEach(input -> input.batchListener().ifPresent(scheduler::addListener));
     MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler);
-    MetricsAccumulator metrics = scheduler.metrics();
     scheduler.start(options.getJobName());
     // Pushes attempted metrics to the sink named by --metricsSink (a no-op by default).
-    new MetricsPusher(metrics.attemptedLive(), options.as(MetricsOptions.class), result).start();
+    new MetricsPusher(run.metrics().attemptedLive(), options.as(MetricsOptions.class), result)
+        .start();
     return result;
   }
 
@@ -87,16 +82,16 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
         GraphCheckpointer.of(graph, new CheckpointStore(dir), options.getParallelism()));
   }
 
-  private GraphCheckpointer.Resume recover(
-      GraphCheckpointer checkpointer, JobScheduler scheduler, LocalTaskExecutor executor) {
+  /** Restores the run from the checkpoint; a run that cannot resume is closed before it starts. */
+  private GraphCheckpointer.Resume recover(GraphCheckpointer checkpointer, PipelineRun run) {
     try {
-      return checkpointer.recover(scheduler.stateStores());
+      return checkpointer.recover(run);
     } catch (IOException e) {
-      executor.close();
+      run.close();
       throw new UncheckedIOException(
           "Cannot read the checkpoint in --checkpointDir=" + options.getCheckpointDir(), e);
     } catch (RuntimeException e) {
-      executor.close();
+      run.close();
       throw e;
     }
   }

@@ -114,7 +114,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
           });
     }
     batch.afterCommit(() -> committed(ranges, consumed.committedInTransaction()));
-    return new BatchResult<>(out, this::watermark);
+    return BatchResult.readLazily(
+        out, index -> partitionWatermark(ranges.get(index).partition()), this::watermark);
   }
 
   /** This batch's ranges: each partition from its position, bounded per partition and in all. */
@@ -166,17 +167,23 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   private Instant watermark() {
-    if (hasDeliveredEverything()) {
-      return BoundedWindow.TIMESTAMP_MAX_VALUE;
-    }
     Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
     for (TopicPartition partition : partitions) {
-      Instant watermark = readerOf(partition).watermark();
+      Instant watermark = partitionWatermark(partition);
       if (watermark.isBefore(min)) {
         min = watermark;
       }
     }
-    return partitions.isEmpty() ? BoundedWindow.TIMESTAMP_MIN_VALUE : min;
+    return partitions.isEmpty() && !hasDeliveredEverything()
+        ? BoundedWindow.TIMESTAMP_MIN_VALUE
+        : min;
+  }
+
+  /** A partition's watermark as its timestamp policy sees it, or the end once all is delivered. */
+  private Instant partitionWatermark(TopicPartition partition) {
+    return hasDeliveredEverything()
+        ? BoundedWindow.TIMESTAMP_MAX_VALUE
+        : readerOf(partition).watermark();
   }
 
   /** Finds the partitions to read; new ones are appended, in topic and partition order. */

@@ -6,9 +6,9 @@ import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.InputRecovery;
+import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.dstream.StreamCheckpoint;
 import dev.microbatch.runner.scheduler.BatchTime;
-import dev.microbatch.runner.state.StateStores;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,7 +90,7 @@ public final class GraphCheckpointer implements BatchHooks {
    *
    * @return where the run resumes
    */
-  public Resume recover(StateStores stateStores) throws IOException {
+  public Resume recover(PipelineRun run) throws IOException {
     Recovery recovery = store.recover();
     if (recovery.checkpoint().isPresent()) {
       Checkpoint checkpoint = recovery.checkpoint().get();
@@ -107,7 +107,7 @@ public final class GraphCheckpointer implements BatchHooks {
         input.getValue().restorePosition(position);
       }
       committed = Optional.of(checkpoint);
-      restoreCommitted(stateStores);
+      restoreCommitted(run);
       LOG.info(
           "Resuming from the checkpoint of batch {} in {}", checkpoint.time(), store.directory());
     }
@@ -165,16 +165,12 @@ public final class GraphCheckpointer implements BatchHooks {
     for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
       positions.put(input.getKey(), input.getValue().positionAfterBatch());
     }
-    Map<String, Long> watermarks = new LinkedHashMap<>();
-    graph
-        .streamsById()
-        .forEach((id, stream) -> watermarks.put(id, stream.lastOutputWatermark().getMillis()));
     Checkpoint checkpoint =
         new Checkpoint(
             batch.time(),
             shape,
             positions,
-            watermarks,
+            batch.progress().watermarksById(graph),
             batch.stateStores().snapshot(),
             snapshotStreamStates());
     store.write(checkpoint);
@@ -183,11 +179,11 @@ public final class GraphCheckpointer implements BatchHooks {
   }
 
   @Override
-  public boolean prepareRetry(BatchTime failed, StateStores stateStores) throws Exception {
+  public boolean prepareRetry(BatchTime failed, PipelineRun run) throws Exception {
     if (inFlight.isEmpty() || !inFlight.get().time().equals(failed)) {
       return false; // it failed before fixing its slice, or after its checkpoint was written
     }
-    restoreCommitted(stateStores);
+    restoreCommitted(run);
     replay(inFlight.get());
     return true;
   }
@@ -196,15 +192,15 @@ public final class GraphCheckpointer implements BatchHooks {
    * Back to the last committed batch: its state stores, watermarks and stream states; before the
    * first commit, empty stores and streams as they started (watermarks have not moved yet).
    */
-  private void restoreCommitted(StateStores stateStores) throws IOException {
-    stateStores.restore(committed.map(Checkpoint::stateStores).orElse(Map.of()));
+  private void restoreCommitted(PipelineRun run) throws IOException {
+    run.stateStores().restore(committed.map(Checkpoint::stateStores).orElse(Map.of()));
     Map<String, Instant> watermarks = new LinkedHashMap<>();
     committed.ifPresent(
         checkpoint ->
             checkpoint
                 .watermarks()
                 .forEach((id, millis) -> watermarks.put(id, new Instant(millis))));
-    graph.restoreWatermarks(watermarks);
+    run.progress().restore(graph, watermarks);
     Map<String, byte[]> states = committed.map(Checkpoint::streamStates).orElse(Map.of());
     for (Map.Entry<String, StreamCheckpoint> state : streamStates.entrySet()) {
       byte[] saved = states.get(state.getKey());

@@ -29,6 +29,7 @@ public final class BatchContext {
   private final StateStores stateStores;
   private final MetricsAccumulator metrics;
   private final MetricsAccumulator.BatchMetrics batchMetrics;
+  private final StreamProgress progress;
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Map<DStream<?>, BatchResult<?>> results = new IdentityHashMap<>();
   private final Map<String, AtomicLong> recordsIn = new LinkedHashMap<>();
@@ -49,6 +50,7 @@ public final class BatchContext {
       TaskExecutor executor,
       StateStores stateStores,
       MetricsAccumulator metrics,
+      StreamProgress progress,
       Map<DStream<?>, Integer> consumerCounts) {
     this.time = time;
     this.draining = draining;
@@ -56,7 +58,23 @@ public final class BatchContext {
     this.stateStores = stateStores;
     this.metrics = metrics;
     this.batchMetrics = metrics.newBatch();
+    this.progress = progress;
     this.consumerCounts = consumerCounts;
+  }
+
+  /**
+   * A batch outside any run, with fresh stores, metrics and progress, for computing streams by hand
+   * (specifications of single streams).
+   */
+  public static BatchContext standalone(BatchTime time, TaskExecutor executor) {
+    return new BatchContext(
+        time,
+        false,
+        executor,
+        new StateStores(),
+        new MetricsAccumulator(),
+        new StreamProgress(),
+        Map.of());
   }
 
   public BatchTime time() {
@@ -171,9 +189,19 @@ public final class BatchContext {
     return new ArrayList<>(afterCommit);
   }
 
-  /** Records each computed stream's output watermark; called when the batch commits. */
-  void recordWatermarks() {
-    results.forEach((stream, result) -> stream.recordOutputWatermark(result.outputWatermark()));
+  /** The stream's output watermark after the last committed batch. */
+  public Instant lastOutputWatermark(DStream<?> stream) {
+    return progress.lastOutputWatermark(stream);
+  }
+
+  /** The run's progress of every stream, as of the last committed batch. */
+  public StreamProgress progress() {
+    return progress;
+  }
+
+  /** Records how far each computed stream got; called when the batch commits. */
+  void recordProgress() {
+    progress.record(results);
   }
 
   Iterable<DStream<?>> computedStreams() {

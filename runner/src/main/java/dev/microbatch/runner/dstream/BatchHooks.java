@@ -1,7 +1,6 @@
 package dev.microbatch.runner.dstream;
 
 import dev.microbatch.runner.scheduler.BatchTime;
-import dev.microbatch.runner.state.StateStores;
 
 /**
  * Points in a batch's life where checkpointing takes part: when every input has fixed its slice,
@@ -22,7 +21,7 @@ public interface BatchHooks {
         public void committed(BatchContext batch) {}
 
         @Override
-        public boolean prepareRetry(BatchTime failed, StateStores stateStores) {
+        public boolean prepareRetry(BatchTime failed, PipelineRun run) {
           return false;
         }
       };
@@ -38,8 +37,8 @@ public interface BatchHooks {
   void committed(BatchContext batch) throws Exception;
 
   /**
-   * Makes the graph ready to run the failed batch again over the same slice, from the state of the
+   * Makes the run ready to run the failed batch again over the same slice, from the state of the
    * last committed batch; false when that is not possible (nothing to restore from).
    */
-  boolean prepareRetry(BatchTime failed, StateStores stateStores) throws Exception;
+  boolean prepareRetry(BatchTime failed, PipelineRun run) throws Exception;
 }

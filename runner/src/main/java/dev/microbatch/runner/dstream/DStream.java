@@ -3,21 +3,18 @@ package dev.microbatch.runner.dstream;
 import dev.microbatch.runner.scheduler.BatchTime;
 import java.util.List;
 import java.util.Optional;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.joda.time.Instant;
 
 /**
  * A node of the DStream graph: for each batch time it yields that batch's partitioned data.
  *
  * <p>A DStream is computed at most once per batch (the {@link BatchContext} memoizes results), in
- * dependency order. Nodes may keep state across batches (watermarks, reader positions); that state
- * belongs to one graph, never to the class.
+ * dependency order. What a run learns of a stream (its watermark, its pending work) is kept by the
+ * run ({@link StreamProgress}); inputs still keep their reader positions themselves.
  */
 public abstract class DStream<T> {
 
   private final String name;
   private final List<DStream<?>> dependencies;
-  private volatile Instant lastOutputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   protected DStream(String name, List<? extends DStream<?>> dependencies) {
     this.name = name;
@@ -61,28 +58,6 @@ public abstract class DStream<T> {
 
   /** Called once the batch containing this stream's output has been committed. */
   protected void onBatchCommitted(BatchTime time) {}
-
-  /**
-   * True when this stream will produce no further data: its inputs are exhausted and it holds
-   * nothing back (pending timers, buffered elements).
-   */
-  public boolean isQuiescent() {
-    for (DStream<?> dependency : dependencies) {
-      if (!dependency.isQuiescent()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Output watermark after the last completed batch. */
-  public final Instant lastOutputWatermark() {
-    return lastOutputWatermark;
-  }
-
-  final void recordOutputWatermark(Instant watermark) {
-    this.lastOutputWatermark = watermark;
-  }
 
   @Override
   public String toString() {

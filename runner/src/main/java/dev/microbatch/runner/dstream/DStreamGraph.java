@@ -1,10 +1,6 @@
 package dev.microbatch.runner.dstream;
 
-import dev.microbatch.runner.executor.TaskExecutor;
-import dev.microbatch.runner.metrics.MetricsAccumulator;
-import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.scheduler.ManualBatchClock;
-import dev.microbatch.runner.state.StateStores;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -12,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.joda.time.Instant;
 
 /**
  * The graph of one pipeline: its inputs, its outputs (the streams with no consumers, whose
@@ -90,6 +85,11 @@ public final class DStreamGraph {
     return outputs;
   }
 
+  /** How many streams read each stream (a result read by several is materialized once). */
+  Map<DStream<?>, Integer> consumerCounts() {
+    return consumerCounts;
+  }
+
   public long batchIntervalMillis() {
     return batchIntervalMillis;
   }
@@ -97,16 +97,6 @@ public final class DStreamGraph {
   /** The virtual clock an input drives, if any; batches then run in virtual time. */
   public Optional<ManualBatchClock> manualClock() {
     return manualClock;
-  }
-
-  /** True when every input is exhausted and nothing in the graph holds pending work. */
-  public boolean isFinished() {
-    for (DStream<?> output : outputs) {
-      if (!output.isQuiescent()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -152,59 +142,6 @@ public final class DStreamGraph {
     return true;
   }
 
-  /**
-   * Runs one batch: every input fixes its slice, every output stream is computed (which computes
-   * what it depends on, stage by stage), then the batch commits. A batch that fails has its sink
-   * transactions aborted, and nothing of it is committed.
-   */
-  public BatchContext runBatch(
-      BatchTime time,
-      boolean draining,
-      TaskExecutor executor,
-      StateStores stateStores,
-      MetricsAccumulator metrics,
-      BatchHooks hooks)
-      throws Exception {
-    BatchContext batch =
-        new BatchContext(time, draining, executor, stateStores, metrics, consumerCounts);
-    try {
-      for (InputDStream<?> input : inputs) {
-        batch.resultOf(input);
-      }
-      hooks.slicesFixed(batch);
-      for (DStream<?> output : outputs) {
-        // A lazy result nobody reads (a source without consumers) is still read: reading is what
-        // moves the source forward, and it may have effects such as metrics.
-        Materialize.drain(batch.resultOf(output), executor);
-      }
-      hooks.slicesRead(batch);
-      for (BatchContext.CommitAction transaction : batch.transactions()) {
-        transaction.run();
-      }
-    } catch (Exception | Error e) {
-      batch.abort();
-      throw e;
-    }
-    finalizeBatch(batch, hooks);
-    return batch;
-  }
-
-  /**
-   * The rest of the batch boundary once its transactions committed: the checkpoint, then metrics
-   * become visible, then sources and bundles are finalized.
-   */
-  private static void finalizeBatch(BatchContext batch, BatchHooks hooks) throws Exception {
-    batch.recordWatermarks();
-    hooks.committed(batch);
-    batch.commitMetrics();
-    for (DStream<?> stream : batch.computedStreams()) {
-      stream.onBatchCommitted(batch.time());
-    }
-    for (BatchContext.CommitAction action : batch.commitActions()) {
-      action.run();
-    }
-  }
-
   /** Every stream by its stable {@link DStream#id() id}, in traversal order. */
   public Map<String, DStream<?>> streamsById() {
     return streamsById;
@@ -224,17 +161,5 @@ public final class DStreamGraph {
       }
     }
     return java.util.Collections.unmodifiableMap(byId);
-  }
-
-  /** Sets each stream's last output watermark (a resumed run starts from the checkpoint's). */
-  public void restoreWatermarks(Map<String, Instant> watermarks) {
-    streamsById()
-        .forEach(
-            (id, stream) -> {
-              Instant watermark = watermarks.get(id);
-              if (watermark != null) {
-                stream.recordOutputWatermark(watermark);
-              }
-            });
   }
 }

@@ -14,10 +14,13 @@ import org.joda.time.Instant;
 /**
  * A stage: element-wise steps fused together, run as one task per partition of its main input.
  *
- * <p>A batch runs in two parallel phases. First every task consumes its partition; only then is the
- * main input's watermark known (a lazy source learns it by reading), and every task advances its
- * watermark, fires its timers and finishes its bundle. The stage's output watermark is the minimum
- * over its tasks.
+ * <p>A task consumes its partition, then advances the stage's watermark to its partition's input
+ * watermark (firing timers), finishes its bundle and closes, all in one go, so that a task needs
+ * nothing from the stage's other tasks and a failed task can simply run again. A partition's
+ * watermark is known once it has been read (see {@link BatchResult}): for a lazy input it is that
+ * partition's own, which is exact for the stage's output watermark, the minimum over its tasks,
+ * because timers only fire in keyed stages, and those read a shuffle, where every partition carries
+ * the watermark of all map tasks.
  *
  * <p>The result has one partition per task; each holds a single {@link TaskOutput} with the task's
  * elements per stage output. {@link StageOutputDStream} selects one output.
@@ -34,10 +37,12 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
   /** What one task emitted, by stage output index. */
   public record TaskOutput(List<List<Object>> byOutput) {}
 
+  /** What a finished task reports: its elements, its output watermark, and whether it holds work. */
+  private record TaskResult(TaskOutput output, Instant outputWatermark, boolean pendingWork) {}
+
   private final DStream<?> mainInput;
   private final List<DStream<?>> sideInputs;
   private final StageFunction function;
-  private volatile boolean pendingWork;
 
   public FusedStageDStream(
       String name, DStream<?> mainInput, List<DStream<?>> sideInputs, StageFunction function) {
@@ -60,11 +65,6 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
   }
 
   @Override
-  public boolean isQuiescent() {
-    return !pendingWork && super.isQuiescent();
-  }
-
-  @Override
   protected BatchResult<TaskOutput> compute(BatchContext batch) throws Exception {
     List<SideInput> sides = new ArrayList<>(sideInputs.size());
     for (DStream<?> side : sideInputs) {
@@ -74,67 +74,30 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
       sides.add(new SideInput(elements, result.outputWatermark()));
     }
     BatchResult<?> input = batch.resultOf(mainInput);
-    Instant lastInputWatermark = mainInput.lastOutputWatermark();
+    Instant lastInputWatermark = batch.lastOutputWatermark(mainInput);
     int n = input.numPartitions();
-    List<Task> tasks = new ArrayList<>(n);
+    List<Callable<TaskResult>> tasks = new ArrayList<>(n);
     for (int p = 0; p < n; p++) {
-      tasks.add(new Task(batch, p, sides, lastInputWatermark));
+      Task task = new Task(batch, p, sides, lastInputWatermark);
+      int partition = p;
+      tasks.add(() -> task.run(input, partition));
     }
-    try {
-      List<Callable<Void>> consume = new ArrayList<>(n);
-      for (int p = 0; p < n; p++) {
-        Task task = tasks.get(p);
-        Partition<?> partition = input.partitions().get(p);
-        consume.add(() -> task.consume(partition));
-      }
-      batch.executor().runAll(consume);
+    List<TaskResult> results = batch.executor().runAll(tasks);
 
-      Instant inputWatermark = input.outputWatermark();
-      List<Callable<Instant>> complete = new ArrayList<>(n);
-      for (Task task : tasks) {
-        complete.add(() -> task.complete(inputWatermark));
+    Instant outputWatermark = n == 0 ? input.outputWatermark() : BoundedWindow.TIMESTAMP_MAX_VALUE;
+    boolean pending = false;
+    List<Partition<TaskOutput>> partitions = new ArrayList<>(n);
+    for (TaskResult result : results) {
+      if (result.outputWatermark().isBefore(outputWatermark)) {
+        outputWatermark = result.outputWatermark();
       }
-      List<Instant> taskWatermarks = batch.executor().runAll(complete);
-
-      Instant outputWatermark = n == 0 ? inputWatermark : BoundedWindow.TIMESTAMP_MAX_VALUE;
-      boolean pending = false;
-      List<Partition<TaskOutput>> partitions = new ArrayList<>(n);
-      for (int p = 0; p < n; p++) {
-        Instant wm = taskWatermarks.get(p);
-        if (wm.isBefore(outputWatermark)) {
-          outputWatermark = wm;
-        }
-        pending |= tasks.get(p).stageTask.hasPendingWork();
-        partitions.add(new ListPartition<>(List.of(new TaskOutput(tasks.get(p).outputs))));
-      }
-      this.pendingWork = pending;
-      return BatchResult.of(partitions, outputWatermark);
-    } finally {
-      closeAll(tasks, batch);
+      pending |= result.pendingWork();
+      partitions.add(new ListPartition<>(List.of(result.output())));
     }
+    return BatchResult.of(partitions, outputWatermark).withPendingWork(pending);
   }
 
-  private static void closeAll(List<Task> tasks, BatchContext batch) throws Exception {
-    Exception failure = null;
-    for (Task task : tasks) {
-      try {
-        task.close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      } finally {
-        batch.addTaskMetrics(task.metrics);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  /** One partition's task across both phases; it keeps the task's context and outputs. */
+  /** One partition's task: its context for the stage's steps, and its outputs. */
   private final class Task implements TaskContext {
     private final BatchContext batch;
     private final int partition;
@@ -142,7 +105,6 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     private final Instant lastInputWatermark;
     private final List<List<Object>> outputs;
     private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    private StageTask stageTask;
 
     Task(BatchContext batch, int partition, List<SideInput> sides, Instant lastInputWatermark) {
       this.batch = batch;
@@ -155,29 +117,33 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
       }
     }
 
-    Void consume(Partition<?> input) throws Exception {
-      stageTask = function.createTask(this);
-      stageTask.start();
-      StageTask target = stageTask;
-      long[] count = new long[1];
-      input.forEach(
-          element -> {
-            count[0]++;
-            target.process(element);
-          });
-      metrics.getContainer(name()).getCounter(ELEMENTS_IN).inc(count[0]);
-      return null;
-    }
-
-    Instant complete(Instant inputWatermark) throws Exception {
-      Instant out = stageTask.advanceWatermark(inputWatermark);
-      stageTask.finish();
-      return out;
-    }
-
-    void close() throws Exception {
-      if (stageTask != null) {
-        stageTask.close();
+    /**
+     * Consumes partition {@code index} of {@code input}, then advances to that partition's
+     * watermark and finishes; the steps are closed (torn down) whatever happens, and the task's
+     * metrics count as attempted either way.
+     */
+    TaskResult run(BatchResult<?> input, int index) throws Exception {
+      try {
+        StageTask stageTask = function.createTask(this);
+        try (AutoCloseable teardown = stageTask::close) {
+          stageTask.start();
+          long[] count = new long[1];
+          input
+              .partitions()
+              .get(index)
+              .forEach(
+                  element -> {
+                    count[0]++;
+                    stageTask.process(element);
+                  });
+          metrics.getContainer(name()).getCounter(ELEMENTS_IN).inc(count[0]);
+          Instant outputWatermark = stageTask.advanceWatermark(input.watermarkOf(index));
+          stageTask.finish();
+          return new TaskResult(
+              new TaskOutput(outputs), outputWatermark, stageTask.hasPendingWork());
+        }
+      } finally {
+        batch.addTaskMetrics(metrics);
       }
     }
 

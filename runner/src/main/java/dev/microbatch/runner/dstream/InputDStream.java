@@ -84,9 +84,4 @@ public abstract class InputDStream<T> extends DStream<T> {
   public final boolean isExhausted() {
     return stopped || hasDeliveredEverything();
   }
-
-  @Override
-  public final boolean isQuiescent() {
-    return isExhausted();
-  }
 }

@@ -26,7 +26,7 @@ public final class Materialize {
       }
     }
     List<Partition<T>> materialized = executor.runAll(tasks);
-    return new BatchResult<>(materialized, result.watermark());
+    return result.withPartitions(materialized);
   }
 
   /**

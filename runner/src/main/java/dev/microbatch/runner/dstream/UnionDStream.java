@@ -28,13 +28,21 @@ public final class UnionDStream<T> extends DStream<T> {
   protected BatchResult<T> compute(BatchContext batch) throws Exception {
     List<Partition<T>> partitions = new ArrayList<>();
     List<BatchResult<T>> results = new ArrayList<>();
+    // For each partition of the union, the parent it comes from and its index there.
+    List<BatchResult<T>> owners = new ArrayList<>();
+    List<Integer> indexInOwner = new ArrayList<>();
     for (DStream<T> parent : parents) {
       BatchResult<T> result = batch.resultOf(parent);
       results.add(result);
       partitions.addAll(result.partitions());
+      for (int i = 0; i < result.numPartitions(); i++) {
+        owners.add(result);
+        indexInOwner.add(i);
+      }
     }
-    return new BatchResult<>(
+    return BatchResult.readLazily(
         partitions,
+        index -> owners.get(index).watermarkOf(indexInOwner.get(index)),
         () -> {
           Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
           for (BatchResult<T> result : results) {

@@ -1,12 +1,8 @@
 package dev.microbatch.runner.scheduler;
 
 import dev.microbatch.runner.dstream.BatchContext;
-import dev.microbatch.runner.dstream.BatchHooks;
-import dev.microbatch.runner.dstream.DStream;
-import dev.microbatch.runner.dstream.DStreamGraph;
-import dev.microbatch.runner.executor.TaskExecutor;
+import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.metrics.MetricsAccumulator;
-import dev.microbatch.runner.state.StateStores;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a graph's batches one after another, in batch order, on its own thread, and publishes batch
- * events. It stops when the graph is finished, when a batch fails, or when asked to.
+ * Decides when a run's batches run: one after another, in batch order, on its own thread, at the
+ * times its {@link JobGenerator} gives; and publishes batch events. It stops when the run is
+ * finished, when a batch fails, or when asked to; then it closes the run.
  */
 public final class JobScheduler {
 
@@ -34,16 +31,11 @@ public final class JobScheduler {
     CANCELLED
   }
 
-  private final DStreamGraph graph;
+  private final PipelineRun run;
   private final JobGenerator generator;
-  private final TaskExecutor executor;
-  private final StateStores stateStores = new StateStores();
-  private final MetricsAccumulator metrics;
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final boolean logBatches;
-  private final BatchHooks hooks;
-  private final int maxBatchRetries;
   private Optional<BatchTime> replayFirst = Optional.empty();
   private volatile Status status = Status.RUNNING;
   private volatile Throwable failure;
@@ -51,33 +43,9 @@ public final class JobScheduler {
   private Thread thread;
   private boolean running;
 
-  public JobScheduler(
-      DStreamGraph graph,
-      JobGenerator generator,
-      TaskExecutor executor,
-      MetricsAccumulator metrics,
-      boolean logBatches) {
-    this(graph, generator, executor, metrics, logBatches, BatchHooks.NONE, 0);
-  }
-
-  /**
-   * @param hooks checkpointing's part in each batch
-   * @param maxBatchRetries how often a failed batch is re-run over its slice before the run fails
-   */
-  public JobScheduler(
-      DStreamGraph graph,
-      JobGenerator generator,
-      TaskExecutor executor,
-      MetricsAccumulator metrics,
-      boolean logBatches,
-      BatchHooks hooks,
-      int maxBatchRetries) {
-    this.hooks = hooks;
-    this.maxBatchRetries = maxBatchRetries;
-    this.graph = graph;
+  public JobScheduler(PipelineRun run, JobGenerator generator, boolean logBatches) {
+    this.run = run;
     this.generator = generator;
-    this.executor = executor;
-    this.metrics = metrics;
     this.logBatches = logBatches;
   }
 
@@ -89,11 +57,6 @@ public final class JobScheduler {
     lastCommitted.ifPresent(generator::resumeAfter);
     pending.ifPresent(generator::resumeAfter);
     replayFirst = pending;
-  }
-
-  /** The keyed state stores of this run (restored from a checkpoint before it starts). */
-  public StateStores stateStores() {
-    return stateStores;
   }
 
   public void addListener(StreamingListener listener) {
@@ -120,7 +83,7 @@ public final class JobScheduler {
    * and every window has fired its final pane; then the run is DONE.
    */
   public void drain() {
-    graph.stopInputs();
+    run.graph().stopInputs();
   }
 
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
@@ -140,12 +103,12 @@ public final class JobScheduler {
   }
 
   public MetricsAccumulator metrics() {
-    return metrics;
+    return run.metrics();
   }
 
   private void runLoop() {
     try {
-      while (!stopRequested && !graph.isFinished()) {
+      while (!stopRequested && !run.isFinished()) {
         BatchTime time;
         if (replayFirst.isPresent()) {
           time = replayFirst.get();
@@ -171,14 +134,13 @@ public final class JobScheduler {
           }
         }
       }
-      status = stopRequested && !graph.isFinished() ? Status.CANCELLED : Status.DONE;
+      status = stopRequested && !run.isFinished() ? Status.CANCELLED : Status.DONE;
     } catch (Throwable t) {
       failure = t;
       status = Status.FAILED;
       LOG.error("Batch failed; the pipeline stops", t);
     } finally {
-      graph.close();
-      executor.close();
+      run.close();
       terminated.countDown();
     }
   }
@@ -194,8 +156,8 @@ public final class JobScheduler {
         new BatchInfo(
             time, submitted, Optional.of(started), Optional.empty(), Map.of(), Optional.empty());
     listeners.forEach(l -> l.onBatchStarted(startedInfo));
-    boolean draining = graph.inputsExhausted();
-    BatchContext batch = runWithRetries(time, draining);
+    boolean draining = run.graph().inputsExhausted();
+    BatchContext batch = run.runBatch(time, draining, () -> stopRequested);
     long ended = generator.clock().nowMillis();
     BatchInfo done =
         new BatchInfo(
@@ -204,7 +166,7 @@ public final class JobScheduler {
             Optional.of(started),
             Optional.of(ended),
             batch.recordsIn(),
-            Optional.of(lowestOutputWatermark()));
+            Optional.of(run.lowestOutputWatermark()));
     if (logBatches) {
       LOG.info(
           "Batch {}: {} records in, processing {} ms, scheduling delay {} ms, watermark {}",
@@ -214,37 +176,8 @@ public final class JobScheduler {
           done.schedulingDelayMillis().orElse(0L),
           done.outputWatermark().map(JobScheduler::formatWatermark).orElse("?"));
     }
-    generator.batchCompleted(done.totalRecordsIn(), graph.inputsExhausted());
+    generator.batchCompleted(done.totalRecordsIn(), run.graph().inputsExhausted());
     listeners.forEach(l -> l.onBatchCompleted(done));
-  }
-
-  /** Runs the batch; a failure re-runs it over the same slice, from the last committed state. */
-  private BatchContext runWithRetries(BatchTime time, boolean draining) throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return graph.runBatch(time, draining, executor, stateStores, metrics, hooks);
-      } catch (Exception e) {
-        if (attempt > maxBatchRetries || stopRequested || !hooks.prepareRetry(time, stateStores)) {
-          throw e;
-        }
-        LOG.warn(
-            "Batch {} failed (attempt {} of {}); re-running it over the same slice",
-            time,
-            attempt,
-            maxBatchRetries + 1,
-            e);
-      }
-    }
-  }
-
-  private Instant lowestOutputWatermark() {
-    Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (DStream<?> output : graph.outputs()) {
-      if (output.lastOutputWatermark().isBefore(min)) {
-        min = output.lastOutputWatermark();
-      }
-    }
-    return min;
   }
 
   private static String formatWatermark(Instant watermark) {

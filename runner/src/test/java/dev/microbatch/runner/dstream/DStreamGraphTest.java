@@ -6,7 +6,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.runner.executor.LocalTaskExecutor;
-import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchClock;
 import dev.microbatch.runner.scheduler.BatchInfo;
 import dev.microbatch.runner.scheduler.JobGenerator;
@@ -152,10 +151,8 @@ public class DStreamGraphTest {
     List<BatchInfo> completed = Collections.synchronizedList(new ArrayList<>());
     JobScheduler scheduler =
         new JobScheduler(
-            graph,
+            new PipelineRun(graph, new LocalTaskExecutor(2, "test")),
             JobGenerator.backToBack(BatchClock.system(), 100),
-            new LocalTaskExecutor(2, "test"),
-            new MetricsAccumulator(),
             false);
     scheduler.addListener(
         new StreamingListener() {

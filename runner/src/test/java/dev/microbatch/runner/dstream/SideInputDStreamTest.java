@@ -3,15 +3,12 @@ package dev.microbatch.runner.dstream;
 import static org.junit.Assert.assertEquals;
 
 import dev.microbatch.runner.executor.LocalTaskExecutor;
-import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchTime;
-import dev.microbatch.runner.state.StateStores;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.junit.After;
 import org.junit.Test;
@@ -62,14 +59,7 @@ public class SideInputDStreamTest {
       };
 
   private List<String> batch(SideInputDStream<String> side, long time) throws Exception {
-    BatchContext batch =
-        new BatchContext(
-            new BatchTime(time),
-            false,
-            executor,
-            new StateStores(),
-            new MetricsAccumulator(),
-            Map.of());
+    BatchContext batch = BatchContext.standalone(new BatchTime(time), executor);
     return batch.resultOf(side).collect();
   }
 

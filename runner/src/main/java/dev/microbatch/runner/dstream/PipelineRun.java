@@ -1,0 +1,160 @@
+package dev.microbatch.runner.dstream;
+
+import dev.microbatch.runner.executor.TaskExecutor;
+import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.StateStores;
+import java.util.function.BooleanSupplier;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a graph. It owns everything the run uses and keeps: the executor its tasks run on, the
+ * keyed state stores, the metrics, each stream's progress and the checkpointing hooks; and it runs
+ * the graph's batches, re-running a failed one over its slice from the last committed state. When
+ * batches run is the scheduler's business, not the run's.
+ */
+public final class PipelineRun implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
+
+  private final DStreamGraph graph;
+  private final TaskExecutor executor;
+  private final BatchHooks hooks;
+  private final int maxBatchRetries;
+  private final StateStores stateStores = new StateStores();
+  private final MetricsAccumulator metrics = new MetricsAccumulator();
+  private final StreamProgress progress = new StreamProgress();
+
+  /**
+   * @param hooks checkpointing's part in each batch
+   * @param maxBatchRetries how often a failed batch is re-run over its slice before the run fails
+   */
+  public PipelineRun(
+      DStreamGraph graph, TaskExecutor executor, BatchHooks hooks, int maxBatchRetries) {
+    this.graph = graph;
+    this.executor = executor;
+    this.hooks = hooks;
+    this.maxBatchRetries = maxBatchRetries;
+  }
+
+  /** A run without checkpoints: a failed batch fails the run. */
+  public PipelineRun(DStreamGraph graph, TaskExecutor executor) {
+    this(graph, executor, BatchHooks.NONE, 0);
+  }
+
+  public DStreamGraph graph() {
+    return graph;
+  }
+
+  /** The keyed state stores of this run (restored from a checkpoint before it starts). */
+  public StateStores stateStores() {
+    return stateStores;
+  }
+
+  public MetricsAccumulator metrics() {
+    return metrics;
+  }
+
+  public StreamProgress progress() {
+    return progress;
+  }
+
+  /** True when every input is exhausted and no stream holds work for a later batch. */
+  public boolean isFinished() {
+    return graph.inputsExhausted() && !progress.holdsPendingWork();
+  }
+
+  /** The lowest output watermark of the graph's outputs after the last committed batch. */
+  public Instant lowestOutputWatermark() {
+    Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (DStream<?> output : graph.outputs()) {
+      Instant watermark = progress.lastOutputWatermark(output);
+      if (watermark.isBefore(min)) {
+        min = watermark;
+      }
+    }
+    return min;
+  }
+
+  /**
+   * Runs the batch at {@code time}; a failure re-runs it over the same slice from the last committed
+   * state, unless retries are used up, {@code stopRequested} says so, or nothing can be restored.
+   */
+  public BatchContext runBatch(BatchTime time, boolean draining, BooleanSupplier stopRequested)
+      throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return runOnce(time, draining);
+      } catch (Exception e) {
+        if (attempt > maxBatchRetries
+            || stopRequested.getAsBoolean()
+            || !hooks.prepareRetry(time, this)) {
+          throw e;
+        }
+        LOG.warn(
+            "Batch {} failed (attempt {} of {}); re-running it over the same slice",
+            time,
+            attempt,
+            maxBatchRetries + 1,
+            e);
+      }
+    }
+  }
+
+  /**
+   * One attempt: every input fixes its slice, every output stream is computed (which computes what
+   * it depends on, stage by stage), then the batch commits. An attempt that fails has its sink
+   * transactions aborted, and nothing of it is committed.
+   */
+  private BatchContext runOnce(BatchTime time, boolean draining) throws Exception {
+    BatchContext batch =
+        new BatchContext(
+            time, draining, executor, stateStores, metrics, progress, graph.consumerCounts());
+    try {
+      for (InputDStream<?> input : graph.inputs()) {
+        batch.resultOf(input);
+      }
+      hooks.slicesFixed(batch);
+      for (DStream<?> output : graph.outputs()) {
+        // A lazy result nobody reads (a source without consumers) is still read: reading is what
+        // moves the source forward, and it may have effects such as metrics.
+        Materialize.drain(batch.resultOf(output), executor);
+      }
+      hooks.slicesRead(batch);
+      for (BatchContext.CommitAction transaction : batch.transactions()) {
+        transaction.run();
+      }
+    } catch (Exception | Error e) {
+      batch.abort();
+      throw e;
+    }
+    commit(batch);
+    return batch;
+  }
+
+  /**
+   * The rest of the batch boundary once its transactions committed: progress is recorded and
+   * checkpointed, then metrics become visible, then sources and bundles are finalized.
+   */
+  private void commit(BatchContext batch) throws Exception {
+    batch.recordProgress();
+    hooks.committed(batch);
+    batch.commitMetrics();
+    for (DStream<?> stream : batch.computedStreams()) {
+      stream.onBatchCommitted(batch.time());
+    }
+    for (BatchContext.CommitAction action : batch.commitActions()) {
+      action.run();
+    }
+  }
+
+  /** Closes the graph's streams and resources, then the executor; called once when the run ends. */
+  @Override
+  public void close() {
+    graph.close();
+    executor.close();
+  }
+}
