@@ -6,6 +6,7 @@ import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
 import dev.microbatch.runner.rate.RateLimit;
+import dev.microbatch.runner.scheduler.BatchDetails.SliceInfo;
 import dev.microbatch.runner.scheduler.StreamingListener;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -94,6 +95,10 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     List<OffsetRange> ranges = replay.orElseGet(() -> rangesUpTo(latest));
     replay = Optional.empty();
     inFlight = ranges;
+    batch.addSlices(
+        ranges.stream()
+            .map(r -> new SliceInfo(id(), r.partition().toString(), r.from(), r.until()))
+            .toList());
     ConsumedOffsets consumed = batch.attribute(ConsumedOffsets.class, ConsumedOffsets::new);
     spec.groupId().ifPresent(group -> consumed.add(group, ranges));
     badRecords.ifPresent(output -> output.startBatch(batch.time(), ranges.size()));

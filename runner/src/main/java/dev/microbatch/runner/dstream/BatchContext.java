@@ -2,6 +2,7 @@ package dev.microbatch.runner.dstream;
 
 import dev.microbatch.runner.executor.TaskExecutor;
 import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.StateStores;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.joda.time.Instant;
 public final class BatchContext {
 
   private final BatchTime time;
+  private final int attempt;
   private final boolean draining;
   private final TaskExecutor executor;
   private final StateStores stateStores;
@@ -37,6 +39,8 @@ public final class BatchContext {
   private final ConcurrentLinkedQueue<CommitAction> aborts = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CommitAction> afterCommit = new ConcurrentLinkedQueue<>();
   private final Map<Class<?>, Object> attributes = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<BatchDetails.SliceInfo> slices = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<BatchDetails.StageInfo> stages = new ConcurrentLinkedQueue<>();
 
   /** An action that runs once the batch has committed (source finalization, bundle finalizers). */
   @FunctionalInterface
@@ -46,6 +50,7 @@ public final class BatchContext {
 
   public BatchContext(
       BatchTime time,
+      int attempt,
       boolean draining,
       TaskExecutor executor,
       StateStores stateStores,
@@ -53,6 +58,7 @@ public final class BatchContext {
       StreamProgress progress,
       Map<DStream<?>, Integer> consumerCounts) {
     this.time = time;
+    this.attempt = attempt;
     this.draining = draining;
     this.executor = executor;
     this.stateStores = stateStores;
@@ -69,6 +75,7 @@ public final class BatchContext {
   public static BatchContext standalone(BatchTime time, TaskExecutor executor) {
     return new BatchContext(
         time,
+        1,
         false,
         executor,
         new StateStores(),
@@ -79,6 +86,11 @@ public final class BatchContext {
 
   public BatchTime time() {
     return time;
+  }
+
+  /** Which attempt of the batch this is: 1, then one more per retry over the same slice. */
+  public int attempt() {
+    return attempt;
   }
 
   /**
@@ -145,6 +157,39 @@ public final class BatchContext {
       recordsIn.forEach((k, v) -> snapshot.put(k, v.get()));
     }
     return snapshot;
+  }
+
+  /** Records an input's slice of this batch, for batch events and the UI. */
+  public void addSlices(List<BatchDetails.SliceInfo> inputSlices) {
+    slices.addAll(inputSlices);
+  }
+
+  /** Records what a stage's tasks did in this batch, for batch events and the UI. */
+  void addStage(BatchDetails.StageInfo stage) {
+    stages.add(stage);
+  }
+
+  /**
+   * What this attempt did: its slices and stages, each computed stream's watermark (read only once
+   * the streams are computed), and the failure that ended it, if any.
+   */
+  public BatchDetails details(java.util.Optional<Throwable> failure) {
+    Map<String, Instant> watermarks = new LinkedHashMap<>();
+    if (failure.isEmpty()) {
+      results.forEach((stream, result) -> watermarks.put(stream.id(), result.outputWatermark()));
+    }
+    return new BatchDetails(
+        attempt,
+        List.copyOf(slices),
+        List.copyOf(stages),
+        watermarks,
+        failure.map(BatchContext::stackTrace));
+  }
+
+  private static String stackTrace(Throwable error) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    error.printStackTrace(new java.io.PrintWriter(text));
+    return text.toString();
   }
 
   public void afterCommit(CommitAction action) {

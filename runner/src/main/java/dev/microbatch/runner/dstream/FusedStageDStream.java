@@ -1,5 +1,6 @@
 package dev.microbatch.runner.dstream;
 
+import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.KeyedStateStore;
 import dev.microbatch.runner.state.StateCodec;
@@ -37,8 +38,16 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
   /** What one task emitted, by stage output index. */
   public record TaskOutput(List<List<Object>> byOutput) {}
 
-  /** What a finished task reports: its elements, its output watermark, and whether it holds work. */
-  private record TaskResult(TaskOutput output, Instant outputWatermark, boolean pendingWork) {}
+  /**
+   * What a finished task reports: its elements, its output watermark, whether it holds work, how
+   * many elements it consumed and how long it ran.
+   */
+  private record TaskResult(
+      TaskOutput output,
+      Instant outputWatermark,
+      boolean pendingWork,
+      long recordsIn,
+      long millis) {}
 
   private final DStream<?> mainInput;
   private final List<DStream<?>> sideInputs;
@@ -86,14 +95,22 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
 
     Instant outputWatermark = n == 0 ? input.outputWatermark() : BoundedWindow.TIMESTAMP_MAX_VALUE;
     boolean pending = false;
+    long recordsIn = 0;
+    long taskMillis = 0;
+    long slowestTask = 0;
     List<Partition<TaskOutput>> partitions = new ArrayList<>(n);
     for (TaskResult result : results) {
       if (result.outputWatermark().isBefore(outputWatermark)) {
         outputWatermark = result.outputWatermark();
       }
       pending |= result.pendingWork();
+      recordsIn += result.recordsIn();
+      taskMillis += result.millis();
+      slowestTask = Math.max(slowestTask, result.millis());
       partitions.add(new ListPartition<>(List.of(result.output())));
     }
+    batch.addStage(
+        new BatchDetails.StageInfo(id(), n, recordsIn, taskMillis, slowestTask, outputWatermark));
     return BatchResult.of(partitions, outputWatermark).withPendingWork(pending);
   }
 
@@ -123,6 +140,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
      * metrics count as attempted either way.
      */
     TaskResult run(BatchResult<?> input, int index) throws Exception {
+      long started = System.nanoTime();
       try {
         StageTask stageTask = function.createTask(this);
         try (AutoCloseable teardown = stageTask::close) {
@@ -140,7 +158,11 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
           Instant outputWatermark = stageTask.advanceWatermark(input.watermarkOf(index));
           stageTask.finish();
           return new TaskResult(
-              new TaskOutput(outputs), outputWatermark, stageTask.hasPendingWork());
+              new TaskOutput(outputs),
+              outputWatermark,
+              stageTask.hasPendingWork(),
+              count[0],
+              (System.nanoTime() - started) / 1_000_000);
         }
       } finally {
         batch.addTaskMetrics(metrics);

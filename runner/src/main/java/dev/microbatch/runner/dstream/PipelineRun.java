@@ -79,19 +79,42 @@ public final class PipelineRun implements AutoCloseable {
     return min;
   }
 
+  /** Told of every failed attempt of a batch, before it is retried or the run fails. */
+  @FunctionalInterface
+  public interface FailedAttempts {
+    void failed(BatchContext attempt, Exception error, boolean retrying);
+  }
+
   /**
    * Runs the batch at {@code time}; a failure re-runs it over the same slice from the last committed
    * state, unless retries are used up, {@code stopRequested} says so, or nothing can be restored.
+   *
+   * @return the attempt that committed
    */
-  public BatchContext runBatch(BatchTime time, boolean draining, BooleanSupplier stopRequested)
+  public BatchContext runBatch(
+      BatchTime time, boolean draining, BooleanSupplier stopRequested, FailedAttempts failures)
       throws Exception {
     for (int attempt = 1; ; attempt++) {
+      BatchContext batch =
+          new BatchContext(
+              time,
+              attempt,
+              draining,
+              executor,
+              stateStores,
+              metrics,
+              progress,
+              graph.consumerCounts());
       try {
-        return runOnce(time, draining);
+        runOnce(batch);
+        return batch;
       } catch (Exception e) {
-        if (attempt > maxBatchRetries
-            || stopRequested.getAsBoolean()
-            || !hooks.prepareRetry(time, this)) {
+        boolean retrying =
+            attempt <= maxBatchRetries
+                && !stopRequested.getAsBoolean()
+                && hooks.prepareRetry(time, this);
+        failures.failed(batch, e, retrying);
+        if (!retrying) {
           throw e;
         }
         LOG.warn(
@@ -109,10 +132,7 @@ public final class PipelineRun implements AutoCloseable {
    * it depends on, stage by stage), then the batch commits. An attempt that fails has its sink
    * transactions aborted, and nothing of it is committed.
    */
-  private BatchContext runOnce(BatchTime time, boolean draining) throws Exception {
-    BatchContext batch =
-        new BatchContext(
-            time, draining, executor, stateStores, metrics, progress, graph.consumerCounts());
+  private void runOnce(BatchContext batch) throws Exception {
     try {
       for (InputDStream<?> input : graph.inputs()) {
         batch.resultOf(input);
@@ -132,7 +152,6 @@ public final class PipelineRun implements AutoCloseable {
       throw e;
     }
     commit(batch);
-    return batch;
   }
 
   /**

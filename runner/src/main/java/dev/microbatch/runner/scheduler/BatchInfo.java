@@ -13,6 +13,7 @@ import org.joda.time.Instant;
  * @param processingEndMillis when it completed, if it has
  * @param recordsIn records read per input in this batch (complete once the batch has completed)
  * @param outputWatermark the graph's lowest output watermark after the batch, if completed
+ * @param details attempts, slices, stages and watermarks, once the batch has completed or failed
  */
 public record BatchInfo(
     BatchTime batchTime,
@@ -20,10 +21,34 @@ public record BatchInfo(
     Optional<Long> processingStartMillis,
     Optional<Long> processingEndMillis,
     Map<String, Long> recordsIn,
-    Optional<Instant> outputWatermark) {
+    Optional<Instant> outputWatermark,
+    BatchDetails details) {
 
   public BatchInfo {
     recordsIn = Map.copyOf(recordsIn);
+  }
+
+  /** A batch's timings and records, without details. */
+  public BatchInfo(
+      BatchTime batchTime,
+      long submissionTimeMillis,
+      Optional<Long> processingStartMillis,
+      Optional<Long> processingEndMillis,
+      Map<String, Long> recordsIn,
+      Optional<Instant> outputWatermark) {
+    this(
+        batchTime,
+        submissionTimeMillis,
+        processingStartMillis,
+        processingEndMillis,
+        recordsIn,
+        outputWatermark,
+        BatchDetails.NONE);
+  }
+
+  /** True when the batch ended in a failure (after its retries). */
+  public boolean failed() {
+    return details.failure().isPresent();
   }
 
   /** Time between the batch's time and the start of its processing. */

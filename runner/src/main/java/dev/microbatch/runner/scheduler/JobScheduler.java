@@ -157,27 +157,55 @@ public final class JobScheduler {
             time, submitted, Optional.of(started), Optional.empty(), Map.of(), Optional.empty());
     listeners.forEach(l -> l.onBatchStarted(startedInfo));
     boolean draining = run.graph().inputsExhausted();
-    BatchContext batch = run.runBatch(time, draining, () -> stopRequested);
-    long ended = generator.clock().nowMillis();
-    BatchInfo done =
-        new BatchInfo(
+    BatchContext batch =
+        run.runBatch(
             time,
-            submitted,
-            Optional.of(started),
-            Optional.of(ended),
-            batch.recordsIn(),
-            Optional.of(run.lowestOutputWatermark()));
+            draining,
+            () -> stopRequested,
+            (attempt, error, retrying) -> {
+              BatchInfo failed =
+                  ended(attempt, submitted, started, Optional.of(error), Optional.empty());
+              listeners.forEach(
+                  l -> {
+                    if (retrying) {
+                      l.onBatchRetried(failed, error);
+                    } else {
+                      l.onBatchFailed(failed, error);
+                    }
+                  });
+            });
+    BatchInfo done =
+        ended(
+            batch, submitted, started, Optional.empty(), Optional.of(run.lowestOutputWatermark()));
     if (logBatches) {
       LOG.info(
-          "Batch {}: {} records in, processing {} ms, scheduling delay {} ms, watermark {}",
+          "Batch {}: {} records in, processing {} ms, scheduling delay {} ms, watermark {}{}",
           time,
           done.totalRecordsIn(),
           done.processingTimeMillis().orElse(0L),
           done.schedulingDelayMillis().orElse(0L),
-          done.outputWatermark().map(JobScheduler::formatWatermark).orElse("?"));
+          done.outputWatermark().map(JobScheduler::formatWatermark).orElse("?"),
+          batch.attempt() > 1 ? " (attempt " + batch.attempt() + ")" : "");
     }
     generator.batchCompleted(done.totalRecordsIn(), run.graph().inputsExhausted());
     listeners.forEach(l -> l.onBatchCompleted(done));
+  }
+
+  /** A batch attempt that has ended, well or in a failure, as listeners see it. */
+  private BatchInfo ended(
+      BatchContext attempt,
+      long submitted,
+      long started,
+      Optional<Throwable> failure,
+      Optional<Instant> outputWatermark) {
+    return new BatchInfo(
+        attempt.time(),
+        submitted,
+        Optional.of(started),
+        Optional.of(generator.clock().nowMillis()),
+        attempt.recordsIn(),
+        outputWatermark,
+        attempt.details(failure));
   }
 
   private static String formatWatermark(Instant watermark) {

@@ -8,4 +8,13 @@ public interface StreamingListener {
   default void onBatchStarted(BatchInfo batch) {}
 
   default void onBatchCompleted(BatchInfo batch) {}
+
+  /**
+   * An attempt of the batch failed and it runs again over the same slice; {@code batch} has the
+   * details of the failed attempt.
+   */
+  default void onBatchRetried(BatchInfo batch, Throwable error) {}
+
+  /** The batch failed for good (no retry left, or none possible); the run stops. */
+  default void onBatchFailed(BatchInfo batch, Throwable error) {}
 }

@@ -14,8 +14,10 @@ import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import dev.microbatch.runner.MicroBatchRunner;
 import dev.microbatch.runner.TestMicroBatchRunner;
+import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchInfo;
 import dev.microbatch.runner.scheduler.StreamingListener;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -151,20 +153,35 @@ public class DirectKafkaInputTest {
     Pipeline p = Pipeline.create(options);
     p.apply(read(topic, "rated-reader", 200));
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
-    Queue<Long> perBatch = new ConcurrentLinkedQueue<>();
+    Queue<BatchInfo> batches = new ConcurrentLinkedQueue<>();
     result.addStreamingListener(
         new StreamingListener() {
           @Override
           public void onBatchCompleted(BatchInfo batch) {
-            perBatch.add(batch.totalRecordsIn());
+            batches.add(batch);
           }
         });
     result.waitUntilFinish();
 
     // 200 records at 10 per batch take 20 batches; the listener joined after the first ones.
-    assertThat(perBatch.size(), greaterThanOrEqualTo(10));
-    assertThat(
-        perBatch.stream().mapToLong(Long::longValue).max().orElse(0), lessThanOrEqualTo(10L));
+    assertThat(batches.size(), greaterThanOrEqualTo(10));
+    Map<String, Long> readUpTo = new HashMap<>();
+    for (BatchInfo batch : batches) {
+      assertThat(batch.totalRecordsIn(), lessThanOrEqualTo(10L));
+      // The batch's slices are the offset ranges it read: one per partition, at most 5 records
+      // each, adding up to its records, each starting where the partition's last one ended.
+      long sliced = 0;
+      for (BatchDetails.SliceInfo slice : batch.details().slices()) {
+        assertThat(slice.size(), lessThanOrEqualTo(5L));
+        Long previousEnd = readUpTo.put(slice.partition(), slice.until());
+        if (previousEnd != null) {
+          assertEquals(slice.toString(), (long) previousEnd, slice.from());
+        }
+        sliced += slice.size();
+      }
+      assertEquals(2, batch.details().slices().size());
+      assertEquals(batch.totalRecordsIn(), sliced);
+    }
   }
 
   @Test(timeout = 120_000)

@@ -1,0 +1,63 @@
+package dev.microbatch.runner.scheduler;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.joda.time.Instant;
+
+/**
+ * What a completed (or failed) batch did, beyond its timings: how often it ran, what each input's
+ * slice was, what each stage's tasks did, how far each stream got, and why it failed if it did.
+ *
+ * @param attempts how often the batch ran: 1, plus one per retry over the same slice
+ * @param slices each input partition's slice, where the input reads offset ranges (Kafka)
+ * @param stages what each stage's tasks did in the attempt that completed (or failed last)
+ * @param watermarks each stream's output watermark after the batch, by stream id
+ * @param failure the stack trace of the failure that ended the batch, if it failed
+ */
+public record BatchDetails(
+    int attempts,
+    List<SliceInfo> slices,
+    List<StageInfo> stages,
+    Map<String, Instant> watermarks,
+    Optional<String> failure) {
+
+  public static final BatchDetails NONE =
+      new BatchDetails(0, List.of(), List.of(), Map.of(), Optional.empty());
+
+  public BatchDetails {
+    slices = List.copyOf(slices);
+    stages = List.copyOf(stages);
+    watermarks = Map.copyOf(watermarks);
+  }
+
+  /**
+   * One input partition's slice of a batch: the offsets {@code [from, until)} it reads.
+   *
+   * @param input the input's stream id
+   * @param partition the input's own name for the partition (a Kafka topic-partition)
+   */
+  public record SliceInfo(String input, String partition, long from, long until) {
+    public long size() {
+      return until - from;
+    }
+  }
+
+  /**
+   * What one stage's tasks did in a batch.
+   *
+   * @param stage the stage's stream id
+   * @param tasks how many tasks ran (one per partition)
+   * @param recordsIn elements the tasks consumed
+   * @param taskMillis the tasks' run times added up
+   * @param slowestTaskMillis the longest task's run time
+   * @param outputWatermark the stage's output watermark after the batch
+   */
+  public record StageInfo(
+      String stage,
+      int tasks,
+      long recordsIn,
+      long taskMillis,
+      long slowestTaskMillis,
+      Instant outputWatermark) {}
+}
