@@ -9,36 +9,24 @@ import dev.microbatch.runner.scheduler.BatchTime;
  */
 public interface BatchHooks {
 
-  BatchHooks NONE =
-      new BatchHooks() {
-        @Override
-        public void slicesFixed(BatchContext batch) {}
+  /** No checkpointing: nothing is recorded, and a failed batch cannot be retried. */
+  BatchHooks NONE = new BatchHooks() {};
 
-        @Override
-        public void slicesRead(BatchContext batch) {}
-
-        @Override
-        public void committed(BatchContext batch) {}
-
-        @Override
-        public boolean prepareRetry(BatchTime failed, PipelineRun run) {
-          return false;
-        }
-      };
-
-  void slicesFixed(BatchContext batch) throws Exception;
+  default void slicesFixed(BatchContext batch) throws Exception {}
 
   /**
    * Every input has been read and every output computed, and nothing is committed yet: a slice that
    * is only known once read (records per unbounded split) is final now.
    */
-  void slicesRead(BatchContext batch) throws Exception;
+  default void slicesRead(BatchContext batch) throws Exception {}
 
-  void committed(BatchContext batch) throws Exception;
+  default void committed(BatchContext batch) throws Exception {}
 
   /**
    * Makes the run ready to run the failed batch again over the same slice, from the state of the
    * last committed batch; false when that is not possible (nothing to restore from).
    */
-  boolean prepareRetry(BatchTime failed, PipelineRun run) throws Exception;
+  default boolean prepareRetry(BatchTime failed, PipelineRun run) throws Exception {
+    return false;
+  }
 }

@@ -74,15 +74,6 @@ public class BatchEventsTest {
   private static final BatchHooks ALWAYS_RETRY =
       new BatchHooks() {
         @Override
-        public void slicesFixed(BatchContext batch) {}
-
-        @Override
-        public void slicesRead(BatchContext batch) {}
-
-        @Override
-        public void committed(BatchContext batch) {}
-
-        @Override
         public boolean prepareRetry(BatchTime failed, PipelineRun run) {
           return true;
         }
