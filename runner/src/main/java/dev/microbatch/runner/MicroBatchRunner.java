@@ -9,6 +9,7 @@ import dev.microbatch.runner.executor.LocalTaskExecutor;
 import dev.microbatch.runner.scheduler.BatchClock;
 import dev.microbatch.runner.scheduler.JobGenerator;
 import dev.microbatch.runner.scheduler.JobScheduler;
+import dev.microbatch.runner.status.RunStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -63,6 +64,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       scheduler.resume(resume.lastCommitted(), resume.pending());
     }
     graph.inputs().forEach(input -> input.batchListener().ifPresent(scheduler::addListener));
+    RunStatus.attach(scheduler, run, options);
     MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler);
     scheduler.start(options.getJobName());
     // Pushes attempted metrics to the sink named by --metricsSink (a no-op by default).

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +33,8 @@ public final class JobScheduler {
   private final PipelineRun run;
   private final JobGenerator generator;
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<Status>> onTermination =
+      new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final boolean logBatches;
   private Optional<BatchTime> replayFirst = Optional.empty();
@@ -57,6 +58,14 @@ public final class JobScheduler {
     lastCommitted.ifPresent(generator::resumeAfter);
     pending.ifPresent(generator::resumeAfter);
     replayFirst = pending;
+  }
+
+  /**
+   * Runs {@code action} with the final status once the run has ended and been closed, before
+   * {@link #awaitTermination} returns (the status endpoint and event log close there).
+   */
+  public void onTermination(java.util.function.Consumer<Status> action) {
+    onTermination.add(action);
   }
 
   public void addListener(StreamingListener listener) {
@@ -141,6 +150,13 @@ public final class JobScheduler {
       LOG.error("Batch failed; the pipeline stops", t);
     } finally {
       run.close();
+      for (java.util.function.Consumer<Status> action : onTermination) {
+        try {
+          action.accept(status);
+        } catch (RuntimeException e) {
+          LOG.warn("An action at the end of the run failed", e);
+        }
+      }
       terminated.countDown();
     }
   }
@@ -184,7 +200,7 @@ public final class JobScheduler {
           done.totalRecordsIn(),
           done.processingTimeMillis().orElse(0L),
           done.schedulingDelayMillis().orElse(0L),
-          done.outputWatermark().map(JobScheduler::formatWatermark).orElse("?"),
+          done.outputWatermark().map(WatermarkText::of).orElse("?"),
           batch.attempt() > 1 ? " (attempt " + batch.attempt() + ")" : "");
     }
     generator.batchCompleted(done.totalRecordsIn(), run.graph().inputsExhausted());
@@ -206,15 +222,5 @@ public final class JobScheduler {
         attempt.recordsIn(),
         outputWatermark,
         attempt.details(failure));
-  }
-
-  private static String formatWatermark(Instant watermark) {
-    if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
-      return "end of time";
-    }
-    if (!watermark.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE)) {
-      return "start of time";
-    }
-    return watermark.toString();
   }
 }

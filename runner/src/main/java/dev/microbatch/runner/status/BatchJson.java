@@ -1,0 +1,76 @@
+package dev.microbatch.runner.status;
+
+import dev.microbatch.runner.scheduler.BatchDetails;
+import dev.microbatch.runner.scheduler.BatchInfo;
+import dev.microbatch.runner.scheduler.WatermarkText;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A batch as JSON: the fields of Spark's streaming REST API where they mean the same ({@code
+ * batchId}, {@code batchTime}, {@code status}, {@code inputSize}, delays and times in ms), and this
+ * runner's details (slices, stages, watermarks, attempts, failure). One shape serves the REST API
+ * and the event log, so a history read from the log looks like the live API.
+ */
+final class BatchJson {
+
+  private BatchJson() {}
+
+  /** The batch's summary, as in a list of batches. */
+  static Map<String, Object> summary(BatchInfo batch, String status) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("batchId", batch.batchTime().millis());
+    json.put("batchTime", batch.batchTime().toInstant().toString());
+    json.put("status", status);
+    json.put("inputSize", batch.totalRecordsIn());
+    json.put("recordsIn", batch.recordsIn());
+    json.put("submissionTime", batch.submissionTimeMillis());
+    batch.processingStartMillis().ifPresent(start -> json.put("processingStartTime", start));
+    batch.processingEndMillis().ifPresent(end -> json.put("processingEndTime", end));
+    batch.schedulingDelayMillis().ifPresent(delay -> json.put("schedulingDelay", delay));
+    batch.processingTimeMillis().ifPresent(time -> json.put("processingTime", time));
+    batch
+        .schedulingDelayMillis()
+        .flatMap(delay -> batch.processingTimeMillis().map(time -> delay + time))
+        .ifPresent(total -> json.put("totalDelay", total));
+    batch.outputWatermark().ifPresent(w -> json.put("outputWatermark", WatermarkText.of(w)));
+    json.put("attempts", batch.details().attempts());
+    return json;
+  }
+
+  /** The summary and everything the batch did: slices, stages, watermarks, the failure. */
+  static Map<String, Object> detailed(BatchInfo batch, String status) {
+    Map<String, Object> json = summary(batch, status);
+    BatchDetails details = batch.details();
+    List<Map<String, Object>> slices = new ArrayList<>();
+    for (BatchDetails.SliceInfo slice : details.slices()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("input", slice.input());
+      s.put("partition", slice.partition());
+      s.put("fromOffset", slice.from());
+      s.put("untilOffset", slice.until());
+      slices.add(s);
+    }
+    json.put("slices", slices);
+    List<Map<String, Object>> stages = new ArrayList<>();
+    for (BatchDetails.StageInfo stage : details.stages()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("stage", stage.stage());
+      s.put("tasks", stage.tasks());
+      s.put("recordsIn", stage.recordsIn());
+      s.put("taskTime", stage.taskMillis());
+      s.put("slowestTaskTime", stage.slowestTaskMillis());
+      s.put("outputWatermark", WatermarkText.of(stage.outputWatermark()));
+      stages.add(s);
+    }
+    json.put("stages", stages);
+    Map<String, Object> watermarks = new LinkedHashMap<>();
+    details.watermarks().forEach((stream, w) -> watermarks.put(stream, WatermarkText.of(w)));
+    json.put("watermarks", watermarks);
+    details.failure().ifPresent(failure -> json.put("failure", failure));
+    return json;
+  }
+
+}

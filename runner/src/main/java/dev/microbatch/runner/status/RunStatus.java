@@ -1,0 +1,75 @@
+package dev.microbatch.runner.status;
+
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.dstream.PipelineRun;
+import dev.microbatch.runner.scheduler.JobScheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Attaches what a run shows of itself to its scheduler: the batch history, the status endpoint
+ * (unless {@code --uiPort=0}) and the event log (with {@code --eventLogDir}); both close when the
+ * run ends.
+ */
+public final class RunStatus {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunStatus.class);
+
+  /** How many ended batches the REST API keeps, as Spark's streaming UI does by default. */
+  static final int RETAINED_BATCHES = 1000;
+
+  private RunStatus() {}
+
+  public static void attach(
+      JobScheduler scheduler, PipelineRun run, MicroBatchPipelineOptions options) {
+    MonitoringOptions monitoring = options.as(MonitoringOptions.class);
+    long started = System.currentTimeMillis();
+    StatusServer.RunInfo info =
+        new StatusServer.RunInfo(
+            runId(options.getJobName()), options.getJobName(), started, options.getBatchIntervalMillis());
+    BatchHistory history = new BatchHistory(RETAINED_BATCHES);
+    scheduler.addListener(history);
+    if (monitoring.getEventLogDir() != null) {
+      EventLog log = openEventLog(monitoring.getEventLogDir(), info, options);
+      scheduler.addListener(log);
+      scheduler.onTermination(status -> log.runEnded(status.name()));
+      LOG.info("Event log at {}", log.file());
+    }
+    if (monitoring.getUiPort() > 0) {
+      try {
+        StatusServer server =
+            StatusServer.start(
+                monitoring.getUiHost(), monitoring.getUiPort(), info, history, run.metrics());
+        scheduler.onTermination(status -> server.close());
+        LOG.info("UI at {}/api/v1/applications (metrics at /metrics)", server.address());
+      } catch (IOException e) {
+        // A run without its status endpoint still runs; the reason is in the log.
+        LOG.warn("The status endpoint did not start; the run goes on without it", e);
+      }
+    }
+  }
+
+  /** The job name as it can stand in a URL path and a file name. */
+  static String runId(String jobName) {
+    return jobName.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static EventLog openEventLog(
+      String dir, StatusServer.RunInfo info, MicroBatchPipelineOptions options) {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("id", info.id());
+    run.put("name", info.name());
+    run.put("startTime", info.startTimeMillis());
+    run.put("batchDuration", info.batchIntervalMillis());
+    run.put("streaming", options.isStreaming());
+    try {
+      return EventLog.open(dir, info.id(), run);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the event log in --eventLogDir=" + dir, e);
+    }
+  }
+}

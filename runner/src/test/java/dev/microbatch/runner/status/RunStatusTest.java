@@ -1,0 +1,185 @@
+package dev.microbatch.runner.status;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.BatchResult;
+import dev.microbatch.runner.dstream.DStreamGraph;
+import dev.microbatch.runner.dstream.FusedStageDStream;
+import dev.microbatch.runner.dstream.InputDStream;
+import dev.microbatch.runner.dstream.ListPartition;
+import dev.microbatch.runner.dstream.PipelineRun;
+import dev.microbatch.runner.dstream.StageFunction;
+import dev.microbatch.runner.dstream.StageTask;
+import dev.microbatch.runner.dstream.TaskContext;
+import dev.microbatch.runner.executor.LocalTaskExecutor;
+import dev.microbatch.runner.scheduler.BatchClock;
+import dev.microbatch.runner.scheduler.BatchInfo;
+import dev.microbatch.runner.scheduler.JobGenerator;
+import dev.microbatch.runner.scheduler.JobScheduler;
+import dev.microbatch.runner.scheduler.StreamingListener;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * A run shows what its listeners see: the REST API lists the batches and their details, /metrics
+ * counts them for Prometheus, and the event log holds one JSON line per event.
+ */
+public class RunStatusTest {
+
+  @Rule public final TemporaryFolder folder = new TemporaryFolder();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /** Batches of 2, 3 and 1 numbers, at watermarks 10, 20, 30, then exhausted. */
+  private static final class Numbers extends InputDStream<Integer> {
+    private final List<List<Integer>> batches = List.of(List.of(1, 2), List.of(3, 4, 5), List.of(6));
+    private int next;
+
+    Numbers() {
+      super("Numbers");
+    }
+
+    @Override
+    protected BatchResult<Integer> compute(BatchContext batch) {
+      List<Integer> numbers = batches.get(next++);
+      batch.addRecordsIn(name(), numbers.size());
+      return BatchResult.of(List.of(new ListPartition<>(numbers)), new Instant(next * 10L));
+    }
+
+    @Override
+    protected boolean hasDeliveredEverything() {
+      return next >= batches.size();
+    }
+  }
+
+  private static final StageFunction DISCARD =
+      new StageFunction() {
+        @Override
+        public int numOutputs() {
+          return 0;
+        }
+
+        @Override
+        public StageTask createTask(TaskContext context) {
+          return element -> {};
+        }
+      };
+
+  private static final class Recorder implements StreamingListener {
+    final List<BatchInfo> completed = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onBatchCompleted(BatchInfo batch) {
+      completed.add(batch);
+    }
+  }
+
+  private static JsonNode get(URI base, String path) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(path, 200, response.statusCode());
+    return JSON.readTree(response.body());
+  }
+
+  private static String text(URI base, String path) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  public void restMetricsAndEventLogShowWhatListenersSaw() throws Exception {
+    PipelineRun run =
+        new PipelineRun(
+            DStreamGraph.of(
+                List.of(new FusedStageDStream("Check", new Numbers(), List.of(), DISCARD)), 100),
+            new LocalTaskExecutor(2, "status-spec"));
+    JobScheduler scheduler =
+        new JobScheduler(run, JobGenerator.backToBack(BatchClock.system(), 100), false);
+    Recorder recorder = new Recorder();
+    scheduler.addListener(recorder);
+    BatchHistory history = new BatchHistory(RunStatus.RETAINED_BATCHES);
+    scheduler.addListener(history);
+    StatusServer.RunInfo info = new StatusServer.RunInfo("spec-run", "spec run", 0, 100);
+    Path logDir = folder.newFolder("events").toPath();
+    EventLog log = EventLog.open(logDir.toString(), info.id(), java.util.Map.of("id", info.id()));
+    scheduler.addListener(log);
+    scheduler.onTermination(status -> log.runEnded(status.name()));
+
+    try (StatusServer server =
+        StatusServer.start("127.0.0.1", 0, info, history, run.metrics())) {
+      scheduler.start("status-spec");
+      assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
+      URI base = server.address();
+
+      // The batches, newest first, as the listener saw them.
+      JsonNode batches = get(base, "/api/v1/applications/spec-run/streaming/batches");
+      assertEquals(3, batches.size());
+      for (int i = 0; i < 3; i++) {
+        BatchInfo seen = recorder.completed.get(2 - i);
+        JsonNode batch = batches.get(i);
+        assertEquals(seen.batchTime().millis(), batch.get("batchId").asLong());
+        assertEquals(seen.totalRecordsIn(), batch.get("inputSize").asLong());
+        assertEquals("COMPLETED", batch.get("status").asText());
+      }
+
+      // One batch in detail: its stage's tasks and records, each stream's watermark.
+      BatchInfo second = recorder.completed.get(1);
+      JsonNode detail =
+          get(
+              base,
+              "/api/v1/applications/spec-run/streaming/batches/" + second.batchTime().millis());
+      assertEquals("stage:Check", detail.get("stages").get(0).get("stage").asText());
+      assertEquals(3, detail.get("stages").get(0).get("recordsIn").asLong());
+      assertEquals(
+          new Instant(20).toString(), detail.get("watermarks").get("input:Numbers").asText());
+
+      JsonNode statistics = get(base, "/api/v1/applications/spec-run/streaming/statistics");
+      assertEquals(3, statistics.get("numTotalCompletedBatches").asLong());
+      assertEquals(6, statistics.get("numProcessedRecords").asLong());
+
+      String metrics = text(base, "/metrics");
+      assertThat(metrics, containsString("microbatch_batches_completed_total 3.0"));
+      assertThat(metrics, containsString("microbatch_records_in_total{input=\"Numbers\"} 6.0"));
+      assertThat(metrics, containsString("step=\"Check\""));
+    }
+
+    // The event log: the run's start, three events per batch, the run's end; its completed batches
+    // are the REST API's batches in detail.
+    List<String> lines = Files.readAllLines(log.file());
+    assertEquals(1 + 3 * 3 + 1, lines.size());
+    assertEquals("RunStarted", JSON.readTree(lines.get(0)).get("event").asText());
+    JsonNode completed = JSON.readTree(lines.get(3));
+    assertEquals("BatchCompleted", completed.get("event").asText());
+    assertEquals(
+        recorder.completed.get(0).batchTime().millis(), completed.get("batchId").asLong());
+    assertEquals(2, completed.get("inputSize").asLong());
+    JsonNode ended = JSON.readTree(lines.get(lines.size() - 1));
+    assertEquals("RunEnded", ended.get("event").asText());
+    assertEquals("DONE", ended.get("state").asText());
+  }
+}
