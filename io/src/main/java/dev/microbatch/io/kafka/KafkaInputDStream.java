@@ -97,7 +97,14 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     inFlight = ranges;
     batch.addSlices(
         ranges.stream()
-            .map(r -> new SliceInfo(id(), r.partition().toString(), r.from(), r.until()))
+            .map(
+                r ->
+                    new SliceInfo(
+                        id(),
+                        r.partition().toString(),
+                        r.from(),
+                        r.until(),
+                        Math.max(r.until(), latest.getOrDefault(r.partition(), r.until()))))
             .toList());
     ConsumedOffsets consumed = batch.attribute(ConsumedOffsets.class, ConsumedOffsets::new);
     spec.groupId().ifPresent(group -> consumed.add(group, ranges));

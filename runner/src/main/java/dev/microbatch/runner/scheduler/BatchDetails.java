@@ -32,14 +32,21 @@ public record BatchDetails(
   }
 
   /**
-   * One input partition's slice of a batch: the offsets {@code [from, until)} it reads.
+   * One input partition's slice of a batch: the offsets {@code [from, until)} it reads, and the
+   * partition's end when the slice was fixed.
    *
    * @param input the input's stream id
    * @param partition the input's own name for the partition (a Kafka topic-partition)
+   * @param end the partition's end offset (Kafka's latest offset) when the slice was fixed
    */
-  public record SliceInfo(String input, String partition, long from, long until) {
+  public record SliceInfo(String input, String partition, long from, long until, long end) {
     public long size() {
       return until - from;
+    }
+
+    /** What is left to read once the slice is read: the partition's lag behind its end. */
+    public long lag() {
+      return Math.max(0, end - until);
     }
   }
 

@@ -51,6 +51,8 @@ final class BatchJson {
       s.put("partition", slice.partition());
       s.put("fromOffset", slice.from());
       s.put("untilOffset", slice.until());
+      s.put("endOffset", slice.end());
+      s.put("lag", slice.lag());
       slices.add(s);
     }
     json.put("slices", slices);

@@ -1,6 +1,7 @@
 package dev.microbatch.runner.status;
 
 import dev.microbatch.runner.metrics.MetricsAccumulator;
+import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchInfo;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -110,6 +111,20 @@ final class RunMetrics implements MultiCollector {
                         .value(count * 1000.0 / batchIntervalMillis)
                         .build()));
     snapshots.add(rate.build());
+    GaugeSnapshot.Builder lag =
+        GaugeSnapshot.builder()
+            .name("microbatch_input_lag_records")
+            .help(
+                "Records an input partition (a Kafka partition) had beyond the last completed"
+                    + " batch's slice when the slice was fixed");
+    for (BatchDetails.SliceInfo slice : batch.details().slices()) {
+      lag.dataPoint(
+          GaugeSnapshot.GaugeDataPointSnapshot.builder()
+              .labels(Labels.of("input", slice.input(), "partition", slice.partition()))
+              .value(slice.lag())
+              .build());
+    }
+    snapshots.add(lag.build());
     return snapshots;
   }
 

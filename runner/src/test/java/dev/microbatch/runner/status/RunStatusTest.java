@@ -19,6 +19,7 @@ import dev.microbatch.runner.dstream.StageTask;
 import dev.microbatch.runner.dstream.TaskContext;
 import dev.microbatch.runner.executor.LocalTaskExecutor;
 import dev.microbatch.runner.scheduler.BatchClock;
+import dev.microbatch.runner.scheduler.BatchDetails.SliceInfo;
 import dev.microbatch.runner.scheduler.BatchInfo;
 import dev.microbatch.runner.scheduler.JobGenerator;
 import dev.microbatch.runner.scheduler.JobScheduler;
@@ -51,10 +52,14 @@ public class RunStatusTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  /** Batches of 2, 3 and 1 numbers, at watermarks 10, 20, 30, then exhausted. */
+  /**
+   * Batches of 2, 3 and 1 numbers, at watermarks 10, 20, 30, then exhausted; read as offset ranges
+   * of one partition of 6 records, as a Kafka input would.
+   */
   private static final class Numbers extends InputDStream<Integer> {
     private final List<List<Integer>> batches = List.of(List.of(1, 2), List.of(3, 4, 5), List.of(6));
     private int next;
+    private long offset;
 
     Numbers() {
       super("Numbers");
@@ -64,6 +69,9 @@ public class RunStatusTest {
     protected BatchResult<Integer> compute(BatchContext batch) {
       List<Integer> numbers = batches.get(next++);
       batch.addRecordsIn(name(), numbers.size());
+      batch.addSlices(
+          List.of(new SliceInfo(id(), "numbers-0", offset, offset + numbers.size(), 6)));
+      offset += numbers.size();
       return BatchResult.of(List.of(new ListPartition<>(numbers)), new Instant(next * 10L));
     }
 
@@ -157,6 +165,10 @@ public class RunStatusTest {
       assertEquals(3, detail.get("stages").get(0).get("recordsIn").asLong());
       assertEquals(
           new Instant(20).toString(), detail.get("watermarks").get("input:Numbers").asText());
+      JsonNode slice = detail.get("slices").get(0);
+      assertEquals(2, slice.get("fromOffset").asLong());
+      assertEquals(5, slice.get("untilOffset").asLong());
+      assertEquals(1, slice.get("lag").asLong());
 
       JsonNode statistics = get(base, "/api/v1/applications/spec-run/streaming/statistics");
       assertEquals(3, statistics.get("numTotalCompletedBatches").asLong());
@@ -166,6 +178,10 @@ public class RunStatusTest {
       assertThat(metrics, containsString("microbatch_batches_completed_total 3.0"));
       assertThat(metrics, containsString("microbatch_records_in_total{input=\"Numbers\"} 6.0"));
       assertThat(metrics, containsString("step=\"Check\""));
+      assertThat(
+          metrics,
+          containsString(
+              "microbatch_input_lag_records{input=\"input:Numbers\",partition=\"numbers-0\"} 0.0"));
     }
 
     // The event log: the run's start, three events per batch, the run's end; its completed batches

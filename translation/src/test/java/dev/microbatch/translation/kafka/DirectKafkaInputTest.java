@@ -3,6 +3,7 @@ package dev.microbatch.translation.kafka;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -18,6 +19,7 @@ import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchInfo;
 import dev.microbatch.runner.scheduler.StreamingListener;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -181,6 +183,13 @@ public class DirectKafkaInputTest {
       }
       assertEquals(2, batch.details().slices().size());
       assertEquals(batch.totalRecordsIn(), sliced);
+    }
+    // Each slice knows its partition's end: the backlog shrinks to nothing by the last batch.
+    List<BatchDetails.SliceInfo> first = batches.peek().details().slices();
+    assertThat(first.stream().mapToLong(BatchDetails.SliceInfo::lag).sum(), greaterThan(0L));
+    BatchInfo last = List.copyOf(batches).get(batches.size() - 1);
+    for (BatchDetails.SliceInfo slice : last.details().slices()) {
+      assertEquals(slice.toString(), 0, slice.lag());
     }
   }
 
