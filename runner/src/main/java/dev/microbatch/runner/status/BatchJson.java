@@ -16,7 +16,29 @@ import java.util.Map;
  */
 final class BatchJson {
 
+  /** The fields a batch in detail has beyond its summary. */
+  static final List<String> DETAIL_FIELDS = List.of("slices", "stages", "watermarks", "failure");
+
   private BatchJson() {}
+
+  /** The run itself, as the list of applications shows it and the event log's first line has it. */
+  static Map<String, Object> application(StatusServer.RunInfo run) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", run.id());
+    json.put("name", run.name());
+    json.put("startTime", run.startTimeMillis());
+    json.put("batchDuration", run.batchIntervalMillis());
+    return json;
+  }
+
+  /** The run read back from {@link #application}'s fields. */
+  static StatusServer.RunInfo run(Map<String, Object> json) {
+    return new StatusServer.RunInfo(
+        String.valueOf(json.get("id")),
+        String.valueOf(json.get("name")),
+        ((Number) json.get("startTime")).longValue(),
+        ((Number) json.get("batchDuration")).longValue());
+  }
 
   /** The batch's summary, as in a list of batches. */
   static Map<String, Object> summary(BatchInfo batch, String status) {

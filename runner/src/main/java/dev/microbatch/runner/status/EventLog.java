@@ -36,17 +36,19 @@ public final class EventLog implements StreamingListener, AutoCloseable {
   }
 
   /**
-   * Opens {@code <dir>/<runId>.jsonl} and writes the run's first event. Only local directories are
+   * Opens {@code <dir>/<run id>.jsonl} and writes the run's first event: the run as the REST API
+   * shows it, with {@code extra} fields. Only local directories are
    * supported: a log must be readable after a crash, which needs appends that reach the file at
    * once.
    *
    * @throws IllegalArgumentException naming {@code --eventLogDir} when it is not a local directory
    *     that can be written
    */
-  public static EventLog open(String dir, String runId, Map<String, Object> run) throws IOException {
+  public static EventLog open(String dir, StatusServer.RunInfo run, Map<String, Object> extra)
+      throws IOException {
     Path directory = localDirectory(dir);
     Files.createDirectories(directory);
-    Path file = directory.resolve(runId + ".jsonl");
+    Path file = directory.resolve(run.id() + ".jsonl");
     FileChannel channel =
         FileChannel.open(
             file,
@@ -54,7 +56,8 @@ public final class EventLog implements StreamingListener, AutoCloseable {
             StandardOpenOption.WRITE,
             StandardOpenOption.APPEND);
     EventLog log = new EventLog(file, channel);
-    Map<String, Object> started = new LinkedHashMap<>(run);
+    Map<String, Object> started = BatchJson.application(run);
+    started.putAll(extra);
     log.write("RunStarted", started);
     return log;
   }

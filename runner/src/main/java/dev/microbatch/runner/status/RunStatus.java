@@ -5,7 +5,6 @@ import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.scheduler.JobScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,14 +59,8 @@ public final class RunStatus {
 
   private static EventLog openEventLog(
       String dir, StatusServer.RunInfo info, MicroBatchPipelineOptions options) {
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("id", info.id());
-    run.put("name", info.name());
-    run.put("startTime", info.startTimeMillis());
-    run.put("batchDuration", info.batchIntervalMillis());
-    run.put("streaming", options.isStreaming());
     try {
-      return EventLog.open(dir, info.id(), run);
+      return EventLog.open(dir, info, Map.of("streaming", options.isStreaming()));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the event log in --eventLogDir=" + dir, e);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.microbatch.runner.metrics.MetricsAccumulator;
-import dev.microbatch.runner.scheduler.BatchInfo;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,7 +13,7 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,43 +42,57 @@ public final class StatusServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService threads;
-  private final RunInfo run;
-  private final BatchHistory history;
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final List<StatusSource> runs;
+  private final Optional<PrometheusRegistry> registry;
 
   private StatusServer(
-      HttpServer server, RunInfo run, BatchHistory history, MetricsAccumulator metrics) {
+      HttpServer server, List<StatusSource> runs, Optional<PrometheusRegistry> registry) {
     this.server = server;
-    this.run = run;
-    this.history = history;
-    registry.register(new RunMetrics(history, metrics, run.batchIntervalMillis()));
+    this.runs = List.copyOf(runs);
+    this.registry = registry;
     this.threads =
         Executors.newFixedThreadPool(
             2,
             r -> {
-              Thread thread = new Thread(r, "microbatch-status-" + run.id());
+              Thread thread = new Thread(r, "microbatch-status");
               thread.setDaemon(true);
               return thread;
             });
     server.setExecutor(threads);
-    server.createContext("/metrics", this::metrics);
+    registry.ifPresent(r -> server.createContext("/metrics", this::metrics));
     server.createContext(API, this::api);
     server.start();
   }
 
   /**
-   * Starts the endpoint on {@code host}, on the first free port from {@code port} on.
+   * Serves a live run, with its metrics, on {@code host}, on the first free port from {@code port}
+   * on.
    *
    * @throws IOException when none of the ports tried is free
    */
   public static StatusServer start(
       String host, int port, RunInfo run, BatchHistory history, MetricsAccumulator metrics)
       throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new RunMetrics(history, metrics, run.batchIntervalMillis()));
+    return bind(host, port, List.of(new LiveStatus(run, history)), Optional.of(registry));
+  }
+
+  /** Serves finished (or crashed) runs from their event logs, one application per log. */
+  static StatusServer history(String host, int port, List<Path> eventLogs) throws IOException {
+    List<StatusSource> runs = new ArrayList<>();
+    eventLogs.forEach(log -> runs.add(new LoggedStatus(log)));
+    return bind(host, port, runs, Optional.empty());
+  }
+
+  private static StatusServer bind(
+      String host, int port, List<StatusSource> runs, Optional<PrometheusRegistry> registry)
+      throws IOException {
     BindException last = null;
     for (int candidate = port; candidate < port + PORTS_TRIED; candidate++) {
       try {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, candidate), 0);
-        return new StatusServer(server, run, history, metrics);
+        return new StatusServer(server, runs, registry);
       } catch (BindException e) {
         last = e;
       }
@@ -103,7 +116,8 @@ public final class StatusServer implements AutoCloseable {
 
   private void metrics(HttpExchange exchange) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    PrometheusTextFormatWriter.create().write(body, registry.scrape(), EscapingScheme.DEFAULT);
+    PrometheusTextFormatWriter.create()
+        .write(body, registry.orElseThrow().scrape(), EscapingScheme.DEFAULT);
     respond(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
   }
 
@@ -138,81 +152,64 @@ public final class StatusServer implements AutoCloseable {
       }
     }
     if (parts.isEmpty()) {
-      return Optional.of(List.of(application()));
+      List<Object> applications = new ArrayList<>();
+      runs.forEach(run -> applications.add(BatchJson.application(run.run())));
+      return Optional.of(applications);
     }
-    if (!parts.get(0).equals(run.id())) {
+    Optional<StatusSource> found =
+        runs.stream().filter(run -> run.run().id().equals(parts.get(0))).findFirst();
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    StatusSource run = found.get();
     if (parts.size() == 1) {
-      return Optional.of(application());
+      return Optional.of(BatchJson.application(run.run()));
     }
     if (parts.size() == 3 && parts.get(1).equals("streaming") && parts.get(2).equals("statistics")) {
-      return Optional.of(statistics());
+      return Optional.of(statistics(run));
     }
     if (parts.size() >= 3 && parts.get(1).equals("streaming") && parts.get(2).equals("batches")) {
       if (parts.size() == 3) {
-        return Optional.of(batches());
+        return Optional.of(run.batches());
       }
       if (parts.size() == 4 && parts.get(3).matches("-?\\d+")) {
-        return history
-            .batch(Long.parseLong(parts.get(3)))
-            .map(ended -> BatchJson.detailed(ended.batch(), ended.status()));
+        return run.batch(Long.parseLong(parts.get(3))).map(batch -> batch);
       }
     }
     return Optional.empty();
   }
 
-  private Map<String, Object> application() {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", run.id());
-    json.put("name", run.name());
-    json.put("startTime", run.startTimeMillis());
-    json.put("batchDuration", run.batchIntervalMillis());
-    return json;
-  }
-
-  private List<Map<String, Object>> batches() {
-    List<Map<String, Object>> json = new ArrayList<>();
-    history.running().ifPresent(batch -> json.add(BatchJson.summary(batch, "PROCESSING")));
-    for (BatchHistory.Ended ended : history.endedBatches()) {
-      json.add(BatchJson.summary(ended.batch(), ended.status()));
-    }
-    return json;
-  }
-
   /** The run's totals and averages over the retained batches, as Spark's statistics has them. */
-  private Map<String, Object> statistics() {
-    BatchHistory.Totals totals = history.totals();
-    List<BatchHistory.Ended> retained = history.endedBatches();
+  private static Map<String, Object> statistics(StatusSource source) {
+    RunInfo run = source.run();
+    BatchHistory.Totals totals = source.totals();
+    List<Map<String, Object>> batches = source.batches();
+    List<Map<String, Object>> ended =
+        batches.stream().filter(b -> !"PROCESSING".equals(b.get("status"))).toList();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("startTime", run.startTimeMillis());
     json.put("batchDuration", run.batchIntervalMillis());
-    json.put("numActiveBatches", history.running().isPresent() ? 1 : 0);
+    json.put("numActiveBatches", batches.size() - ended.size());
     json.put("numTotalCompletedBatches", totals.completed());
     json.put("numFailedBatches", totals.failed());
     json.put("numRetriedAttempts", totals.retriedAttempts());
-    json.put("numRetainedCompletedBatches", retained.size());
+    json.put("numRetainedCompletedBatches", ended.size());
     json.put("numProcessedRecords", totals.recordsIn());
     json.put("recordsInByInput", totals.recordsInByInput());
-    average(retained, b -> Optional.of(b.totalRecordsIn() * 1000.0 / run.batchIntervalMillis()))
-        .ifPresent(rate -> json.put("avgInputRate", rate));
-    average(retained, BatchInfo::schedulingDelayMillis)
-        .ifPresent(delay -> json.put("avgSchedulingDelay", delay));
-    average(retained, BatchInfo::processingTimeMillis)
-        .ifPresent(time -> json.put("avgProcessingTime", time));
+    average(ended, "inputSize")
+        .ifPresent(size -> json.put("avgInputRate", size * 1000.0 / run.batchIntervalMillis()));
+    average(ended, "schedulingDelay").ifPresent(delay -> json.put("avgSchedulingDelay", delay));
+    average(ended, "processingTime").ifPresent(time -> json.put("avgProcessingTime", time));
     return json;
   }
 
-  /** The mean of {@code value} over the batches that have one. */
-  private static Optional<Double> average(
-      List<BatchHistory.Ended> batches,
-      java.util.function.Function<BatchInfo, Optional<? extends Number>> value) {
+  /** The mean of a numeric field over the batches that have it. */
+  private static Optional<Double> average(List<Map<String, Object>> batches, String field) {
     double sum = 0;
     int n = 0;
-    for (BatchHistory.Ended ended : batches) {
-      Optional<? extends Number> v = value.apply(ended.batch());
-      if (v.isPresent()) {
-        sum += v.get().doubleValue();
+    for (Map<String, Object> batch : batches) {
+      if (batch.get(field) instanceof Number value) {
+        sum += value.doubleValue();
         n++;
       }
     }

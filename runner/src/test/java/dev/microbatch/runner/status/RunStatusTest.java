@@ -134,10 +134,13 @@ public class RunStatusTest {
     scheduler.addListener(history);
     StatusServer.RunInfo info = new StatusServer.RunInfo("spec-run", "spec run", 0, 100);
     Path logDir = folder.newFolder("events").toPath();
-    EventLog log = EventLog.open(logDir.toString(), info.id(), java.util.Map.of("id", info.id()));
+    EventLog log = EventLog.open(logDir.toString(), info, java.util.Map.of());
     scheduler.addListener(log);
     scheduler.onTermination(status -> log.runEnded(status.name()));
 
+    JsonNode liveBatches;
+    JsonNode liveDetail;
+    JsonNode liveStatistics;
     try (StatusServer server =
         StatusServer.start("127.0.0.1", 0, info, history, run.metrics())) {
       scheduler.start("status-spec");
@@ -146,6 +149,7 @@ public class RunStatusTest {
 
       // The batches, newest first, as the listener saw them.
       JsonNode batches = get(base, "/api/v1/applications/spec-run/streaming/batches");
+      liveBatches = batches;
       assertEquals(3, batches.size());
       for (int i = 0; i < 3; i++) {
         BatchInfo seen = recorder.completed.get(2 - i);
@@ -165,12 +169,14 @@ public class RunStatusTest {
       assertEquals(3, detail.get("stages").get(0).get("recordsIn").asLong());
       assertEquals(
           new Instant(20).toString(), detail.get("watermarks").get("input:Numbers").asText());
+      liveDetail = detail;
       JsonNode slice = detail.get("slices").get(0);
       assertEquals(2, slice.get("fromOffset").asLong());
       assertEquals(5, slice.get("untilOffset").asLong());
       assertEquals(1, slice.get("lag").asLong());
 
       JsonNode statistics = get(base, "/api/v1/applications/spec-run/streaming/statistics");
+      liveStatistics = statistics;
       assertEquals(3, statistics.get("numTotalCompletedBatches").asLong());
       assertEquals(6, statistics.get("numProcessedRecords").asLong());
 
@@ -197,5 +203,40 @@ public class RunStatusTest {
     JsonNode ended = JSON.readTree(lines.get(lines.size() - 1));
     assertEquals("RunEnded", ended.get("event").asText());
     assertEquals("DONE", ended.get("state").asText());
+
+    // The history server answers from the log exactly as the live run did.
+    try (StatusServer fromLog =
+        StatusServer.history("127.0.0.1", 0, HistoryServer.eventLogs(logDir))) {
+      URI base = fromLog.address();
+      String batchId = liveDetail.get("batchId").asText();
+      assertEquals(liveBatches, get(base, "/api/v1/applications/spec-run/streaming/batches"));
+      assertEquals(
+          liveDetail, get(base, "/api/v1/applications/spec-run/streaming/batches/" + batchId));
+      assertEquals(
+          liveStatistics, get(base, "/api/v1/applications/spec-run/streaming/statistics"));
+    }
+  }
+
+  @Test
+  public void aLogCutShortByACrashIsReadUpToItsLastWholeLine() throws Exception {
+    Path log = folder.newFile("crashed.jsonl").toPath();
+    Files.writeString(
+        log,
+        "{\"event\":\"RunStarted\",\"id\":\"crashed\",\"name\":\"crashed\",\"startTime\":1,"
+            + "\"batchDuration\":100}\n"
+            + "{\"event\":\"BatchCompleted\",\"batchId\":100,\"status\":\"COMPLETED\","
+            + "\"inputSize\":5,\"recordsIn\":{\"in\":5}}\n"
+            + "{\"event\":\"BatchStarted\",\"batchId\":200,\"status\":\"PROCESSING\"}\n"
+            + "{\"event\":\"BatchCompleted\",\"batchId\":200,\"sta");
+    try (StatusServer history = StatusServer.history("127.0.0.1", 0, List.of(log))) {
+      JsonNode batches = get(history.address(), "/api/v1/applications/crashed/streaming/batches");
+      assertEquals(2, batches.size());
+      assertEquals("PROCESSING", batches.get(0).get("status").asText());
+      assertEquals(100, batches.get(1).get("batchId").asLong());
+      JsonNode statistics =
+          get(history.address(), "/api/v1/applications/crashed/streaming/statistics");
+      assertEquals(1, statistics.get("numTotalCompletedBatches").asLong());
+      assertEquals(5, statistics.get("numProcessedRecords").asLong());
+    }
   }
 }
