@@ -8,15 +8,7 @@
 #
 # workers: 2 unless given. MAVEN_ARGS is passed to Maven, e.g. MAVEN_ARGS="-o" to build offline.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-echo "Building the Spark module and its classpath (mvn -pl spark -am compile) ..." >&2
-# shellcheck disable=SC2086 # MAVEN_ARGS holds several arguments
-if ! log="$(mvn -B -q -f "$root/pom.xml" ${MAVEN_ARGS:-} -pl spark -am compile \
-  dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/spark.classpath \
-  2>&1)"; then
-  echo "$log" >&2
-  exit 1
-fi
-classpath="$root/spark/target/classes:$(cat "$root/spark/target/spark.classpath")"
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$classpath" \
-  dev.microbatch.spark.cluster.LocalStandaloneCluster "$@"
+source "$(dirname "$0")/lib/module-classpath.sh"
+# compile scope includes Spark, which the module declares provided (a cluster's own).
+classpath="$(module_classpath spark compile)"
+exec "$(java_command)" -cp "$classpath" dev.microbatch.spark.cluster.LocalStandaloneCluster "$@"
