@@ -104,7 +104,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
                         r.partition().toString(),
                         r.from(),
                         r.until(),
-                        Math.max(r.until(), latest.getOrDefault(r.partition(), r.until()))))
+                        Math.max(r.until(), latest.getOrDefault(r.partition(), r.until())),
+                        perPartitionBound()))
             .toList());
     ConsumedOffsets consumed = batch.attribute(ConsumedOffsets.class, ConsumedOffsets::new);
     spec.groupId().ifPresent(group -> consumed.add(group, ranges));
@@ -130,11 +131,15 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
         out, index -> partitionWatermark(ranges.get(index).partition()), this::watermark);
   }
 
+  /** Most records one partition may deliver in this batch; -1 for no bound. */
+  private long perPartitionBound() {
+    return bound(maxRecordsPerPartition, rateLimit.maxRecordsPerPartition(partitions.size()));
+  }
+
   /** This batch's ranges: each partition from its position, bounded per partition and in all. */
   private List<OffsetRange> rangesUpTo(Map<TopicPartition, Long> latest) {
     long remaining = spec.maxNumRecords() - delivered;
-    long perPartition =
-        bound(maxRecordsPerPartition, rateLimit.maxRecordsPerPartition(partitions.size()));
+    long perPartition = perPartitionBound();
     List<OffsetRange> ranges = new ArrayList<>(partitions.size());
     for (TopicPartition partition : partitions) {
       long from = positions.get(partition);

@@ -39,8 +39,10 @@ public final class BatchContext {
   private final ConcurrentLinkedQueue<CommitAction> aborts = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CommitAction> afterCommit = new ConcurrentLinkedQueue<>();
   private final Map<Class<?>, Object> attributes = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<BatchDetails.SliceInfo> slices = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<BatchDetails.StageInfo> stages = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<BatchDetails.SliceInfo> slices =
+      new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<BatchDetails.StageInfo> stages =
+      new ConcurrentLinkedQueue<>();
 
   /** An action that runs once the batch has committed (source finalization, bundle finalizers). */
   @FunctionalInterface

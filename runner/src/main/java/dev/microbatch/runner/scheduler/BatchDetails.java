@@ -38,8 +38,11 @@ public record BatchDetails(
    * @param input the input's stream id
    * @param partition the input's own name for the partition (a Kafka topic-partition)
    * @param end the partition's end offset (Kafka's latest offset) when the slice was fixed
+   * @param bound the most records the partition could deliver in this batch (rate control and
+   *     per-batch limits); -1 when unbounded
    */
-  public record SliceInfo(String input, String partition, long from, long until, long end) {
+  public record SliceInfo(
+      String input, String partition, long from, long until, long end, long bound) {
     public long size() {
       return until - from;
     }

@@ -75,6 +75,7 @@ final class BatchJson {
       s.put("untilOffset", slice.until());
       s.put("endOffset", slice.end());
       s.put("lag", slice.lag());
+      s.put("bound", slice.bound());
       slices.add(s);
     }
     json.put("slices", slices);

@@ -10,18 +10,20 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import org.apache.beam.sdk.metrics.DistributionResult;
-import org.apache.beam.sdk.metrics.GaugeResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
  * The run's metrics for Prometheus, taken when scraped: batch counts and retries, records in per
- * input, the last batch's delays and input rate, and the pipeline's Beam metrics (attempted
- * values, labelled by step, namespace and name).
+ * input, the last completed batch's delays, input rates, lags and rate bounds, and the pipeline's
+ * Beam metrics (attempted values, labelled by step, namespace and name).
  */
 final class RunMetrics implements MultiCollector {
 
@@ -39,25 +41,20 @@ final class RunMetrics implements MultiCollector {
   public MetricSnapshots collect() {
     List<MetricSnapshot> snapshots = new ArrayList<>();
     BatchHistory.Totals totals = history.totals();
-    snapshots.add(counter("microbatch_batches_completed", "Batches completed", totals.completed()));
-    snapshots.add(counter("microbatch_batches_failed", "Batches that failed for good", totals.failed()));
+    snapshots.add(
+        counter("microbatch_batches_completed", "Batches completed", one(totals.completed())));
+    snapshots.add(
+        counter("microbatch_batches_failed", "Batches that failed for good", one(totals.failed())));
     snapshots.add(
         counter(
             "microbatch_batch_retries",
             "Failed batch attempts that were run again over the same slice",
-            totals.retriedAttempts()));
-    CounterSnapshot.Builder recordsIn =
-        CounterSnapshot.builder().name("microbatch_records_in").help("Records read, per input");
+            one(totals.retriedAttempts())));
+    Map<Labels, Double> records = new LinkedHashMap<>();
     totals
         .recordsInByInput()
-        .forEach(
-            (input, count) ->
-                recordsIn.dataPoint(
-                    CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .labels(Labels.of("input", input))
-                        .value(count)
-                        .build()));
-    snapshots.add(recordsIn.build());
+        .forEach((input, n) -> records.put(Labels.of("input", input), (double) n));
+    snapshots.add(counter("microbatch_records_in", "Records read, per input", records));
     lastCompleted().ifPresent(batch -> snapshots.addAll(lastBatch(batch)));
     snapshots.addAll(beamMetrics());
     return new MetricSnapshots(snapshots);
@@ -78,7 +75,7 @@ final class RunMetrics implements MultiCollector {
         gauge(
             "microbatch_last_batch_time_seconds",
             "Time of the last completed batch",
-            batch.batchTime().millis() / 1000.0));
+            one(batch.batchTime().millis() / 1000.0)));
     batch
         .processingTimeMillis()
         .ifPresent(
@@ -87,7 +84,7 @@ final class RunMetrics implements MultiCollector {
                     gauge(
                         "microbatch_last_batch_processing_seconds",
                         "Processing time of the last completed batch",
-                        ms / 1000.0)));
+                        one(ms / 1000.0))));
     batch
         .schedulingDelayMillis()
         .ifPresent(
@@ -96,108 +93,118 @@ final class RunMetrics implements MultiCollector {
                     gauge(
                         "microbatch_last_batch_scheduling_delay_seconds",
                         "How late the last completed batch started after its batch time",
-                        ms / 1000.0)));
-    GaugeSnapshot.Builder rate =
-        GaugeSnapshot.builder()
-            .name("microbatch_input_rate_records_per_second")
-            .help("Records per second each input delivered in the last completed batch");
+                        one(ms / 1000.0))));
+    Map<Labels, Double> rates = new LinkedHashMap<>();
     batch
         .recordsIn()
-        .forEach(
-            (input, count) ->
-                rate.dataPoint(
-                    GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                        .labels(Labels.of("input", input))
-                        .value(count * 1000.0 / batchIntervalMillis)
-                        .build()));
-    snapshots.add(rate.build());
-    GaugeSnapshot.Builder lag =
-        GaugeSnapshot.builder()
-            .name("microbatch_input_lag_records")
-            .help(
-                "Records an input partition (a Kafka partition) had beyond the last completed"
-                    + " batch's slice when the slice was fixed");
+        .forEach((input, n) -> rates.put(Labels.of("input", input), perSecond(n)));
+    snapshots.add(
+        gauge(
+            "microbatch_input_rate_records_per_second",
+            "Records per second each input delivered in the last completed batch",
+            rates));
+    Map<Labels, Double> lags = new LinkedHashMap<>();
+    Map<Labels, Double> bounds = new LinkedHashMap<>();
     for (BatchDetails.SliceInfo slice : batch.details().slices()) {
-      lag.dataPoint(
-          GaugeSnapshot.GaugeDataPointSnapshot.builder()
-              .labels(Labels.of("input", slice.input(), "partition", slice.partition()))
-              .value(slice.lag())
-              .build());
+      lags.put(
+          Labels.of("input", slice.input(), "partition", slice.partition()),
+          (double) slice.lag());
+      if (slice.bound() >= 0) {
+        bounds.merge(Labels.of("input", slice.input()), perSecond(slice.bound()), Double::sum);
+      }
     }
-    snapshots.add(lag.build());
+    snapshots.add(
+        gauge(
+            "microbatch_input_lag_records",
+            "Records an input partition (a Kafka partition) had beyond the last completed batch's"
+                + " slice when the slice was fixed",
+            lags));
+    snapshots.add(
+        gauge(
+            "microbatch_input_rate_bound_records_per_second",
+            "The rate an input was bounded to in the last completed batch (rate control,"
+                + " backpressure, per-batch limits), summed over its partitions",
+            bounds));
     return snapshots;
+  }
+
+  private double perSecond(long recordsPerBatch) {
+    return recordsPerBatch * 1000.0 / batchIntervalMillis;
   }
 
   private List<MetricSnapshot> beamMetrics() {
     MetricQueryResults results = metrics.results().queryMetrics(MetricsFilter.builder().build());
-    CounterSnapshot.Builder counters =
-        CounterSnapshot.builder().name("beam_counter").help("Beam counters (attempted)");
-    for (MetricResult<Long> counter : results.getCounters()) {
-      counters.dataPoint(
-          CounterSnapshot.CounterDataPointSnapshot.builder()
-              .labels(labels(counter))
-              .value(Math.max(0, counter.getAttempted()))
-              .build());
-    }
-    GaugeSnapshot.Builder gauges =
-        GaugeSnapshot.builder().name("beam_gauge").help("Beam gauges (attempted, latest value)");
-    for (MetricResult<GaugeResult> gauge : results.getGauges()) {
-      gauges.dataPoint(
-          GaugeSnapshot.GaugeDataPointSnapshot.builder()
-              .labels(labels(gauge))
-              .value(gauge.getAttempted().getValue())
-              .build());
-    }
-    List<MetricSnapshot> snapshots = new ArrayList<>(List.of(counters.build(), gauges.build()));
-    String[] parts = {"sum", "count", "min", "max"};
-    for (String part : parts) {
-      GaugeSnapshot.Builder distribution =
-          GaugeSnapshot.builder()
-              .name("beam_distribution_" + part)
-              .help("Beam distributions (attempted): " + part);
-      for (MetricResult<DistributionResult> result : results.getDistributions()) {
-        DistributionResult d = result.getAttempted();
-        double value =
-            switch (part) {
-              case "sum" -> d.getSum();
-              case "count" -> d.getCount();
-              case "min" -> d.getMin();
-              default -> d.getMax();
-            };
-        distribution.dataPoint(
-            GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                .labels(labels(result))
-                .value(value)
-                .build());
-      }
-      snapshots.add(distribution.build());
-    }
+    List<MetricSnapshot> snapshots = new ArrayList<>();
+    snapshots.add(
+        counter(
+            "beam_counter",
+            "Beam counters (attempted)",
+            byMetric(results.getCounters(), c -> Math.max(0, c.getAttempted()))));
+    snapshots.add(
+        gauge(
+            "beam_gauge",
+            "Beam gauges (attempted, latest value)",
+            byMetric(results.getGauges(), g -> g.getAttempted().getValue())));
+    Map<String, ToDoubleFunction<DistributionResult>> parts = new LinkedHashMap<>();
+    parts.put("sum", DistributionResult::getSum);
+    parts.put("count", DistributionResult::getCount);
+    parts.put("min", DistributionResult::getMin);
+    parts.put("max", DistributionResult::getMax);
+    parts.forEach(
+        (part, value) ->
+            snapshots.add(
+                gauge(
+                    "beam_distribution_" + part,
+                    "Beam distributions (attempted): " + part,
+                    byMetric(
+                        results.getDistributions(),
+                        d -> value.applyAsDouble(d.getAttempted())))));
     return snapshots;
   }
 
-  private static Labels labels(MetricResult<?> result) {
-    return Labels.of(
-        "step",
-        result.getKey().stepName(),
-        "namespace",
-        result.getKey().metricName().getNamespace(),
-        "name",
-        result.getKey().metricName().getName());
+  /** Each Beam metric's value, labelled by step, namespace and name. */
+  private static <T> Map<Labels, Double> byMetric(
+      Iterable<MetricResult<T>> results, ToDoubleFunction<MetricResult<T>> value) {
+    Map<Labels, Double> values = new LinkedHashMap<>();
+    for (MetricResult<T> result : results) {
+      values.put(
+          Labels.of(
+              "step",
+              result.getKey().stepName(),
+              "namespace",
+              result.getKey().metricName().getNamespace(),
+              "name",
+              result.getKey().metricName().getName()),
+          value.applyAsDouble(result));
+    }
+    return values;
   }
 
-  private static CounterSnapshot counter(String name, String help, double value) {
-    return CounterSnapshot.builder()
-        .name(name)
-        .help(help)
-        .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).build())
-        .build();
+  private static Map<Labels, Double> one(double value) {
+    return Map.of(Labels.EMPTY, value);
   }
 
-  private static GaugeSnapshot gauge(String name, String help, double value) {
-    return GaugeSnapshot.builder()
-        .name(name)
-        .help(help)
-        .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build())
-        .build();
+  private static CounterSnapshot counter(String name, String help, Map<Labels, Double> values) {
+    CounterSnapshot.Builder builder = CounterSnapshot.builder().name(name).help(help);
+    values.forEach(
+        (labels, value) ->
+            builder.dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(labels)
+                    .value(value)
+                    .build()));
+    return builder.build();
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, Map<Labels, Double> values) {
+    GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name).help(help);
+    values.forEach(
+        (labels, value) ->
+            builder.dataPoint(
+                GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                    .labels(labels)
+                    .value(value)
+                    .build()));
+    return builder.build();
   }
 }

@@ -57,7 +57,8 @@ public class RunStatusTest {
    * of one partition of 6 records, as a Kafka input would.
    */
   private static final class Numbers extends InputDStream<Integer> {
-    private final List<List<Integer>> batches = List.of(List.of(1, 2), List.of(3, 4, 5), List.of(6));
+    private final List<List<Integer>> batches =
+        List.of(List.of(1, 2), List.of(3, 4, 5), List.of(6));
     private int next;
     private long offset;
 
@@ -70,7 +71,7 @@ public class RunStatusTest {
       List<Integer> numbers = batches.get(next++);
       batch.addRecordsIn(name(), numbers.size());
       batch.addSlices(
-          List.of(new SliceInfo(id(), "numbers-0", offset, offset + numbers.size(), 6)));
+          List.of(new SliceInfo(id(), "numbers-0", offset, offset + numbers.size(), 6, 3)));
       offset += numbers.size();
       return BatchResult.of(List.of(new ListPartition<>(numbers)), new Instant(next * 10L));
     }
@@ -188,6 +189,11 @@ public class RunStatusTest {
           metrics,
           containsString(
               "microbatch_input_lag_records{input=\"input:Numbers\",partition=\"numbers-0\"} 0.0"));
+      // At most 3 records per 100 ms batch: 30 records/s.
+      assertThat(
+          metrics,
+          containsString(
+              "microbatch_input_rate_bound_records_per_second{input=\"input:Numbers\"} 30.0"));
     }
 
     // The event log: the run's start, three events per batch, the run's end; its completed batches

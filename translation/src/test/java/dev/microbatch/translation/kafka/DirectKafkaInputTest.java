@@ -175,6 +175,7 @@ public class DirectKafkaInputTest {
       long sliced = 0;
       for (BatchDetails.SliceInfo slice : batch.details().slices()) {
         assertThat(slice.size(), lessThanOrEqualTo(5L));
+        assertEquals(slice.toString(), 5, slice.bound());
         Long previousEnd = readUpTo.put(slice.partition(), slice.until());
         if (previousEnd != null) {
           assertEquals(slice.toString(), (long) previousEnd, slice.from());
