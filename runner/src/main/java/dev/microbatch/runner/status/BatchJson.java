@@ -28,6 +28,8 @@ final class BatchJson {
     json.put("name", run.name());
     json.put("startTime", run.startTimeMillis());
     json.put("batchDuration", run.batchIntervalMillis());
+    json.put("streaming", run.streaming());
+    json.put("options", run.options());
     return json;
   }
 
@@ -37,7 +39,15 @@ final class BatchJson {
         String.valueOf(json.get("id")),
         String.valueOf(json.get("name")),
         ((Number) json.get("startTime")).longValue(),
-        ((Number) json.get("batchDuration")).longValue());
+        ((Number) json.get("batchDuration")).longValue(),
+        Boolean.TRUE.equals(json.get("streaming")),
+        json.get("options") instanceof Map<?, ?> options ? stringKeys(options) : Map.of());
+  }
+
+  private static Map<String, Object> stringKeys(Map<?, ?> map) {
+    Map<String, Object> copy = new LinkedHashMap<>();
+    map.forEach((key, value) -> copy.put(String.valueOf(key), value == null ? "" : value));
+    return copy;
   }
 
   /** The batch's summary, as in a list of batches. */

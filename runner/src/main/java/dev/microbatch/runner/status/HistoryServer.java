@@ -15,7 +15,7 @@ public final class HistoryServer {
 
   private HistoryServer() {}
 
-  /** The event logs at {@code location}: the file itself, or every {@code *.jsonl} in the folder. */
+  /** The event logs at {@code location}: the file, or every {@code *.jsonl} in the folder. */
   static List<Path> eventLogs(Path location) throws IOException {
     if (Files.isRegularFile(location)) {
       return List.of(location);

@@ -10,10 +10,18 @@ final class LiveStatus implements StatusSource {
 
   private final StatusServer.RunInfo run;
   private final BatchHistory history;
+  private final java.util.function.Supplier<String> state;
 
-  LiveStatus(StatusServer.RunInfo run, BatchHistory history) {
+  LiveStatus(
+      StatusServer.RunInfo run, BatchHistory history, java.util.function.Supplier<String> state) {
     this.run = run;
     this.history = history;
+    this.state = state;
+  }
+
+  @Override
+  public String state() {
+    return state.get();
   }
 
   @Override

@@ -33,6 +33,7 @@ final class LoggedStatus implements StatusSource {
   /** What one read of the log found. */
   private record Read(
       StatusServer.RunInfo run,
+      String state,
       Deque<Map<String, Object>> ended,
       Optional<Map<String, Object>> running,
       BatchHistory.Totals totals) {}
@@ -45,6 +46,7 @@ final class LoggedStatus implements StatusSource {
       throw new UncheckedIOException("Cannot read the event log " + file, e);
     }
     StatusServer.RunInfo run = null;
+    String state = "INCOMPLETE";
     Deque<Map<String, Object>> ended = new ArrayDeque<>();
     Map<String, Object> running = null;
     long completed = 0;
@@ -61,6 +63,7 @@ final class LoggedStatus implements StatusSource {
       line.remove("time");
       switch (event) {
         case "RunStarted" -> run = BatchJson.run(line);
+        case "RunEnded" -> state = String.valueOf(line.get("state"));
         case "BatchStarted" -> running = line;
         case "BatchRetried" -> retries++;
         case "BatchCompleted", "BatchFailed" -> {
@@ -78,12 +81,13 @@ final class LoggedStatus implements StatusSource {
             if (in instanceof Map<?, ?> perInput) {
               perInput.forEach(
                   (input, count) ->
-                      byInput.merge(String.valueOf(input), ((Number) count).longValue(), Long::sum));
+                      byInput.merge(
+                          String.valueOf(input), ((Number) count).longValue(), Long::sum));
             }
           }
         }
         default -> {
-          // BatchSubmitted and RunEnded add nothing the API shows.
+          // BatchSubmitted adds nothing the API shows.
         }
       }
     }
@@ -92,6 +96,7 @@ final class LoggedStatus implements StatusSource {
     }
     return new Read(
         run,
+        state,
         ended,
         Optional.ofNullable(running),
         new BatchHistory.Totals(completed, failed, retries, records, byInput));
@@ -109,6 +114,11 @@ final class LoggedStatus implements StatusSource {
   @Override
   public StatusServer.RunInfo run() {
     return read().run();
+  }
+
+  @Override
+  public String state() {
+    return read().state();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.microbatch.runner.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.scheduler.JobScheduler;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class RunStatus {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunStatus.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How many ended batches the REST API keeps, as Spark's streaming UI does by default. */
   static final int RETAINED_BATCHES = 1000;
@@ -29,7 +32,12 @@ public final class RunStatus {
     long started = System.currentTimeMillis();
     StatusServer.RunInfo info =
         new StatusServer.RunInfo(
-            runId(options.getJobName()), options.getJobName(), started, options.getBatchIntervalMillis());
+            runId(options.getJobName()),
+            options.getJobName(),
+            started,
+            options.getBatchIntervalMillis(),
+            options.isStreaming(),
+            setOptions(options));
     BatchHistory history = new BatchHistory(RETAINED_BATCHES);
     scheduler.addListener(history);
     if (monitoring.getEventLogDir() != null) {
@@ -42,13 +50,31 @@ public final class RunStatus {
       try {
         StatusServer server =
             StatusServer.start(
-                monitoring.getUiHost(), monitoring.getUiPort(), info, history, run.metrics());
+                monitoring.getUiHost(),
+                monitoring.getUiPort(),
+                info,
+                history,
+                run.metrics(),
+                () -> scheduler.status().name());
         scheduler.onTermination(status -> server.close());
         LOG.info("UI at {}/api/v1/applications (metrics at /metrics)", server.address());
       } catch (IOException e) {
         // A run without its status endpoint still runs; the reason is in the log.
         LOG.warn("The status endpoint did not start; the run goes on without it", e);
       }
+    }
+  }
+
+  /** The options that were set, by name, as Beam writes them (its own JSON form of options). */
+  static Map<String, Object> setOptions(MicroBatchPipelineOptions options) {
+    try {
+      JsonNode json = JSON.valueToTree(options).path("options");
+      Map<String, Object> set = new java.util.TreeMap<>();
+      json.fields().forEachRemaining(field -> set.put(field.getKey(), field.getValue().toString()));
+      return set;
+    } catch (IllegalArgumentException e) {
+      LOG.warn("Could not list the pipeline options for the status endpoint", e);
+      return Map.of();
     }
   }
 
@@ -60,7 +86,7 @@ public final class RunStatus {
   private static EventLog openEventLog(
       String dir, StatusServer.RunInfo info, MicroBatchPipelineOptions options) {
     try {
-      return EventLog.open(dir, info, Map.of("streaming", options.isStreaming()));
+      return EventLog.open(dir, info, Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the event log in --eventLogDir=" + dir, e);
     }

@@ -1,5 +1,7 @@
 package dev.microbatch.runner.status;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -37,8 +39,22 @@ public final class StatusServer implements AutoCloseable {
   private static final int PORTS_TRIED = 100;
   private static final String API = "/api/v1/applications";
 
-  /** What the REST API says of the run itself. */
-  public record RunInfo(String id, String name, long startTimeMillis, long batchIntervalMillis) {}
+  /**
+   * What the REST API says of the run itself.
+   *
+   * @param options the pipeline options that were set, by name
+   */
+  public record RunInfo(
+      String id,
+      String name,
+      long startTimeMillis,
+      long batchIntervalMillis,
+      boolean streaming,
+      Map<String, Object> options) {
+    public RunInfo {
+      options = Map.copyOf(options);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService threads;
@@ -61,6 +77,7 @@ public final class StatusServer implements AutoCloseable {
     server.setExecutor(threads);
     registry.ifPresent(r -> server.createContext("/metrics", this::metrics));
     server.createContext(API, this::api);
+    server.createContext("/", this::page);
     server.start();
   }
 
@@ -71,11 +88,16 @@ public final class StatusServer implements AutoCloseable {
    * @throws IOException when none of the ports tried is free
    */
   public static StatusServer start(
-      String host, int port, RunInfo run, BatchHistory history, MetricsAccumulator metrics)
+      String host,
+      int port,
+      RunInfo run,
+      BatchHistory history,
+      MetricsAccumulator metrics,
+      java.util.function.Supplier<String> state)
       throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(new RunMetrics(history, metrics, run.batchIntervalMillis()));
-    return bind(host, port, List.of(new LiveStatus(run, history)), Optional.of(registry));
+    return bind(host, port, List.of(new LiveStatus(run, history, state)), Optional.of(registry));
   }
 
   /** Serves finished (or crashed) runs from their event logs, one application per log. */
@@ -114,6 +136,44 @@ public final class StatusServer implements AutoCloseable {
     return URI.create("http://" + address.getHostString() + ":" + address.getPort());
   }
 
+  /**
+   * The web UI: {@code /} is its one page, {@code /static/...} its scripts, styles and vendored
+   * libraries, all served from the jar.
+   */
+  private void page(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String resource =
+        path.equals("/") || path.equals("/index.html")
+            ? "index.html"
+            : path.startsWith("/static/") ? path.substring("/static/".length()) : "";
+    Optional<byte[]> body =
+        resource.isEmpty() || resource.contains("..") ? Optional.empty() : uiResource(resource);
+    if (body.isEmpty()) {
+      respond(exchange, 404, "text/plain", ("Not found: " + path).getBytes(UTF_8));
+      return;
+    }
+    respond(exchange, 200, contentType(resource), body.get());
+  }
+
+  private static Optional<byte[]> uiResource(String name) throws IOException {
+    try (var in = StatusServer.class.getResourceAsStream("ui/" + name)) {
+      return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+    }
+  }
+
+  private static String contentType(String resource) {
+    if (resource.endsWith(".html")) {
+      return "text/html; charset=utf-8";
+    }
+    if (resource.endsWith(".js")) {
+      return "text/javascript; charset=utf-8";
+    }
+    if (resource.endsWith(".css")) {
+      return "text/css; charset=utf-8";
+    }
+    return "application/octet-stream";
+  }
+
   private void metrics(HttpExchange exchange) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create()
@@ -131,7 +191,8 @@ public final class StatusServer implements AutoCloseable {
             exchange,
             404,
             "application/json",
-            JSON.writeValueAsBytes(Map.of("error", "no such resource: " + exchange.getRequestURI())));
+            JSON.writeValueAsBytes(
+                Map.of("error", "no such resource: " + exchange.getRequestURI())));
       }
     } catch (RuntimeException e) {
       LOG.warn("Status request {} failed", exchange.getRequestURI(), e);
@@ -153,7 +214,7 @@ public final class StatusServer implements AutoCloseable {
     }
     if (parts.isEmpty()) {
       List<Object> applications = new ArrayList<>();
-      runs.forEach(run -> applications.add(BatchJson.application(run.run())));
+      runs.forEach(run -> applications.add(application(run)));
       return Optional.of(applications);
     }
     Optional<StatusSource> found =
@@ -163,12 +224,13 @@ public final class StatusServer implements AutoCloseable {
     }
     StatusSource run = found.get();
     if (parts.size() == 1) {
-      return Optional.of(BatchJson.application(run.run()));
+      return Optional.of(application(run));
     }
-    if (parts.size() == 3 && parts.get(1).equals("streaming") && parts.get(2).equals("statistics")) {
+    boolean streaming = parts.size() >= 3 && parts.get(1).equals("streaming");
+    if (streaming && parts.size() == 3 && parts.get(2).equals("statistics")) {
       return Optional.of(statistics(run));
     }
-    if (parts.size() >= 3 && parts.get(1).equals("streaming") && parts.get(2).equals("batches")) {
+    if (streaming && parts.get(2).equals("batches")) {
       if (parts.size() == 3) {
         return Optional.of(run.batches());
       }
@@ -177,6 +239,12 @@ public final class StatusServer implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  private static Map<String, Object> application(StatusSource run) {
+    Map<String, Object> json = BatchJson.application(run.run());
+    json.put("state", run.state());
+    return json;
   }
 
   /** The run's totals and averages over the retained batches, as Spark's statistics has them. */

@@ -13,6 +13,9 @@ interface StatusSource {
 
   StatusServer.RunInfo run();
 
+  /** How the run stands: RUNNING, DONE, FAILED, CANCELLED, or INCOMPLETE for a log without end. */
+  String state();
+
   /** The running batch, if any, then the retained ended batches, newest first, as summaries. */
   List<Map<String, Object>> batches();
 

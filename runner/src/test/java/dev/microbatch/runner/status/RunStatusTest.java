@@ -14,9 +14,6 @@ import dev.microbatch.runner.dstream.FusedStageDStream;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.ListPartition;
 import dev.microbatch.runner.dstream.PipelineRun;
-import dev.microbatch.runner.dstream.StageFunction;
-import dev.microbatch.runner.dstream.StageTask;
-import dev.microbatch.runner.dstream.TaskContext;
 import dev.microbatch.runner.executor.LocalTaskExecutor;
 import dev.microbatch.runner.scheduler.BatchClock;
 import dev.microbatch.runner.scheduler.BatchDetails.SliceInfo;
@@ -82,19 +79,6 @@ public class RunStatusTest {
     }
   }
 
-  private static final StageFunction DISCARD =
-      new StageFunction() {
-        @Override
-        public int numOutputs() {
-          return 0;
-        }
-
-        @Override
-        public StageTask createTask(TaskContext context) {
-          return element -> {};
-        }
-      };
-
   private static final class Recorder implements StreamingListener {
     final List<BatchInfo> completed = Collections.synchronizedList(new ArrayList<>());
 
@@ -125,7 +109,7 @@ public class RunStatusTest {
     PipelineRun run =
         new PipelineRun(
             DStreamGraph.of(
-                List.of(new FusedStageDStream("Check", new Numbers(), List.of(), DISCARD)), 100),
+                List.of(new FusedStageDStream("Check", new Numbers(), List.of(), Stages.DISCARD)), 100),
             new LocalTaskExecutor(2, "status-spec"));
     JobScheduler scheduler =
         new JobScheduler(run, JobGenerator.backToBack(BatchClock.system(), 100), false);
@@ -133,7 +117,9 @@ public class RunStatusTest {
     scheduler.addListener(recorder);
     BatchHistory history = new BatchHistory(RunStatus.RETAINED_BATCHES);
     scheduler.addListener(history);
-    StatusServer.RunInfo info = new StatusServer.RunInfo("spec-run", "spec run", 0, 100);
+    StatusServer.RunInfo info =
+        new StatusServer.RunInfo(
+            "spec-run", "spec run", 0, 100, false, java.util.Map.of("parallelism", "2"));
     Path logDir = folder.newFolder("events").toPath();
     EventLog log = EventLog.open(logDir.toString(), info, java.util.Map.of());
     scheduler.addListener(log);
@@ -143,7 +129,8 @@ public class RunStatusTest {
     JsonNode liveDetail;
     JsonNode liveStatistics;
     try (StatusServer server =
-        StatusServer.start("127.0.0.1", 0, info, history, run.metrics())) {
+        StatusServer.start(
+            "127.0.0.1", 0, info, history, run.metrics(), () -> scheduler.status().name())) {
       scheduler.start("status-spec");
       assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
       URI base = server.address();

@@ -1,0 +1,163 @@
+// The run's web UI: one page that reads the REST API (/api/v1/...) and renders with DOM calls and
+// uPlot; it refreshes every second while the run is RUNNING.
+"use strict";
+
+const api = "/api/v1/applications";
+let appId = null;
+let timer = null;
+
+/** An element with attributes and children (strings become text nodes). */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+  children.flat().forEach(c => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
+  return node;
+}
+
+async function json(path) {
+  const response = await fetch(path);
+  if (!response.ok) {
+    throw new Error(path + ": " + response.status);
+  }
+  return response.json();
+}
+
+function ms(value) {
+  return value === undefined ? "" : value.toLocaleString() + " ms";
+}
+
+function card(label, value) {
+  return el("div", { class: "card" }, el("div", { class: "label" }, label),
+    el("div", { class: "value" }, value));
+}
+
+/** A table from column titles and rows of cells; a cell may be a node. */
+function table(id, columns, rows, rowClass) {
+  return el("table", { id },
+    el("thead", {}, el("tr", {}, columns.map(c => el("th", { class: c.text ? "text" : "" }, c.title)))),
+    el("tbody", {}, rows.map(row => el("tr", { class: rowClass ? rowClass(row) : "" },
+      columns.map(c => el("td", { class: c.text ? "text" : "" }, c.cell(row)))))));
+}
+
+/** A time series chart of one value per batch, oldest first. */
+function chart(title, batches, value, unit) {
+  const points = batches.filter(b => value(b) !== undefined).slice().reverse();
+  const box = el("div", { class: "chart", "data-points": String(points.length) });
+  const data = [points.map(b => b.batchId / 1000), points.map(value)];
+  new uPlot({
+    title, width: 440, height: 180,
+    series: [{}, { label: unit, stroke: "#1f6fb2", width: 1.5, points: { show: points.length < 60 } }],
+    axes: [{}, { size: 60 }],
+  }, data, box);
+  return box;
+}
+
+function batchRows(batches) {
+  return table("batches", [
+    { title: "Batch time", text: true, cell: b => el("a", { href: "#/batch/" + b.batchId }, b.batchTime) },
+    { title: "Records", cell: b => b.inputSize.toLocaleString() },
+    { title: "Scheduling delay", cell: b => ms(b.schedulingDelay) },
+    { title: "Processing time", cell: b => ms(b.processingTime) },
+    { title: "Total delay", cell: b => ms(b.totalDelay) },
+    { title: "Attempts", cell: b => b.attempts },
+    { title: "Status", text: true, cell: b => b.status },
+  ], batches, b => b.status);
+}
+
+async function overview() {
+  const [app, stats, batches] = await Promise.all([
+    json(`${api}/${appId}`), json(`${api}/${appId}/streaming/statistics`),
+    json(`${api}/${appId}/streaming/batches`)]);
+  const ended = batches.filter(b => b.status !== "PROCESSING");
+  const uptime = Math.round((Date.now() - app.startTime) / 1000);
+  const page = el("div", { id: "overview" },
+    el("div", { class: "cards" },
+      card("Mode", app.streaming ? "streaming" : "batch"),
+      card("Batch interval", ms(app.batchDuration)),
+      card("Uptime", uptime.toLocaleString() + " s"),
+      card("Completed batches", stats.numTotalCompletedBatches),
+      card("Failed batches", stats.numFailedBatches),
+      card("Retried attempts", stats.numRetriedAttempts),
+      card("Records processed", stats.numProcessedRecords.toLocaleString()),
+      card("Avg input rate", stats.avgInputRate === undefined ? "" :
+        Math.round(stats.avgInputRate).toLocaleString() + " records/s")),
+    el("h2", {}, "Timelines"),
+    el("div", { class: "charts" },
+      chart("Input rate", ended, b => b.inputSize * 1000 / app.batchDuration, "records/s"),
+      chart("Scheduling delay", ended, b => b.schedulingDelay, "ms"),
+      chart("Processing time", ended, b => b.processingTime, "ms"),
+      chart("Total delay", ended, b => b.totalDelay, "ms")),
+    el("h2", {}, "Batches"),
+    batchRows(batches),
+    el("h2", {}, "Options"),
+    table("options", [
+      { title: "Option", text: true, cell: o => o[0] },
+      { title: "Value", text: true, cell: o => o[1] },
+    ], Object.entries(app.options || {})));
+  return page;
+}
+
+async function batchPage(batchId) {
+  const b = await json(`${api}/${appId}/streaming/batches/${batchId}`);
+  return el("div", { id: "batch" },
+    el("h2", {}, "Batch " + b.batchTime + " (" + b.status + ")"),
+    el("div", { class: "cards" },
+      card("Records", b.inputSize.toLocaleString()),
+      card("Scheduling delay", ms(b.schedulingDelay)),
+      card("Processing time", ms(b.processingTime)),
+      card("Attempts", b.attempts),
+      card("Output watermark", b.outputWatermark || "")),
+    el("h2", {}, "Input slices"),
+    table("slices", [
+      { title: "Input", text: true, cell: s => s.input },
+      { title: "Partition", text: true, cell: s => s.partition },
+      { title: "From offset", cell: s => s.fromOffset },
+      { title: "Until offset", cell: s => s.untilOffset },
+      { title: "Records", cell: s => s.untilOffset - s.fromOffset },
+      { title: "End offset", cell: s => s.endOffset },
+      { title: "Lag", cell: s => s.lag },
+      { title: "Bound", cell: s => s.bound < 0 ? "none" : s.bound },
+    ], b.slices || []),
+    el("h2", {}, "Stages"),
+    table("stages", [
+      { title: "Stage", text: true, cell: s => s.stage },
+      { title: "Tasks", cell: s => s.tasks },
+      { title: "Records in", cell: s => s.recordsIn.toLocaleString() },
+      { title: "Task time", cell: s => ms(s.taskTime) },
+      { title: "Slowest task", cell: s => ms(s.slowestTaskTime) },
+      { title: "Output watermark", text: true, cell: s => s.outputWatermark },
+    ], b.stages || []),
+    el("h2", {}, "Watermarks"),
+    table("watermarks", [
+      { title: "Stream", text: true, cell: w => w[0] },
+      { title: "Watermark", text: true, cell: w => w[1] },
+    ], Object.entries(b.watermarks || {})),
+    b.failure ? el("div", {}, el("h2", {}, "Failure"), el("pre", { class: "failure" }, b.failure)) : "");
+}
+
+async function render() {
+  try {
+    if (appId === null) {
+      const apps = await json(api);
+      appId = apps[0].id;
+    }
+    const app = await json(`${api}/${appId}`);
+    document.getElementById("run-name").textContent = app.name;
+    const state = document.getElementById("run-state");
+    state.textContent = app.state;
+    state.className = "state " + app.state;
+    const route = location.hash.match(/^#\/batch\/(-?\d+)$/);
+    const page = route ? await batchPage(route[1]) : await overview();
+    document.getElementById("page").replaceChildren(page);
+    if (app.state !== "RUNNING" && timer !== null) {
+      clearInterval(timer);
+      timer = null;
+    }
+  } catch (e) {
+    document.getElementById("page").replaceChildren(el("pre", { class: "failure" }, String(e)));
+  }
+}
+
+window.addEventListener("hashchange", render);
+render();
+timer = setInterval(render, 1000);
