@@ -30,6 +30,7 @@ final class BatchJson {
     json.put("batchDuration", run.batchIntervalMillis());
     json.put("streaming", run.streaming());
     json.put("options", run.options());
+    json.put("graph", run.graph());
     return json;
   }
 
@@ -41,7 +42,8 @@ final class BatchJson {
         ((Number) json.get("startTime")).longValue(),
         ((Number) json.get("batchDuration")).longValue(),
         Boolean.TRUE.equals(json.get("streaming")),
-        json.get("options") instanceof Map<?, ?> options ? stringKeys(options) : Map.of());
+        json.get("options") instanceof Map<?, ?> options ? stringKeys(options) : Map.of(),
+        json.get("graph") instanceof Map<?, ?> graph ? stringKeys(graph) : Map.of());
   }
 
   private static Map<String, Object> stringKeys(Map<?, ?> map) {

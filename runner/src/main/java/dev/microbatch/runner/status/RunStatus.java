@@ -3,7 +3,11 @@ package dev.microbatch.runner.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.dstream.DStream;
+import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.dstream.PipelineRun;
+import java.util.ArrayList;
+import java.util.List;
 import dev.microbatch.runner.scheduler.JobScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +41,8 @@ public final class RunStatus {
             started,
             options.getBatchIntervalMillis(),
             options.isStreaming(),
-            setOptions(options));
+            setOptions(options),
+            graph(run.graph()));
     BatchHistory history = new BatchHistory(RETAINED_BATCHES);
     scheduler.addListener(history);
     if (monitoring.getEventLogDir() != null) {
@@ -63,6 +68,23 @@ public final class RunStatus {
         LOG.warn("The status endpoint did not start; the run goes on without it", e);
       }
     }
+  }
+
+  /** The graph as the UI draws it: each stream (id, kind, name) and each dependency. */
+  static Map<String, Object> graph(DStreamGraph graph) {
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    List<Map<String, Object>> edges = new ArrayList<>();
+    graph
+        .streamsById()
+        .forEach(
+            (id, stream) -> {
+              nodes.add(
+                  Map.of("id", id, "kind", id.substring(0, id.indexOf(':')), "name", stream.name()));
+              for (DStream<?> dependency : stream.dependencies()) {
+                edges.add(Map.of("from", dependency.id(), "to", id));
+              }
+            });
+    return Map.of("nodes", nodes, "edges", edges);
   }
 
   /** The options that were set, by name, as Beam writes them (its own JSON form of options). */

@@ -43,6 +43,7 @@ public final class StatusServer implements AutoCloseable {
    * What the REST API says of the run itself.
    *
    * @param options the pipeline options that were set, by name
+   * @param graph the DStream graph: {@code nodes} (id, kind, name) and {@code edges} (from, to)
    */
   public record RunInfo(
       String id,
@@ -50,9 +51,11 @@ public final class StatusServer implements AutoCloseable {
       long startTimeMillis,
       long batchIntervalMillis,
       boolean streaming,
-      Map<String, Object> options) {
+      Map<String, Object> options,
+      Map<String, Object> graph) {
     public RunInfo {
       options = Map.copyOf(options);
+      graph = Map.copyOf(graph);
     }
   }
 

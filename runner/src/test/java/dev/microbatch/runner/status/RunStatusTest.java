@@ -119,7 +119,7 @@ public class RunStatusTest {
     scheduler.addListener(history);
     StatusServer.RunInfo info =
         new StatusServer.RunInfo(
-            "spec-run", "spec run", 0, 100, false, java.util.Map.of("parallelism", "2"));
+            "spec-run", "spec run", 0, 100, false, java.util.Map.of("parallelism", "2"), java.util.Map.of());
     Path logDir = folder.newFolder("events").toPath();
     EventLog log = EventLog.open(logDir.toString(), info, java.util.Map.of());
     scheduler.addListener(log);

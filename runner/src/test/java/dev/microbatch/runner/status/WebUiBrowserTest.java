@@ -147,11 +147,10 @@ public class WebUiBrowserTest {
   @Test(timeout = 1_200_000)
   public void batchRowsAppearAndGrowAndABatchPageShowsItsSlices() throws Exception {
     String chromium = chromium();
-    PipelineRun run =
-        new PipelineRun(
-            DStreamGraph.of(
-                List.of(new FusedStageDStream("Count", new Endless(), List.of(), Stages.DISCARD)), 200),
-            new LocalTaskExecutor(2, "ui-spec"));
+    DStreamGraph graph =
+        DStreamGraph.of(
+            List.of(new FusedStageDStream("Count", new Endless(), List.of(), Stages.DISCARD)), 200);
+    PipelineRun run = new PipelineRun(graph, new LocalTaskExecutor(2, "ui-spec"));
     JobScheduler scheduler =
         new JobScheduler(run, JobGenerator.realTime(BatchClock.system(), 200), false);
     BatchHistory history = new BatchHistory(RunStatus.RETAINED_BATCHES);
@@ -163,7 +162,8 @@ public class WebUiBrowserTest {
             System.currentTimeMillis(),
             200,
             true,
-            Map.of("parallelism", "2"));
+            Map.of("parallelism", "2"),
+            RunStatus.graph(graph));
     try (StatusServer server =
         StatusServer.start(
             "127.0.0.1", 0, info, history, run.metrics(), () -> scheduler.status().name())) {
@@ -192,6 +192,11 @@ public class WebUiBrowserTest {
       assertEquals(1, slices.size());
       assertThat(slices.get(0), containsString("orders-0"));
       assertThat(rows(batchPage, "stages").get(0), containsString("stage:Count"));
+
+      // The pipeline's graph is drawn: a box per stream, an arrow per dependency.
+      assertThat(later, containsString("<g class=\"node input\""));
+      assertThat(later, containsString("<g class=\"node stage\""));
+      assertThat(later, containsString("class=\"edge\""));
 
       screenshot(chromium, url, Path.of("target", "ui-overview.png"));
       screenshot(chromium, url + "#/batch/" + batchId, Path.of("target", "ui-batch.png"));

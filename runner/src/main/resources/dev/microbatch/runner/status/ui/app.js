@@ -52,6 +52,52 @@ function chart(title, batches, value, unit) {
   return box;
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+  children.forEach(c => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
+  return node;
+}
+
+/**
+ * The DStream graph laid out by dagre: a box per stream (kind, name, and for a stage its records
+ * and task time in the latest batch), an arrow per dependency.
+ */
+function graphPicture(graph, stages) {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: "LR", nodesep: 20, ranksep: 40 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const label = n => n.name.length > 34 ? "…" + n.name.slice(-33) : n.name;
+  (graph.nodes || []).forEach(n => g.setNode(n.id, { width: 240, height: 54, node: n }));
+  (graph.edges || []).forEach(e => g.setEdge(e.from, e.to));
+  dagre.layout(g);
+  const size = g.graph();
+  const picture = svg("svg", { id: "graph", width: size.width + 20, height: size.height + 20 },
+    svg("defs", {}, svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
+      markerWidth: "6", markerHeight: "6", orient: "auto" }, svg("path", { d: "M0,0L10,5L0,10z" }))));
+  g.edges().forEach(e => {
+    const points = g.edge(e).points.map(p => (p.x + 10) + "," + (p.y + 10)).join(" ");
+    picture.append(svg("polyline", { class: "edge", points, "marker-end": "url(#arrow)" }));
+  });
+  g.nodes().forEach(id => {
+    const box = g.node(id);
+    const n = box.node;
+    const x = box.x - box.width / 2 + 10;
+    const y = box.y - box.height / 2 + 10;
+    const stage = stages[n.id];
+    const figures = stage ? stage.recordsIn.toLocaleString() + " records, " + stage.taskTime + " ms" : "";
+    picture.append(svg("g", { class: "node " + n.kind },
+      svg("title", {}, n.id),
+      svg("rect", { x, y, width: box.width, height: box.height, rx: 5 }),
+      svg("text", { x: x + 8, y: y + 16, class: "kind" }, n.kind),
+      svg("text", { x: x + 8, y: y + 32 }, label(n)),
+      svg("text", { x: x + 8, y: y + 47, class: "figures" }, figures)));
+  });
+  return picture;
+}
+
 function batchRows(batches) {
   return table("batches", [
     { title: "Batch time", text: true, cell: b => el("a", { href: "#/batch/" + b.batchId }, b.batchTime) },
@@ -70,6 +116,9 @@ async function overview() {
     json(`${api}/${appId}/streaming/batches`)]);
   const ended = batches.filter(b => b.status !== "PROCESSING");
   const uptime = Math.round((Date.now() - app.startTime) / 1000);
+  const latest = ended.length > 0 ?
+    await json(`${api}/${appId}/streaming/batches/${ended[0].batchId}`) : { stages: [] };
+  const stages = Object.fromEntries((latest.stages || []).map(s => [s.stage, s]));
   const page = el("div", { id: "overview" },
     el("div", { class: "cards" },
       card("Mode", app.streaming ? "streaming" : "batch"),
@@ -81,6 +130,8 @@ async function overview() {
       card("Records processed", stats.numProcessedRecords.toLocaleString()),
       card("Avg input rate", stats.avgInputRate === undefined ? "" :
         Math.round(stats.avgInputRate).toLocaleString() + " records/s")),
+    el("h2", {}, "Pipeline (latest batch)"),
+    graphPicture(app.graph || {}, stages),
     el("h2", {}, "Timelines"),
     el("div", { class: "charts" },
       chart("Input rate", ended, b => b.inputSize * 1000 / app.batchDuration, "records/s"),
