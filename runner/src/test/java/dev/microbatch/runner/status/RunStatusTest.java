@@ -109,7 +109,8 @@ public class RunStatusTest {
     PipelineRun run =
         new PipelineRun(
             DStreamGraph.of(
-                List.of(new FusedStageDStream("Check", new Numbers(), List.of(), Stages.DISCARD)), 100),
+                List.of(new FusedStageDStream("Check", new Numbers(), List.of(), Stages.DISCARD)),
+                100),
             new LocalTaskExecutor(2, "status-spec"));
     JobScheduler scheduler =
         new JobScheduler(run, JobGenerator.backToBack(BatchClock.system(), 100), false);
@@ -119,7 +120,13 @@ public class RunStatusTest {
     scheduler.addListener(history);
     StatusServer.RunInfo info =
         new StatusServer.RunInfo(
-            "spec-run", "spec run", 0, 100, false, java.util.Map.of("parallelism", "2"), java.util.Map.of());
+            "spec-run",
+            "spec run",
+            0,
+            100,
+            false,
+            java.util.Map.of("parallelism", "2"),
+            java.util.Map.of());
     Path logDir = folder.newFolder("events").toPath();
     EventLog log = EventLog.open(logDir.toString(), info, java.util.Map.of());
     scheduler.addListener(log);
