@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,9 +103,9 @@ public final class EventLog implements StreamingListener, AutoCloseable {
     write("BatchFailed", BatchJson.detailed(batch, "FAILED"));
   }
 
-  /** Writes the run's last event, with how it ended, and closes the file. */
-  public void runEnded(String state) {
-    write("RunEnded", Map.of("state", state));
+  /** Writes the run's last event, with how it ended and its final metrics, and closes the file. */
+  public void runEnded(String state, List<Map<String, Object>> metrics) {
+    write("RunEnded", Map.of("state", state, "metrics", metrics));
     close();
   }
 

@@ -1,5 +1,6 @@
 package dev.microbatch.runner.status;
 
+import dev.microbatch.runner.metrics.MetricsAccumulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,22 @@ final class LiveStatus implements StatusSource {
   private final StatusServer.RunInfo run;
   private final BatchHistory history;
   private final java.util.function.Supplier<String> state;
+  private final MetricsAccumulator metrics;
 
   LiveStatus(
-      StatusServer.RunInfo run, BatchHistory history, java.util.function.Supplier<String> state) {
+      StatusServer.RunInfo run,
+      BatchHistory history,
+      java.util.function.Supplier<String> state,
+      MetricsAccumulator metrics) {
     this.run = run;
     this.history = history;
     this.state = state;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<Map<String, Object>> metrics() {
+    return MetricsJson.of(metrics.results());
   }
 
   @Override

@@ -34,6 +34,7 @@ final class LoggedStatus implements StatusSource {
   private record Read(
       StatusServer.RunInfo run,
       String state,
+      List<Map<String, Object>> metrics,
       Deque<Map<String, Object>> ended,
       Optional<Map<String, Object>> running,
       BatchHistory.Totals totals) {}
@@ -47,6 +48,7 @@ final class LoggedStatus implements StatusSource {
     }
     StatusServer.RunInfo run = null;
     String state = "INCOMPLETE";
+    List<Map<String, Object>> metrics = List.of();
     Deque<Map<String, Object>> ended = new ArrayDeque<>();
     Map<String, Object> running = null;
     long completed = 0;
@@ -63,7 +65,10 @@ final class LoggedStatus implements StatusSource {
       line.remove("time");
       switch (event) {
         case "RunStarted" -> run = BatchJson.run(line);
-        case "RunEnded" -> state = String.valueOf(line.get("state"));
+        case "RunEnded" -> {
+          state = String.valueOf(line.get("state"));
+          metrics = metricsOf(line.get("metrics"));
+        }
         case "BatchStarted" -> running = line;
         case "BatchRetried" -> retries++;
         case "BatchCompleted", "BatchFailed" -> {
@@ -97,6 +102,7 @@ final class LoggedStatus implements StatusSource {
     return new Read(
         run,
         state,
+        metrics,
         ended,
         Optional.ofNullable(running),
         new BatchHistory.Totals(completed, failed, retries, records, byInput));
@@ -119,6 +125,16 @@ final class LoggedStatus implements StatusSource {
   @Override
   public String state() {
     return read().state();
+  }
+
+  @Override
+  public List<Map<String, Object>> metrics() {
+    return read().metrics();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> metricsOf(Object logged) {
+    return logged instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
   }
 
   @Override

@@ -48,7 +48,8 @@ public final class RunStatus {
     if (monitoring.getEventLogDir() != null) {
       EventLog log = openEventLog(monitoring.getEventLogDir(), info, options);
       scheduler.addListener(log);
-      scheduler.onTermination(status -> log.runEnded(status.name()));
+      scheduler.onTermination(
+          status -> log.runEnded(status.name(), MetricsJson.of(run.metrics().results())));
       LOG.info("Event log at {}", log.file());
     }
     if (monitoring.getUiPort() > 0) {

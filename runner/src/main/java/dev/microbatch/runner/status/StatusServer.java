@@ -100,7 +100,8 @@ public final class StatusServer implements AutoCloseable {
       throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(new RunMetrics(history, metrics, run.batchIntervalMillis()));
-    return bind(host, port, List.of(new LiveStatus(run, history, state)), Optional.of(registry));
+    return bind(
+        host, port, List.of(new LiveStatus(run, history, state, metrics)), Optional.of(registry));
   }
 
   /** Serves finished (or crashed) runs from their event logs, one application per log. */
@@ -228,6 +229,9 @@ public final class StatusServer implements AutoCloseable {
     StatusSource run = found.get();
     if (parts.size() == 1) {
       return Optional.of(application(run));
+    }
+    if (parts.size() == 2 && parts.get(1).equals("metrics")) {
+      return Optional.of(run.metrics());
     }
     boolean streaming = parts.size() >= 3 && parts.get(1).equals("streaming");
     if (streaming && parts.size() == 3 && parts.get(2).equals("statistics")) {

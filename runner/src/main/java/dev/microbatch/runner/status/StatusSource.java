@@ -23,4 +23,7 @@ interface StatusSource {
   Optional<Map<String, Object>> batch(long batchId);
 
   BatchHistory.Totals totals();
+
+  /** The pipeline's Beam metrics (see {@link MetricsJson}): live, or as the run ended. */
+  List<Map<String, Object>> metrics();
 }

@@ -130,11 +130,13 @@ public class RunStatusTest {
     Path logDir = folder.newFolder("events").toPath();
     EventLog log = EventLog.open(logDir.toString(), info, java.util.Map.of());
     scheduler.addListener(log);
-    scheduler.onTermination(status -> log.runEnded(status.name()));
+    scheduler.onTermination(
+        status -> log.runEnded(status.name(), MetricsJson.of(run.metrics().results())));
 
     JsonNode liveBatches;
     JsonNode liveDetail;
     JsonNode liveStatistics;
+    JsonNode liveMetrics;
     try (StatusServer server =
         StatusServer.start(
             "127.0.0.1", 0, info, history, run.metrics(), () -> scheduler.status().name())) {
@@ -175,6 +177,13 @@ public class RunStatusTest {
       assertEquals(3, statistics.get("numTotalCompletedBatches").asLong());
       assertEquals(6, statistics.get("numProcessedRecords").asLong());
 
+      // Beam metrics per step, attempted and committed: the stage counted its 6 elements.
+      liveMetrics = get(base, "/api/v1/applications/spec-run/metrics");
+      JsonNode elements = liveMetrics.get(0);
+      assertEquals("Check", elements.get("step").asText());
+      assertEquals(6, elements.get("attempted").asLong());
+      assertEquals(6, elements.get("committed").asLong());
+
       String metrics = text(base, "/metrics");
       assertThat(metrics, containsString("microbatch_batches_completed_total 3.0"));
       assertThat(metrics, containsString("microbatch_records_in_total{input=\"Numbers\"} 6.0"));
@@ -214,6 +223,7 @@ public class RunStatusTest {
           liveDetail, get(base, "/api/v1/applications/spec-run/streaming/batches/" + batchId));
       assertEquals(
           liveStatistics, get(base, "/api/v1/applications/spec-run/streaming/statistics"));
+      assertEquals(liveMetrics, get(base, "/api/v1/applications/spec-run/metrics"));
     }
   }
 

@@ -102,6 +102,13 @@ public class WebUiBrowserTest {
       assertThat(later, containsString("<g class=\"node stage\""));
       assertThat(later, containsString("class=\"edge\""));
 
+      // Inputs: each partition's committed offset, end and lag; metrics: Beam's per step.
+      List<String> partitions = rows(dom(chromium, url + "#/inputs"), "partitions");
+      assertEquals(1, partitions.size());
+      assertThat(partitions.get(0), containsString("orders-0"));
+      List<String> metrics = rows(dom(chromium, url + "#/metrics"), "beam-metrics");
+      assertThat(metrics.get(0), containsString("Count"));
+
       screenshot(chromium, url, Path.of("target", "ui-overview.png"));
       screenshot(chromium, url + "#/batch/" + batchId, Path.of("target", "ui-batch.png"));
     }

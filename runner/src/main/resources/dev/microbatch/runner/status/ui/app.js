@@ -186,6 +186,46 @@ async function batchPage(batchId) {
     b.failure ? el("div", {}, el("h2", {}, "Failure"), el("pre", { class: "failure" }, b.failure)) : "");
 }
 
+/** Per input partition: where the run stands (the latest batch's end), the partition's end, lag. */
+async function inputsPage() {
+  const batches = await json(`${api}/${appId}/streaming/batches`);
+  const ended = batches.filter(b => b.status === "COMPLETED");
+  const latest = ended.length > 0 ?
+    await json(`${api}/${appId}/streaming/batches/${ended[0].batchId}`) : { slices: [] };
+  const stats = await json(`${api}/${appId}/streaming/statistics`);
+  return el("div", { id: "inputs" },
+    el("h2", {}, "Inputs"),
+    table("input-totals", [
+      { title: "Input", text: true, cell: e => e[0] },
+      { title: "Records read", cell: e => e[1].toLocaleString() },
+    ], Object.entries(stats.recordsInByInput || {})),
+    el("h2", {}, "Partitions after batch " + (latest.batchTime || "")),
+    table("partitions", [
+      { title: "Input", text: true, cell: s => s.input },
+      { title: "Partition", text: true, cell: s => s.partition },
+      { title: "Committed offset", cell: s => s.untilOffset },
+      { title: "End offset", cell: s => s.endOffset },
+      { title: "Lag", cell: s => s.lag },
+      { title: "Bound per batch", cell: s => s.bound < 0 ? "none" : s.bound },
+    ], latest.slices || []));
+}
+
+/** The pipeline's Beam metrics per step, attempted and committed. */
+async function metricsPage() {
+  const metrics = await json(`${api}/${appId}/metrics`);
+  const value = v => typeof v === "object" ? Object.entries(v).map(e => e.join("=")).join(", ") : v;
+  return el("div", { id: "metrics" },
+    el("h2", {}, "Beam metrics"),
+    table("beam-metrics", [
+      { title: "Step", text: true, cell: m => m.step },
+      { title: "Namespace", text: true, cell: m => m.namespace },
+      { title: "Name", text: true, cell: m => m.name },
+      { title: "Type", text: true, cell: m => m.type },
+      { title: "Attempted", cell: m => value(m.attempted) },
+      { title: "Committed", cell: m => value(m.committed) },
+    ], metrics));
+}
+
 async function render() {
   try {
     if (appId === null) {
@@ -198,7 +238,10 @@ async function render() {
     state.textContent = app.state;
     state.className = "state " + app.state;
     const route = location.hash.match(/^#\/batch\/(-?\d+)$/);
-    const page = route ? await batchPage(route[1]) : await overview();
+    const page = route ? await batchPage(route[1])
+      : location.hash === "#/inputs" ? await inputsPage()
+      : location.hash === "#/metrics" ? await metricsPage()
+      : await overview();
     document.getElementById("page").replaceChildren(page);
     if (app.state !== "RUNNING" && timer !== null) {
       clearInterval(timer);
