@@ -79,8 +79,8 @@ public final class RunStatus {
         .streamsById()
         .forEach(
             (id, stream) -> {
-              nodes.add(
-                  Map.of("id", id, "kind", id.substring(0, id.indexOf(':')), "name", stream.name()));
+              String kind = id.substring(0, id.indexOf(':'));
+              nodes.add(Map.of("id", id, "kind", kind, "name", stream.name()));
               for (DStream<?> dependency : stream.dependencies()) {
                 edges.add(Map.of("from", dependency.id(), "to", id));
               }
