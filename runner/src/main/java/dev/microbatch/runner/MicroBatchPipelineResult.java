@@ -2,6 +2,8 @@ package dev.microbatch.runner;
 
 import dev.microbatch.runner.scheduler.JobScheduler;
 import dev.microbatch.runner.scheduler.StreamingListener;
+import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -13,9 +15,19 @@ import org.joda.time.Duration;
 public final class MicroBatchPipelineResult implements PipelineResult {
 
   private final JobScheduler scheduler;
+  private final Optional<URI> ui;
 
-  MicroBatchPipelineResult(JobScheduler scheduler) {
+  MicroBatchPipelineResult(JobScheduler scheduler, Optional<URI> ui) {
     this.scheduler = scheduler;
+    this.ui = ui;
+  }
+
+  /**
+   * Where the run's web UI, REST API ({@code /api/v1/applications}) and Prometheus metrics ({@code
+   * /metrics}) are, while it runs; empty with {@code --uiPort=0}.
+   */
+  public Optional<URI> uiAddress() {
+    return ui;
   }
 
   @Override

@@ -64,8 +64,8 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       scheduler.resume(resume.lastCommitted(), resume.pending());
     }
     graph.inputs().forEach(input -> input.batchListener().ifPresent(scheduler::addListener));
-    RunStatus.attach(scheduler, run, options);
-    MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler);
+    Optional<java.net.URI> ui = RunStatus.attach(scheduler, run, options);
+    MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler, ui);
     scheduler.start(options.getJobName());
     // Pushes attempted metrics to the sink named by --metricsSink (a no-op by default).
     new MetricsPusher(run.metrics().attemptedLive(), options.as(MetricsOptions.class), result)

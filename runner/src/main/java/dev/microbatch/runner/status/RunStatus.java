@@ -11,7 +11,9 @@ import java.util.List;
 import dev.microbatch.runner.scheduler.JobScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,12 @@ public final class RunStatus {
 
   private RunStatus() {}
 
-  public static void attach(
+  /**
+   * Attaches the run's status to its scheduler.
+   *
+   * @return where the status endpoint and web UI listen, unless disabled or failed to start
+   */
+  public static Optional<URI> attach(
       JobScheduler scheduler, PipelineRun run, MicroBatchPipelineOptions options) {
     MonitoringOptions monitoring = options.as(MonitoringOptions.class);
     long started = System.currentTimeMillis();
@@ -63,12 +70,16 @@ public final class RunStatus {
                 run.metrics(),
                 () -> scheduler.status().name());
         scheduler.onTermination(status -> server.close());
-        LOG.info("UI at {}/api/v1/applications (metrics at /metrics)", server.address());
+        LOG.info(
+            "UI at {} (REST API under /api/v1/applications, metrics at /metrics)",
+            server.address());
+        return Optional.of(server.address());
       } catch (IOException e) {
         // A run without its status endpoint still runs; the reason is in the log.
         LOG.warn("The status endpoint did not start; the run goes on without it", e);
       }
     }
+    return Optional.empty();
   }
 
   /** The graph as the UI draws it: each stream (id, kind, name) and each dependency. */

@@ -65,7 +65,7 @@ public class PrometheusScrapeTest {
 
   @Test(timeout = 1_200_000)
   public void prometheusScrapesTheBatchCounterAsItRises() throws Exception {
-    String prometheus = LiveRun.tool("prometheus", "prometheus");
+    String prometheus = Tools.tool("prometheus", "prometheus");
     try (LiveRun job = new LiveRun("prometheus-spec")) {
       Path config = folder.newFile("prometheus.yml").toPath();
       Files.writeString(
@@ -94,7 +94,7 @@ public class PrometheusScrapeTest {
         URI api = URI.create("http://127.0.0.1:" + port);
         String counter = "microbatch_batches_completed_total{job=\"microbatch\"}";
         double[] first = new double[1];
-        LiveRun.await(
+        Tools.await(
             "a first scrape of the batch counter",
             Duration.ofSeconds(120),
             () -> {
@@ -102,7 +102,7 @@ public class PrometheusScrapeTest {
               value.ifPresent(v -> first[0] = v);
               return value.isPresent();
             });
-        LiveRun.await(
+        Tools.await(
             "the scraped batch counter to rise above " + first[0],
             Duration.ofSeconds(60),
             () -> query(api, counter).orElse(0) > first[0]);
