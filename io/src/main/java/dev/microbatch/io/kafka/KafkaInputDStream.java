@@ -47,6 +47,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final Optional<BadRecordOutput> badRecords;
   private final StopOffsets stops;
   private final BrokerRetry retry;
+  private final DataLoss dataLoss;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
@@ -62,6 +63,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
    * @param rateLimit the rate bound per partition (fixed, or learnt by backpressure)
    * @param badRecords where records that cannot be deserialized go; without it they fail the batch
    * @param retry how calls to the broker and reads ride out a broker that is away
+   * @param dataLoss what happens when offsets to be read no longer exist
    */
   public KafkaInputDStream(
       String name,
@@ -69,7 +71,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
       long maxRecordsPerPartition,
       RateLimit rateLimit,
       Optional<BadRecordOutput> badRecords,
-      BrokerRetry retry) {
+      BrokerRetry retry,
+      DataLoss dataLoss) {
     super(name);
     this.spec = spec;
     this.maxRecordsPerPartition = maxRecordsPerPartition;
@@ -77,6 +80,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     this.badRecords = badRecords;
     this.stops = new StopOffsets(spec.stopReadTime());
     this.retry = retry;
+    this.dataLoss = dataLoss;
   }
 
   @Override
@@ -86,12 +90,13 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   @Override
   protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch)
-      throws InterruptedException {
+      throws Exception {
     discoverPartitions();
     Instant endsAskedAt = Instant.now();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
     stops.resolve(partitions, latest, endsAskedAt, metadata());
-    List<OffsetRange> ranges = replay.orElseGet(() -> rangesUpTo(latest));
+    List<OffsetRange> ranges =
+        withinTheLogs(batch, replay.orElseGet(() -> rangesUpTo(latest)), latest);
     replay = Optional.empty();
     inFlight = ranges;
     ConsumedOffsets consumed = batch.attribute(ConsumedOffsets.class, ConsumedOffsets::new);
@@ -109,12 +114,33 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
               .orElseGet(() -> OnUndecodable.fail(spec));
       out.add(
           sink -> {
-            long count = reader.read(range, end, sink, onUndecodable);
+            long count = reader.read(batch, range, end, sink, onUndecodable);
             batch.addRecordsIn(name(), count);
           });
     }
     batch.afterCommit(() -> committed(ranges, consumed.committedInTransaction()));
     return new BatchResult<>(out, this::watermark);
+  }
+
+  /**
+   * {@code ranges}, with each one that reaches past its partition's end (offsets that no longer
+   * exist) failed or, if data loss is allowed, replaced by an empty range where the read goes on.
+   */
+  private List<OffsetRange> withinTheLogs(
+      BatchContext batch, List<OffsetRange> ranges, Map<TopicPartition, Long> latest)
+      throws Exception {
+    List<OffsetRange> checked = new ArrayList<>(ranges.size());
+    for (OffsetRange range : ranges) {
+      long end = latest.getOrDefault(range.partition(), range.until());
+      if (range.until() <= end) {
+        checked.add(range);
+        continue;
+      }
+      long start = metadata().beginningOffsets(List.of(range.partition())).get(range.partition());
+      long resumeAt = dataLoss.pastTheEnd(batch, range.partition(), range.from(), start, end);
+      checked.add(new OffsetRange(range.partition(), resumeAt, resumeAt));
+    }
+    return checked;
   }
 
   /** This batch's ranges: each partition from its position, bounded per partition and in all. */
@@ -259,7 +285,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
           partition,
           p ->
               new PartitionReader<>(
-                  p, spec, retry, Optional.ofNullable(restoredWatermarks.get(p))));
+                  p, spec, retry, dataLoss, Optional.ofNullable(restoredWatermarks.get(p))));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.microbatch.translation.translators;
 
 import dev.microbatch.io.kafka.BadRecordOutput;
 import dev.microbatch.io.kafka.BrokerRetry;
+import dev.microbatch.io.kafka.DataLoss;
 import dev.microbatch.io.kafka.KafkaBadRecordDStream;
 import dev.microbatch.io.kafka.KafkaInputDStream;
 import dev.microbatch.io.kafka.KafkaReadSpec;
@@ -55,7 +56,14 @@ public final class KafkaReadTranslator implements TransformTranslator {
     context.setStream(
         records,
         () ->
-            new KafkaInputDStream<>(name, spec, maxPerPartition, rateLimit, badRecordOutput, retry),
+            new KafkaInputDStream<>(
+                name,
+                spec,
+                maxPerPartition,
+                rateLimit,
+                badRecordOutput,
+                retry,
+                new DataLoss(name, spec, options.isFailOnDataLoss())),
         List.of());
     if (badRecords.isPresent()) {
       Supplier<DStream<Object>> input = context.dstreamOf(records);
