@@ -56,17 +56,16 @@ public class ExactlyOnceCrashTest {
 
   @Test
   public void everyRecordIsPublishedExactlyOnceAcrossKillsAndRestarts() throws Exception {
-    KAFKA.createTopic(CRASH.input(), 4);
-    KAFKA.createTopic(CRASH.output(), 4);
-    Path checkpoints = temp.newFolder("checkpoints").toPath();
-    Path logs = Files.createDirectories(Path.of("target", "crash-test-logs"));
+    Path checkpoints = prepare(CRASH);
+    Path logs = logs();
     Random random = new Random();
     long seed = random.nextLong();
     random.setSeed(seed);
 
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicInteger produced = new AtomicInteger();
-    Thread producer = new Thread(() -> produce(produced, producing), "crash-test-producer");
+    Thread producer =
+        new Thread(() -> produce(CRASH, RECORDS, produced, producing), "crash-test-producer");
     producer.start();
 
     List<Long> killedAfterMillis = new ArrayList<>();
@@ -132,14 +131,15 @@ public class ExactlyOnceCrashTest {
     }
   }
 
-  /** Input: RECORDS records over KEYS keys, written steadily while the job is killed. */
-  private static void produce(AtomicInteger produced, AtomicBoolean producing) {
+  /** Input: {@code records} records over KEYS keys, written steadily while the job is hit. */
+  private static void produce(
+      Job job, int records, AtomicInteger produced, AtomicBoolean producing) {
     try (KafkaProducer<String, String> producer =
         KAFKA.producer(StringSerializer.class, StringSerializer.class)) {
-      while (producing.get() && produced.get() < RECORDS) {
-        for (int i = 0; i < 20 && produced.get() < RECORDS; i++) {
+      while (producing.get() && produced.get() < records) {
+        for (int i = 0; i < 20 && produced.get() < records; i++) {
           int n = produced.getAndIncrement();
-          producer.send(record(CRASH.input(), n));
+          producer.send(record(job.input(), n));
         }
         producer.flush();
         Thread.sleep(40);
@@ -164,11 +164,9 @@ public class ExactlyOnceCrashTest {
       throws Exception {
     Job job = new Job("halt-in", "halt-out", "halt-job");
     int records = 2_000;
-    KAFKA.createTopic(job.input(), 4);
-    KAFKA.createTopic(job.output(), 4);
+    Path checkpoints = prepare(job);
     produce(job, 0, records);
-    Path checkpoints = temp.newFolder("halt-checkpoints").toPath();
-    Path logs = Files.createDirectories(Path.of("target", "crash-test-logs"));
+    Path logs = logs();
     Path halted = logs.resolve("halt-first.log");
     Path resumed = logs.resolve("halt-resumed.log");
     Files.deleteIfExists(halted);
@@ -198,6 +196,45 @@ public class ExactlyOnceCrashTest {
   }
 
   /**
+   * The broker stops for a while and comes back with its data, on the same port, while input keeps
+   * arriving: the running job waits for it (reads, transactions and offsets alike) and goes on,
+   * with every result published exactly once.
+   */
+  @Test
+  public void aBrokerThatStopsForAWhileAndComesBackIsSurvivedWithNothingLostOrDoubled()
+      throws Exception {
+    Job job = new Job("outage-in", "outage-out", "outage-job");
+    int records = 3_000;
+    Path checkpoints = prepare(job);
+    Path log = freshLog(logs(), "outage.log");
+    AtomicBoolean producing = new AtomicBoolean(true);
+    AtomicInteger produced = new AtomicInteger();
+    Thread producer =
+        new Thread(() -> produce(job, records, produced, producing), "outage-test-producer");
+    Process running = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, log);
+    try {
+      producer.start();
+      awaitFirstBatch(log, running);
+      KAFKA.shutDown();
+      try {
+        // The outage's length: longer than the clients' first retries, far shorter than their
+        // time-outs.
+        Thread.sleep(8_000);
+      } finally {
+        KAFKA.restart();
+      }
+      producer.join();
+      check(awaitEverythingConsumed(job, records), records, "log in " + log);
+      assertTrue("the job lived through the outage; see " + log, running.isAlive());
+    } finally {
+      producing.set(false);
+      producer.join();
+      running.destroyForcibly();
+      running.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
    * A damaged latest checkpoint, cut short or with one byte flipped, is refused at start with an
    * error that names it; resuming from the checkpoint before it would publish the batches committed
    * since again. Once the file is restored, the job resumes from it with nothing lost or doubled.
@@ -206,11 +243,9 @@ public class ExactlyOnceCrashTest {
   public void aDamagedLatestCheckpointIsRefusedNamingItAndNothingIsLostOrDoubled()
       throws Exception {
     Job job = new Job("damage-in", "damage-out", "damage-job");
-    KAFKA.createTopic(job.input(), 4);
-    KAFKA.createTopic(job.output(), 4);
+    Path checkpoints = prepare(job);
     produce(job, 0, 1_500);
-    Path checkpoints = temp.newFolder("damage-checkpoints").toPath();
-    Path logs = Files.createDirectories(Path.of("target", "crash-test-logs"));
+    Path logs = logs();
 
     Path firstLog = freshLog(logs, "damage-first.log");
     Process first = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, firstLog);
@@ -287,6 +322,18 @@ public class ExactlyOnceCrashTest {
           .sorted()
           .toList();
     }
+  }
+
+  /** Creates the job's topics, 4 partitions each, and returns a new checkpoint directory. */
+  private Path prepare(Job job) throws Exception {
+    KAFKA.createTopic(job.input(), 4);
+    KAFKA.createTopic(job.output(), 4);
+    return temp.newFolder(job.group() + "-checkpoints").toPath();
+  }
+
+  /** Where the jobs' logs go. */
+  private static Path logs() throws Exception {
+    return Files.createDirectories(Path.of("target", "crash-test-logs"));
   }
 
   private static Path freshLog(Path logs, String name) throws Exception {
