@@ -143,7 +143,9 @@ public class BoundedPipelineTest {
         result
             .metrics()
             .queryMetrics(
-                MetricsFilter.builder().addNameFilter(MetricNameFilter.named("spec", name)).build());
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named("spec", name))
+                    .build());
     List<Long> committed = new java.util.ArrayList<>();
     metrics.getCounters().forEach(c -> committed.add(c.getCommitted()));
     return committed;

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Blocking Kafka calls with a deadline, for one owner (a sink): while a call waits it is logged
- * every {@link #LOG_EVERY} (so a job never hangs silently), and a call still waiting at its deadline
- * is interrupted (Kafka's clients give up a call when their thread is interrupted) and fails,
+ * every {@link #LOG_EVERY} (so a job never hangs silently), and a call still waiting at its
+ * deadline is interrupted (Kafka's clients give up a call when their thread is interrupted) and fails,
  * naming what it was doing. Some calls have no time-out of their own ({@code flush}), the others
  * have one the user may have set high; this bounds both.
  */

@@ -46,6 +46,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final RateLimit rateLimit;
   private final Optional<BadRecordOutput> badRecords;
   private final StopOffsets stops;
+  private final StopConditions stopConditions;
   private final BrokerRetry retry;
   private final DataLoss dataLoss;
   private final List<TopicPartition> partitions = new ArrayList<>();
@@ -79,6 +80,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     this.rateLimit = rateLimit;
     this.badRecords = badRecords;
     this.stops = new StopOffsets(spec.stopReadTime());
+    this.stopConditions = new StopConditions(spec.maxReadTime(), spec.checkStopReading());
     this.retry = retry;
     this.dataLoss = dataLoss;
   }
@@ -95,6 +97,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     Instant endsAskedAt = Instant.now();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
     stops.resolve(partitions, latest, endsAskedAt, metadata());
+    stopConditions.batchStarts(endsAskedAt);
     List<OffsetRange> ranges =
         withinTheLogs(batch, replay.orElseGet(() -> rangesUpTo(latest)), latest);
     replay = Optional.empty();
@@ -151,6 +154,10 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     List<OffsetRange> ranges = new ArrayList<>(partitions.size());
     for (TopicPartition partition : partitions) {
       long from = positions.get(partition);
+      if (stopConditions.stops(partition)) {
+        ranges.add(new OffsetRange(partition, from, from));
+        continue;
+      }
       long until =
           Math.max(from, Math.min(latest.getOrDefault(partition, from), stops.bound(partition)));
       // Bounds are compared as counts, not as from + bound: a large bound would overflow the sum.
@@ -197,6 +204,9 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     }
     Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
     for (TopicPartition partition : partitions) {
+      if (stopConditions.hasStopped(partition)) {
+        continue; // it brings nothing more: it holds no window back
+      }
       Instant watermark = readerOf(partition).watermark();
       if (watermark.isBefore(min)) {
         min = watermark;
@@ -306,6 +316,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
       metadata.close();
       metadata = null;
     }
+    stopConditions.close();
   }
 
   @Override
@@ -365,6 +376,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   @Override
   protected boolean hasDeliveredEverything() {
-    return delivered >= spec.maxNumRecords() || stops.reachedBy(partitions, positions);
+    return delivered >= spec.maxNumRecords()
+        || stops.reachedBy(partitions, positions)
+        || stopConditions.allStopped(partitions);
   }
 }

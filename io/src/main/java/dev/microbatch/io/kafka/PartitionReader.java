@@ -13,7 +13,6 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
@@ -66,7 +65,7 @@ final class PartitionReader<K, V> implements AutoCloseable {
     // Offsets that no longer exist must not be skipped silently: the reader is told (see
     // DataLoss) instead of the consumer moving on by itself.
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    this.consumer = new KafkaConsumer<>(config);
+    this.consumer = spec.recordConsumer(config);
     this.consumer.assign(List.of(partition));
     this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
     this.values = spec.values().getDeserializer(spec.consumerConfig(), false);

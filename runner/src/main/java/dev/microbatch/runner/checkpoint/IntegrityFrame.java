@@ -26,8 +26,8 @@ public final class IntegrityFrame {
   }
 
   /**
-   * The content of {@code data}, read from {@code file}, after checking that it is an intact file of
-   * {@code format}.
+   * The content of {@code data}, read from {@code file}, after checking that it is an intact file
+   * of {@code format}.
    *
    * @throws DamagedFileException naming {@code file} and what is wrong with it
    */

@@ -27,9 +27,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * Kafka offsets that no longer exist, as Spark's {@code failOnDataLoss}: by default the batch fails
- * naming topic, partition, expected and actual offsets; with {@code --failOnDataLoss=false} the read
- * goes on where {@code auto.offset.reset} says and counts the lost offsets.
+ * Kafka offsets that no longer exist, as Spark's {@code failOnDataLoss}: by default the batch
+ * fails naming topic, partition, expected and actual offsets; with {@code --failOnDataLoss=false}
+ * the read goes on where {@code auto.offset.reset} says and counts the lost offsets.
  */
 public class KafkaDataLossTest {
 
@@ -40,8 +40,9 @@ public class KafkaDataLossTest {
   private static final NumberTopics TOPICS = new NumberTopics(BROKER);
 
   /**
-   * A run that reads {@code maxRecords} offsets of {@code topic} and checks that the numbers it read
-   * add up to {@code sum}. The same pipeline every time, so that a run resumes another's checkpoint.
+   * A run that reads {@code maxRecords} offsets of {@code topic} and checks that the numbers it
+   * read add up to {@code sum}. The same pipeline every time, so that a run resumes another's
+   * checkpoint.
    */
   private static PipelineResult run(
       MicroBatchPipelineOptions options,
@@ -71,15 +72,13 @@ public class KafkaDataLossTest {
       throws Exception {
     String topic = "replaced";
     String checkpoints = temp.newFolder("replaced").getPath();
-    TOPICS.create(topic, 1);
-    TOPICS.produce(topic, 1, 100);
+    TOPICS.createFilled(topic, 1, 100);
     run(options(checkpoints), TOPICS, topic, "replaced-reader", 100, 99L * 100 / 2);
     // The next runs may read 30 more: the positions in the checkpoint count 100 read.
 
     // The broker is replaced by an empty one, which gets 30 new records (numbers 0 to 29).
     NumberTopics replaced = new NumberTopics(replacement);
-    replaced.create(topic, 1);
-    replaced.produce(topic, 1, 30);
+    replaced.createFilled(topic, 1, 30);
 
     Pipeline.PipelineExecutionException failure =
         assertThrows(
@@ -101,8 +100,7 @@ public class KafkaDataLossTest {
   @Test(timeout = 180_000)
   public void offsetsBeforeTheLogStartFailTheBatchUnlessDataLossIsAllowed() throws Exception {
     String topic = "trimmed";
-    TOPICS.create(topic, 1);
-    TOPICS.produce(topic, 1, 100);
+    TOPICS.createFilled(topic, 1, 100);
     TopicPartition partition = new TopicPartition(topic, 0);
     try (Admin admin = BROKER.admin()) {
       // The group stopped at offset 20; then retention removed everything before offset 60.
@@ -153,7 +151,8 @@ public class KafkaDataLossTest {
             .metrics()
             .queryMetrics(
                 MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(DataLoss.NAMESPACE, DataLoss.LOST_OFFSETS))
+                    .addNameFilter(
+                        MetricNameFilter.named(DataLoss.NAMESPACE, DataLoss.LOST_OFFSETS))
                     .build())
             .getCounters();
     return StreamSupport.stream(counters.spliterator(), false)
