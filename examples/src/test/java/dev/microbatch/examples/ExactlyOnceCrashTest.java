@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,17 +56,16 @@ public class ExactlyOnceCrashTest {
 
   @Test
   public void everyRecordIsPublishedExactlyOnceAcrossKillsAndRestarts() throws Exception {
-    KAFKA.createTopic(CRASH.input(), 4);
-    KAFKA.createTopic(CRASH.output(), 4);
-    Path checkpoints = temp.newFolder("checkpoints").toPath();
-    Path logs = Files.createDirectories(Path.of("target", "crash-test-logs"));
+    Path checkpoints = prepare(CRASH);
+    Path logs = logs();
     Random random = new Random();
     long seed = random.nextLong();
     random.setSeed(seed);
 
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicInteger produced = new AtomicInteger();
-    Thread producer = new Thread(() -> produce(produced, producing), "crash-test-producer");
+    Thread producer =
+        new Thread(() -> produce(CRASH, RECORDS, produced, producing), "crash-test-producer");
     producer.start();
 
     List<Long> killedAfterMillis = new ArrayList<>();
@@ -100,10 +102,7 @@ public class ExactlyOnceCrashTest {
               logs.resolve("run-last.log"));
       try {
         awaitFirstBatch(logs.resolve("run-last.log"), last);
-        awaitOutput(CRASH.output(), RECORDS, Duration.ofSeconds(120));
-        // A little longer: a duplicate would arrive after the last record.
-        Thread.sleep(3_000);
-        Map<String, List<String>> out = readOutput(CRASH.output());
+        Map<String, List<String>> out = awaitEverythingConsumed(CRASH, RECORDS);
         String context =
             "seed "
                 + seed
@@ -132,14 +131,15 @@ public class ExactlyOnceCrashTest {
     }
   }
 
-  /** Input: RECORDS records over KEYS keys, written steadily while the job is killed. */
-  private static void produce(AtomicInteger produced, AtomicBoolean producing) {
+  /** Input: {@code records} records over KEYS keys, written steadily while the job is hit. */
+  private static void produce(
+      Job job, int records, AtomicInteger produced, AtomicBoolean producing) {
     try (KafkaProducer<String, String> producer =
         KAFKA.producer(StringSerializer.class, StringSerializer.class)) {
-      while (producing.get() && produced.get() < RECORDS) {
-        for (int i = 0; i < 20 && produced.get() < RECORDS; i++) {
+      while (producing.get() && produced.get() < records) {
+        for (int i = 0; i < 20 && produced.get() < records; i++) {
           int n = produced.getAndIncrement();
-          producer.send(record(CRASH.input(), n));
+          producer.send(record(job.input(), n));
         }
         producer.flush();
         Thread.sleep(40);
@@ -164,17 +164,9 @@ public class ExactlyOnceCrashTest {
       throws Exception {
     Job job = new Job("halt-in", "halt-out", "halt-job");
     int records = 2_000;
-    KAFKA.createTopic(job.input(), 4);
-    KAFKA.createTopic(job.output(), 4);
-    try (KafkaProducer<String, String> producer =
-        KAFKA.producer(StringSerializer.class, StringSerializer.class)) {
-      for (int n = 0; n < records; n++) {
-        producer.send(record(job.input(), n));
-      }
-      producer.flush();
-    }
-    Path checkpoints = temp.newFolder("halt-checkpoints").toPath();
-    Path logs = Files.createDirectories(Path.of("target", "crash-test-logs"));
+    Path checkpoints = prepare(job);
+    produce(job, 0, records);
+    Path logs = logs();
     Path halted = logs.resolve("halt-first.log");
     Path resumed = logs.resolve("halt-resumed.log");
     Files.deleteIfExists(halted);
@@ -191,9 +183,7 @@ public class ExactlyOnceCrashTest {
     Process second = startJob(job, HaltingExactlyOnceJob.class, List.of(), checkpoints, resumed);
     try {
       awaitFirstBatch(resumed, second);
-      awaitOutput(job.output(), records, Duration.ofSeconds(120));
-      Thread.sleep(2_000);
-      check(readOutput(job.output()), records, "logs in " + logs);
+      check(awaitEverythingConsumed(job, records), records, "logs in " + logs);
       String log = Files.readString(resumed);
       assertTrue("the pending batch was re-run; see " + resumed, log.contains("Re-running batch"));
       assertTrue(
@@ -202,6 +192,164 @@ public class ExactlyOnceCrashTest {
     } finally {
       second.destroyForcibly();
       second.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The broker stops for a while and comes back with its data, on the same port, while input keeps
+   * arriving: the running job waits for it (reads, transactions and offsets alike) and goes on,
+   * with every result published exactly once.
+   */
+  @Test
+  public void aBrokerThatStopsForAWhileAndComesBackIsSurvivedWithNothingLostOrDoubled()
+      throws Exception {
+    Job job = new Job("outage-in", "outage-out", "outage-job");
+    int records = 3_000;
+    Path checkpoints = prepare(job);
+    Path log = freshLog(logs(), "outage.log");
+    AtomicBoolean producing = new AtomicBoolean(true);
+    AtomicInteger produced = new AtomicInteger();
+    Thread producer =
+        new Thread(() -> produce(job, records, produced, producing), "outage-test-producer");
+    Process running = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, log);
+    try {
+      producer.start();
+      awaitFirstBatch(log, running);
+      KAFKA.shutDown();
+      try {
+        // The outage's length: longer than the clients' first retries, far shorter than their
+        // time-outs.
+        Thread.sleep(8_000);
+      } finally {
+        KAFKA.restart();
+      }
+      producer.join();
+      check(awaitEverythingConsumed(job, records), records, "log in " + log);
+      assertTrue("the job lived through the outage; see " + log, running.isAlive());
+    } finally {
+      producing.set(false);
+      producer.join();
+      running.destroyForcibly();
+      running.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A damaged latest checkpoint, cut short or with one byte flipped, is refused at start with an
+   * error that names it; resuming from the checkpoint before it would publish the batches committed
+   * since again. Once the file is restored, the job resumes from it with nothing lost or doubled.
+   */
+  @Test
+  public void aDamagedLatestCheckpointIsRefusedNamingItAndNothingIsLostOrDoubled()
+      throws Exception {
+    Job job = new Job("damage-in", "damage-out", "damage-job");
+    Path checkpoints = prepare(job);
+    produce(job, 0, 1_500);
+    Path logs = logs();
+
+    Path firstLog = freshLog(logs, "damage-first.log");
+    Process first = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, firstLog);
+    Path latest = awaitSecondCheckpoint(checkpoints, first, firstLog);
+    first.destroyForcibly();
+    assertTrue("job did not die", first.waitFor(30, TimeUnit.SECONDS));
+    produce(job, 1_500, 3_000);
+    latest = newestCheckpoint(checkpoints); // it may have written another before dying
+    byte[] intact = Files.readAllBytes(latest);
+
+    Files.write(latest, Arrays.copyOf(intact, intact.length - 7));
+    String truncated = refusedStart(job, checkpoints, freshLog(logs, "damage-truncated.log"));
+    assertTrue(truncated, truncated.contains(latest.getFileName().toString()));
+    assertTrue(truncated, truncated.contains("truncated"));
+
+    byte[] flipped = intact.clone();
+    flipped[intact.length / 2] ^= 0x04;
+    Files.write(latest, flipped);
+    String altered = refusedStart(job, checkpoints, freshLog(logs, "damage-flipped.log"));
+    assertTrue(altered, altered.contains(latest.getFileName().toString()));
+    assertTrue(altered, altered.contains("CRC32C"));
+
+    Files.write(latest, intact);
+    Path resumedLog = freshLog(logs, "damage-restored.log");
+    Process resumed = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, resumedLog);
+    try {
+      awaitFirstBatch(resumedLog, resumed);
+      check(awaitEverythingConsumed(job, 3_000), 3_000, "logs in " + logs);
+      assertTrue(
+          "resumed from the restored checkpoint; see " + resumedLog,
+          Files.readString(resumedLog).contains("Resuming from"));
+    } finally {
+      resumed.destroyForcibly();
+      resumed.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Starts the job, expects it to refuse to run, and returns the refusal's line of its log. */
+  private static String refusedStart(Job job, Path checkpoints, Path log) throws Exception {
+    Process refused = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, log);
+    if (!refused.waitFor(120, TimeUnit.SECONDS)) {
+      refused.destroyForcibly();
+      throw new AssertionError("the job ran on from a damaged checkpoint; see " + log);
+    }
+    assertTrue("exit status of a refused start; see " + log, refused.exitValue() != 0);
+    return Files.readAllLines(log).stream()
+        .filter(line -> line.contains("Not resuming from --checkpointDir="))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no refusal in " + log));
+  }
+
+  /** Waits until the job has written two checkpoints, and returns the newer one. */
+  private static Path awaitSecondCheckpoint(Path checkpoints, Process job, Path log)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline && job.isAlive()) {
+      if (checkpointFiles(checkpoints).size() >= 2) {
+        return newestCheckpoint(checkpoints);
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the job did not write two checkpoints; see " + log);
+  }
+
+  private static Path newestCheckpoint(Path checkpoints) throws Exception {
+    List<Path> files = checkpointFiles(checkpoints);
+    return files.get(files.size() - 1);
+  }
+
+  private static List<Path> checkpointFiles(Path checkpoints) throws Exception {
+    try (var files = Files.list(checkpoints)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("checkpoint-"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /** Creates the job's topics, 4 partitions each, and returns a new checkpoint directory. */
+  private Path prepare(Job job) throws Exception {
+    KAFKA.createTopic(job.input(), 4);
+    KAFKA.createTopic(job.output(), 4);
+    return temp.newFolder(job.group() + "-checkpoints").toPath();
+  }
+
+  /** Where the jobs' logs go. */
+  private static Path logs() throws Exception {
+    return Files.createDirectories(Path.of("target", "crash-test-logs"));
+  }
+
+  private static Path freshLog(Path logs, String name) throws Exception {
+    Path log = logs.resolve(name);
+    Files.deleteIfExists(log);
+    return log;
+  }
+
+  /** Records {@code from} (inclusive) to {@code to} (exclusive) of {@code job}'s input. */
+  private static void produce(Job job, int from, int to) {
+    try (KafkaProducer<String, String> producer =
+        KAFKA.producer(StringSerializer.class, StringSerializer.class)) {
+      for (int n = from; n < to; n++) {
+        producer.send(record(job.input(), n));
+      }
+      producer.flush();
     }
   }
 
@@ -251,11 +399,35 @@ public class ExactlyOnceCrashTest {
         .start();
   }
 
-  private static void awaitOutput(String topic, int expected, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (count(readOutput(topic)) < expected && System.nanoTime() < deadline) {
-      Thread.sleep(1_000);
+  /**
+   * Waits until the job's group has committed offsets at the input's end, then reads the output.
+   * The sink commits those offsets in the transaction of the batch that consumed the last record,
+   * so every result the input can ever give, duplicates included, is in a transaction that
+   * committed by then; reading to the output's end offsets finds each of them.
+   */
+  private static Map<String, List<String>> awaitEverythingConsumed(Job job, int records)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long consumed = 0;
+    try (Admin admin = KAFKA.admin()) {
+      while (consumed < records) {
+        consumed = 0;
+        for (OffsetAndMetadata offset :
+            admin
+                .listConsumerGroupOffsets(job.group())
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
+                .values()) {
+          consumed += offset.offset();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "group " + job.group() + " consumed " + consumed + " of " + records + " records");
+        }
+        Thread.sleep(200);
+      }
     }
+    return readOutput(job.output());
   }
 
   private static int count(Map<String, List<String>> out) {
@@ -263,7 +435,7 @@ public class ExactlyOnceCrashTest {
   }
 
   /** Everything committed to the output topic, per key in offset order. */
-  private static Map<String, List<String>> readOutput(String topic) {
+  private static Map<String, List<String>> readOutput(String topic) throws Exception {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -277,7 +449,7 @@ public class ExactlyOnceCrashTest {
           .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> ends = committedEnds(consumer, partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
@@ -285,6 +457,32 @@ public class ExactlyOnceCrashTest {
       }
     }
     return byKey;
+  }
+
+  /**
+   * The output's end offsets once no transaction is open on it: a committed transaction's markers
+   * reach the partitions a moment after the commit, and until then its records are not readable.
+   */
+  private static Map<TopicPartition, Long> committedEnds(
+      KafkaConsumer<String, String> committed, List<TopicPartition> partitions) throws Exception {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try (KafkaConsumer<String, String> uncommitted =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      while (true) {
+        Map<TopicPartition, Long> stable = committed.endOffsets(partitions);
+        Map<TopicPartition, Long> written = uncommitted.endOffsets(partitions);
+        if (stable.equals(written)) {
+          return stable;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "transactions still open on the output: stable " + stable + ", written " + written);
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   /** 0 lost, 0 duplicated, and each key numbered 1..n in input order. */

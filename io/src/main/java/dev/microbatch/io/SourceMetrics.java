@@ -9,17 +9,18 @@ import org.apache.beam.sdk.metrics.MetricsEnvironment;
  * Runs source code (splitting, reading) with the metrics it reports scoped to the source's step
  * name, and adds them to the batch, attempted now and committed with it.
  */
-final class SourceMetrics {
+public final class SourceMetrics {
 
   /** Source work that may fail. */
   @FunctionalInterface
-  interface SourceWork<R> {
+  public interface SourceWork<R> {
     R run() throws Exception;
   }
 
   private SourceMetrics() {}
 
-  static <R> R scoped(BatchContext batch, String stepName, SourceWork<R> work) throws Exception {
+  public static <R> R scoped(BatchContext batch, String stepName, SourceWork<R> work)
+      throws Exception {
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
     try (Closeable scope =
         MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(stepName))) {

@@ -76,6 +76,16 @@ public interface MicroBatchPipelineOptions
   void setSourceRetryTimeoutMillis(long value);
 
   @Description(
+      "Whether a batch fails when Kafka offsets it is to read no longer exist (past a partition's"
+          + " end after the broker was replaced, or before its log start after retention), naming"
+          + " the topic, partition and offsets. false: go on where the read's auto.offset.reset"
+          + " says, log it and count the lost offsets in the microbatch.kafka/lostOffsets counter.")
+  @Default.Boolean(true)
+  boolean isFailOnDataLoss();
+
+  void setFailOnDataLoss(boolean value);
+
+  @Description(
       "Directory for batch checkpoints (input positions, pending batch slices, watermarks, keyed"
           + " state), any Beam FileSystem path. A run with the directory of an earlier run resumes"
           + " where it committed last. Unset: no checkpoints, no recovery, no batch retries.")

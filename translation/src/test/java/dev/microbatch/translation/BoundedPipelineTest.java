@@ -11,13 +11,17 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.CountingSource;
+import org.apache.beam.sdk.io.OffsetBasedSource;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Count;
@@ -39,11 +43,15 @@ import org.junit.Test;
 public class BoundedPipelineTest {
 
   private static Pipeline pipeline(int parallelism) {
+    return Pipeline.create(options(parallelism));
+  }
+
+  private static MicroBatchPipelineOptions options(int parallelism) {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);
     options.setParallelism(parallelism);
     options.setLogEveryBatch(false);
-    return Pipeline.create(options);
+    return options;
   }
 
   @Test
@@ -85,18 +93,22 @@ public class BoundedPipelineTest {
   }
 
   @Test(timeout = 60_000)
-  public void finishesWhenASourceHasNoConsumer() {
-    Pipeline p = pipeline(2);
-    p.apply(Read.from(CountingSource.upTo(10)));
-    p.run().waitUntilFinish();
+  public void aSourceWithoutAConsumerIsStillReadToItsEndAndTheRunEnds() {
+    MicroBatchPipelineOptions options = options(2);
+    // Over several batches: the run must go on until the source is exhausted, then end.
+    options.setMaxRecordsPerBatch(3);
+    Pipeline p = Pipeline.create(options);
+    p.apply(Read.from(new CountedNumbers(0, 10)));
+
+    PipelineResult result = p.run();
+
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+    assertEquals(List.of(10L), committed(result, CountedNumbers.READ));
   }
 
   @Test(timeout = 60_000)
   public void mainInputWaitsForASideInputThatSpansBatches() {
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(TestMicroBatchRunner.class);
-    options.setParallelism(2);
-    options.setLogEveryBatch(false);
+    MicroBatchPipelineOptions options = options(2);
     // Two records per split per batch: the side input's source needs several batches, while the
     // main input is read in the first one.
     options.setMaxRecordsPerBatch(2);
@@ -122,16 +134,88 @@ public class BoundedPipelineTest {
     p.apply(Create.of(1, 2, 3, 4)).apply(ParDo.of(new CountSeen()));
     PipelineResult result = p.run();
     result.waitUntilFinish();
+    assertEquals(List.of(4L), committed(result, "seen"));
+  }
+
+  /** The committed values of the counters named {@code name} in namespace "spec". */
+  private static List<Long> committed(PipelineResult result, String name) {
     MetricQueryResults metrics =
         result
             .metrics()
             .queryMetrics(
                 MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named("spec", "seen"))
+                    .addNameFilter(MetricNameFilter.named("spec", name))
                     .build());
     List<Long> committed = new java.util.ArrayList<>();
     metrics.getCounters().forEach(c -> committed.add(c.getCommitted()));
-    assertEquals(List.of(4L), committed);
+    return committed;
+  }
+
+  /** The numbers {@code [from, to)}, each counted in the "spec"/"read" counter as it is read. */
+  private static final class CountedNumbers extends OffsetBasedSource<Long> {
+    static final String READ = "read";
+
+    CountedNumbers(long from, long to) {
+      super(from, to, 1);
+    }
+
+    @Override
+    public OffsetBasedSource<Long> createSourceForSubrange(long start, long end) {
+      return new CountedNumbers(start, end);
+    }
+
+    @Override
+    public long getMaxEndOffset(PipelineOptions options) {
+      return getEndOffset();
+    }
+
+    @Override
+    public BoundedReader<Long> createReader(PipelineOptions options) {
+      return new Reader(this);
+    }
+
+    @Override
+    public Coder<Long> getOutputCoder() {
+      return VarLongCoder.of();
+    }
+
+    private static final class Reader extends OffsetBasedReader<Long> {
+      private final Counter read = Metrics.counter("spec", READ);
+      private long current;
+
+      Reader(CountedNumbers source) {
+        super(source);
+        current = source.getStartOffset() - 1;
+      }
+
+      @Override
+      protected long getCurrentOffset() {
+        return current;
+      }
+
+      @Override
+      protected boolean startImpl() {
+        return advanceImpl();
+      }
+
+      @Override
+      protected boolean advanceImpl() {
+        current++;
+        if (current >= getCurrentSource().getEndOffset()) {
+          return false;
+        }
+        read.inc();
+        return true;
+      }
+
+      @Override
+      public Long getCurrent() {
+        return current;
+      }
+
+      @Override
+      public void close() {}
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.microbatch.io.kafka;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +29,21 @@ public final class BrokerRetry {
 
   private final String input;
   private final Duration limit;
+  private final LongSupplier nanoTime;
 
   /**
    * @param input the input's name, for the log
    * @param limit how long the broker may be unreachable before the batch fails; zero for no limit
    */
   public BrokerRetry(String input, Duration limit) {
+    this(input, limit, System::nanoTime);
+  }
+
+  /** As {@link #BrokerRetry(String, Duration)}, with the clock that outages are timed by. */
+  BrokerRetry(String input, Duration limit, LongSupplier nanoTime) {
     this.input = input;
     this.limit = limit;
+    this.nanoTime = nanoTime;
   }
 
   /** A call to the broker. */
@@ -124,7 +132,7 @@ public final class BrokerRetry {
     void stillWaiting(String state) {
       start();
       checkLimit(null);
-      long now = System.nanoTime();
+      long now = nanoTime.getAsLong();
       if (now >= nextLog) {
         LOG.warn(
             "No records from Kafka for input '{}' for {} while {} ({}{}); the broker may be"
@@ -141,13 +149,13 @@ public final class BrokerRetry {
 
     void start() {
       if (since < 0) {
-        since = System.nanoTime();
+        since = nanoTime.getAsLong();
         nextLog = since + FIRST_WAIT_LOG.toNanos();
       }
     }
 
     private void checkLimit(RetriableException cause) {
-      if (!limit.isZero() && System.nanoTime() - since > limit.toNanos()) {
+      if (!limit.isZero() && nanoTime.getAsLong() - since > limit.toNanos()) {
         throw new IllegalStateException(
             "Kafka was unreachable for input '"
                 + input
@@ -161,7 +169,7 @@ public final class BrokerRetry {
     }
 
     private String elapsed() {
-      return seconds(System.nanoTime() - since);
+      return seconds(nanoTime.getAsLong() - since);
     }
 
     private String limitText() {

@@ -47,7 +47,9 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final RateLimit rateLimit;
   private final Optional<BadRecordOutput> badRecords;
   private final StopOffsets stops;
+  private final StopConditions stopConditions;
   private final BrokerRetry retry;
+  private final DataLoss dataLoss;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
@@ -63,6 +65,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
    * @param rateLimit the rate bound per partition (fixed, or learnt by backpressure)
    * @param badRecords where records that cannot be deserialized go; without it they fail the batch
    * @param retry how calls to the broker and reads ride out a broker that is away
+   * @param dataLoss what happens when offsets to be read no longer exist
    */
   public KafkaInputDStream(
       String name,
@@ -70,14 +73,17 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
       long maxRecordsPerPartition,
       RateLimit rateLimit,
       Optional<BadRecordOutput> badRecords,
-      BrokerRetry retry) {
+      BrokerRetry retry,
+      DataLoss dataLoss) {
     super(name);
     this.spec = spec;
     this.maxRecordsPerPartition = maxRecordsPerPartition;
     this.rateLimit = rateLimit;
     this.badRecords = badRecords;
     this.stops = new StopOffsets(spec.stopReadTime());
+    this.stopConditions = new StopConditions(spec.maxReadTime(), spec.checkStopReading());
     this.retry = retry;
+    this.dataLoss = dataLoss;
   }
 
   @Override
@@ -87,12 +93,14 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   @Override
   protected BatchResult<WindowedValue<KafkaRecord<K, V>>> compute(BatchContext batch)
-      throws InterruptedException {
+      throws Exception {
     discoverPartitions();
     Instant endsAskedAt = Instant.now();
     Map<TopicPartition, Long> latest = metadata().endOffsets(partitions);
     stops.resolve(partitions, latest, endsAskedAt, metadata());
-    List<OffsetRange> ranges = replay.orElseGet(() -> rangesUpTo(latest));
+    stopConditions.batchStarts(endsAskedAt);
+    List<OffsetRange> ranges =
+        withinTheLogs(batch, replay.orElseGet(() -> rangesUpTo(latest)), latest);
     replay = Optional.empty();
     inFlight = ranges;
     batch.addSlices(
@@ -122,7 +130,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
               .orElseGet(() -> OnUndecodable.fail(spec));
       out.add(
           sink -> {
-            long count = reader.read(range, end, sink, onUndecodable);
+            long count = reader.read(batch, range, end, sink, onUndecodable);
             batch.addRecordsIn(name(), count);
           });
     }
@@ -136,6 +144,27 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     return bound(maxRecordsPerPartition, rateLimit.maxRecordsPerPartition(partitions.size()));
   }
 
+  /**
+   * {@code ranges}, with each one that reaches past its partition's end (offsets that no longer
+   * exist) failed or, if data loss is allowed, replaced by an empty range where the read goes on.
+   */
+  private List<OffsetRange> withinTheLogs(
+      BatchContext batch, List<OffsetRange> ranges, Map<TopicPartition, Long> latest)
+      throws Exception {
+    List<OffsetRange> checked = new ArrayList<>(ranges.size());
+    for (OffsetRange range : ranges) {
+      long end = latest.getOrDefault(range.partition(), range.until());
+      if (range.until() <= end) {
+        checked.add(range);
+        continue;
+      }
+      long start = metadata().beginningOffsets(List.of(range.partition())).get(range.partition());
+      long resumeAt = dataLoss.pastTheEnd(batch, range.partition(), range.from(), start, end);
+      checked.add(new OffsetRange(range.partition(), resumeAt, resumeAt));
+    }
+    return checked;
+  }
+
   /** This batch's ranges: each partition from its position, bounded per partition and in all. */
   private List<OffsetRange> rangesUpTo(Map<TopicPartition, Long> latest) {
     long remaining = spec.maxNumRecords() - delivered;
@@ -143,6 +172,10 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     List<OffsetRange> ranges = new ArrayList<>(partitions.size());
     for (TopicPartition partition : partitions) {
       long from = positions.get(partition);
+      if (stopConditions.stops(partition)) {
+        ranges.add(new OffsetRange(partition, from, from));
+        continue;
+      }
       long until =
           Math.max(from, Math.min(latest.getOrDefault(partition, from), stops.bound(partition)));
       // Bounds are compared as counts, not as from + bound: a large bound would overflow the sum.
@@ -196,9 +229,12 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
         : min;
   }
 
-  /** A partition's watermark as its timestamp policy sees it, or the end once all is delivered. */
+  /**
+   * A partition's watermark as its timestamp policy sees it; the end once all is delivered, or once
+   * the partition has stopped (it brings nothing more, so it holds no window back).
+   */
   private Instant partitionWatermark(TopicPartition partition) {
-    return hasDeliveredEverything()
+    return hasDeliveredEverything() || stopConditions.hasStopped(partition)
         ? BoundedWindow.TIMESTAMP_MAX_VALUE
         : readerOf(partition).watermark();
   }
@@ -283,7 +319,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
           partition,
           p ->
               new PartitionReader<>(
-                  p, spec, retry, Optional.ofNullable(restoredWatermarks.get(p))));
+                  p, spec, retry, dataLoss, Optional.ofNullable(restoredWatermarks.get(p))));
     }
   }
 
@@ -304,6 +340,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
       metadata.close();
       metadata = null;
     }
+    stopConditions.close();
   }
 
   @Override
@@ -363,6 +400,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
 
   @Override
   protected boolean hasDeliveredEverything() {
-    return delivered >= spec.maxNumRecords() || stops.reachedBy(partitions, positions);
+    return delivered >= spec.maxNumRecords()
+        || stops.reachedBy(partitions, positions)
+        || stopConditions.allStopped(partitions);
   }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
@@ -25,7 +24,7 @@ final class KafkaMetadata {
   private final BrokerRetry retry;
 
   KafkaMetadata(KafkaReadSpec<?, ?> spec, BrokerRetry retry) {
-    this.consumer = new KafkaConsumer<>(spec.byteConsumerConfig());
+    this.consumer = spec.offsetConsumer();
     this.retry = retry;
   }
 

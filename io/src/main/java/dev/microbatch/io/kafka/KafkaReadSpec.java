@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.beam.sdk.io.kafka.CheckStopReadingFn;
 import org.apache.beam.sdk.io.kafka.DeserializerProvider;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -27,6 +30,10 @@ import org.joda.time.Instant;
  * @param stopReadTime each partition stops at its first record at or after this time, if set
  * @param commitOffsets whether consumed offsets are committed to the consumer group after a batch
  * @param maxNumRecords stop after this many records in all (Long.MAX_VALUE for none)
+ * @param maxReadTime how long (wall clock, from the input's first batch) batches read, if set
+ * @param checkStopReading tells, per partition and batch, whether to stop reading it, if set
+ * @param consumerFactory makes every consumer of the read (KafkaIO's {@code withConsumerFactoryFn})
+ * @param offsetConsumerConfig overrides for the consumer that asks for offsets and commits them
  */
 public record KafkaReadSpec<K, V>(
     Map<String, Object> consumerConfig,
@@ -39,10 +46,15 @@ public record KafkaReadSpec<K, V>(
     Optional<Instant> startReadTime,
     Optional<Instant> stopReadTime,
     boolean commitOffsets,
-    long maxNumRecords) {
+    long maxNumRecords,
+    Optional<org.joda.time.Duration> maxReadTime,
+    Optional<CheckStopReadingFn> checkStopReading,
+    SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumerFactory,
+    Map<String, Object> offsetConsumerConfig) {
 
   public KafkaReadSpec {
     consumerConfig = Map.copyOf(consumerConfig);
+    offsetConsumerConfig = Map.copyOf(offsetConsumerConfig);
     topics = List.copyOf(topics);
     topicPartitions = List.copyOf(topicPartitions);
   }
@@ -64,6 +76,27 @@ public record KafkaReadSpec<K, V>(
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return config;
+  }
+
+  /** A consumer of raw bytes that reads the partitions' records. */
+  Consumer<byte[], byte[]> recordConsumer(Map<String, Object> config) {
+    return consumerFactory.apply(config);
+  }
+
+  /**
+   * A consumer of raw bytes that asks for partitions and offsets and commits the group's offsets:
+   * the read's configuration with its offset consumer overrides, but the read's own group.id,
+   * whose offsets it commits.
+   */
+  Consumer<byte[], byte[]> offsetConsumer() {
+    Map<String, Object> config = byteConsumerConfig();
+    config.putAll(offsetConsumerConfig);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    groupId().ifPresent(group -> config.put(ConsumerConfig.GROUP_ID_CONFIG, group));
+    return consumerFactory.apply(config);
   }
 
   /** What the topics are, for messages. */

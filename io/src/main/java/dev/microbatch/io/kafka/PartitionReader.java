@@ -1,5 +1,6 @@
 package dev.microbatch.io.kafka;
 
+import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.ElementSink;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -36,6 +37,7 @@ final class PartitionReader<K, V> implements AutoCloseable {
   private final Deserializer<V> values;
   private final TimestampPolicy<K, V> policy;
   private final BrokerRetry retry;
+  private final DataLoss dataLoss;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private boolean positioned;
 
@@ -47,9 +49,11 @@ final class PartitionReader<K, V> implements AutoCloseable {
       TopicPartition partition,
       KafkaReadSpec<K, V> spec,
       BrokerRetry retry,
+      DataLoss dataLoss,
       java.util.Optional<Instant> previousWatermark) {
     this.partition = partition;
     this.retry = retry;
+    this.dataLoss = dataLoss;
     Map<String, Object> config = spec.byteConsumerConfig();
     // A poll that returns the records up to the end of the log also sends the next fetch, which
     // the broker holds for fetch.max.wait.ms (500 ms by default) while nothing new arrives. When
@@ -58,7 +62,10 @@ final class PartitionReader<K, V> implements AutoCloseable {
     // through a backlog. The reader only fetches while it polls for records that exist, so a
     // short wait costs nothing when idle. A value the read sets is kept.
     config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MILLIS);
-    this.consumer = new KafkaConsumer<>(config);
+    // Offsets that no longer exist must not be skipped silently: the reader is told (see
+    // DataLoss) instead of the consumer moving on by itself.
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    this.consumer = spec.recordConsumer(config);
     this.consumer.assign(List.of(partition));
     this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
     this.values = spec.values().getDeserializer(spec.consumerConfig(), false);
@@ -76,6 +83,7 @@ final class PartitionReader<K, V> implements AutoCloseable {
    * partition's end when the batch started, for the policy's backlog.
    */
   long read(
+      BatchContext batch,
       OffsetRange range,
       long latestOffset,
       ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
@@ -101,6 +109,11 @@ final class PartitionReader<K, V> implements AutoCloseable {
       } catch (RetriableException e) {
         // A fetch failed (a leader moving, a broker restarting); the consumer stays where it was.
         polled = List.of();
+      } catch (OffsetOutOfRangeException e) {
+        long resumeAt = resumeAfterLoss(batch, range);
+        consumer.seek(partition, resumeAt);
+        context.position = resumeAt;
+        continue;
       }
       if (polled.isEmpty()) {
         outage.stillWaiting("at offset " + consumer.position(partition));
@@ -132,6 +145,27 @@ final class PartitionReader<K, V> implements AutoCloseable {
     }
     watermark = policy.getWatermark(context);
     return count;
+  }
+
+  /**
+   * Where to go on when the offset the consumer stands at no longer exists: before the log start
+   * (retention), or past the end (the broker was replaced while reading).
+   */
+  private long resumeAfterLoss(BatchContext batch, OffsetRange range) throws Exception {
+    long expected = consumer.position(partition);
+    List<TopicPartition> one = List.of(partition);
+    long start =
+        retry.call("asking for the log start of " + partition, () -> consumer.beginningOffsets(one))
+            .get(partition);
+    long end =
+        retry.call("asking for the end of " + partition, () -> consumer.endOffsets(one))
+            .get(partition);
+    if (expected > end) {
+      // Only this range's end is left to go to: the slice is fixed.
+      dataLoss.pastTheEnd(batch, partition, expected, start, end);
+      return range.until();
+    }
+    return dataLoss.beforeTheStart(batch, partition, expected, start, range.until());
   }
 
   private KafkaRecord<K, V> decode(ConsumerRecord<byte[], byte[]> raw) {

@@ -2,11 +2,13 @@ package dev.microbatch.io.kafka;
 
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.scheduler.BatchTime;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,6 +37,9 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalKafkaSink.class);
   private static final String BATCH_STAMP = "microbatch-batch=";
 
+  /** How long closing a client may take: what it has not sent by then is dropped. */
+  private static final Duration CLOSE = Duration.ofSeconds(10);
+
   /** Where a batch's transaction is committed or aborted (the batch's commit). */
   @FunctionalInterface
   public interface Transactions {
@@ -43,6 +48,15 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
 
   private final String name;
   private final TransactionalKafkaWrite<K, V> spec;
+  private final BoundedWaits waits;
+
+  /**
+   * The deadline of each blocking call: a little longer than the producer's own bounds (Kafka's
+   * {@code max.block.ms} for transactional calls, {@code delivery.timeout.ms} for records, which
+   * {@code flush} waits for), so that those usually end a call first, with Kafka's own error.
+   */
+  private final Duration deadline;
+
   private Producer<K, V> producer;
   private Admin admin;
   private boolean warnedNoGroup;
@@ -58,6 +72,19 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   public TransactionalKafkaSink(String name, TransactionalKafkaWrite<K, V> spec) {
     this.name = name;
     this.spec = spec;
+    this.waits = new BoundedWaits(name);
+    this.deadline = deadlineOf(spec.producerConfig());
+  }
+
+  private static Duration deadlineOf(Map<String, Object> config) {
+    long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+    long delivery = millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    return Duration.ofMillis(Math.max(maxBlock, delivery)).plusSeconds(5);
+  }
+
+  private static long millis(Map<String, Object> config, String key, long otherwise) {
+    Object value = config.get(key);
+    return value == null ? otherwise : Long.parseLong(value.toString());
   }
 
   /**
@@ -86,7 +113,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
           name);
       return;
     }
-    producer.beginTransaction();
+    waits.run("beginning batch " + time + "'s transaction", deadline, producer::beginTransaction);
     transactions.commitTransaction(() -> commit(time, consumed), this::abort);
   }
 
@@ -105,7 +132,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   }
 
   private synchronized void commit(BatchTime time, ConsumedOffsets consumed) throws Exception {
-    producer.flush();
+    waits.run("sending batch " + time + "'s records (flush)", deadline, producer::flush);
     if (sendFailure.get() != null) {
       throw new IllegalStateException(
           "Sending batch " + time + "'s records to topic '" + spec.topic() + "' failed",
@@ -117,9 +144,14 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
         offsets.put(
             range.partition(), new OffsetAndMetadata(range.until(), BATCH_STAMP + time.millis()));
       }
-      producer.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(group.getKey()));
+      waits.run(
+          "adding batch " + time + "'s offsets of group " + group.getKey() + " to its transaction",
+          deadline,
+          () ->
+              producer.sendOffsetsToTransaction(
+                  offsets, new ConsumerGroupMetadata(group.getKey())));
     }
-    producer.commitTransaction();
+    waits.run("committing batch " + time + "'s transaction", deadline, producer::commitTransaction);
     // Remembered here too: the committed offsets may become visible a moment after the commit.
     lastCommitted = Optional.of(time);
     publishing = false;
@@ -128,20 +160,27 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   }
 
   /** The batch failed before its transaction committed: the transaction is aborted. */
-  private synchronized void abort() {
+  private synchronized void abort() throws Exception {
     publishing = false;
     if (producer == null) {
       return;
     }
     try {
-      producer.abortTransaction();
+      waits.run("aborting a transaction", deadline, producer::abortTransaction);
     } catch (RuntimeException e) {
-      // A producer in a fatal state (fenced, or its transaction state lost) cannot abort; a new
-      // one, initialized with the same transactional id, aborts whatever is left open.
+      // A producer in a fatal state (fenced, its transaction state lost, its broker gone past the
+      // deadline) cannot abort; a new one, initialized with the same transactional id, aborts
+      // whatever is left open.
       LOG.warn("Aborting the transaction of {} failed; the producer is replaced", name, e);
-      producer.close();
-      producer = null;
+      closeProducer();
     }
+  }
+
+  /** Closes the producer, dropping within {@link #CLOSE} whatever it could not send. */
+  private void closeProducer() throws Exception {
+    Producer<K, V> closing = producer;
+    producer = null;
+    waits.run("closing its producer", CLOSE.plusSeconds(5), () -> closing.close(CLOSE));
   }
 
   /**
@@ -162,7 +201,14 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
     }
     for (Map.Entry<String, List<OffsetRange>> group : groups.entrySet()) {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin().listConsumerGroupOffsets(group.getKey()).partitionsToOffsetAndMetadata().get();
+          waits.call(
+              "asking for the offsets of group " + group.getKey(),
+              deadline,
+              () ->
+                  admin()
+                      .listConsumerGroupOffsets(group.getKey())
+                      .partitionsToOffsetAndMetadata()
+                      .get(deadline.toMillis(), TimeUnit.MILLISECONDS));
       for (OffsetRange range : group.getValue()) {
         OffsetAndMetadata offset = committed.get(range.partition());
         if (offset != null
@@ -176,7 +222,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
     return false;
   }
 
-  private Producer<K, V> producer() {
+  private Producer<K, V> producer() throws Exception {
     if (producer == null) {
       Map<String, Object> config = new HashMap<>(spec.producerConfig());
       config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
@@ -186,7 +232,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
       config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       producer = new KafkaProducer<>(config);
       // Fences a crashed run's producer and aborts the transaction it left open.
-      producer.initTransactions();
+      waits.run("initializing its transactions", deadline, producer::initTransactions);
     }
     return producer;
   }
@@ -200,16 +246,20 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
     return admin;
   }
 
-  /** Closes the producer and admin client at the end of the run. */
+  /** Closes the producer and admin client at the end of the run, each within {@link #CLOSE}. */
   @Override
-  public synchronized void close() {
-    if (producer != null) {
-      producer.close();
-      producer = null;
-    }
-    if (admin != null) {
-      admin.close();
-      admin = null;
+  public synchronized void close() throws Exception {
+    try {
+      if (producer != null) {
+        closeProducer();
+      }
+      if (admin != null) {
+        Admin closing = admin;
+        admin = null;
+        waits.run("closing its admin client", CLOSE.plusSeconds(5), () -> closing.close(CLOSE));
+      }
+    } finally {
+      waits.close();
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.Assert.assertThrows;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.Test;
@@ -34,16 +35,22 @@ public class BrokerRetryTest {
 
   @Test
   public void aBrokerAwayForLongerThanTheLimitFailsTheCallNamingTheOption() {
+    AtomicLong now = new AtomicLong();
+    AtomicInteger tries = new AtomicInteger();
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
             () ->
-                new BrokerRetry("in", Duration.ofMillis(250))
+                new BrokerRetry("in", Duration.ofSeconds(2), now::get)
                     .call(
                         "asking for offsets",
                         () -> {
+                          tries.incrementAndGet();
+                          // Each try waits a second for the broker before it times out.
+                          now.addAndGet(millis(1_000) + 1);
                           throw new TimeoutException("no broker");
                         }));
+    assertEquals("tries within the 2 s limit, and the one that passed it", 2, tries.get());
     assertThat(e.getMessage(), containsString("asking for offsets"));
     assertThat(e.getMessage(), containsString("--sourceRetryTimeoutMillis"));
   }
@@ -68,20 +75,42 @@ public class BrokerRetryTest {
   }
 
   @Test
-  public void aReadWithoutRecordsForLongerThanTheLimitFails() throws Exception {
-    BrokerRetry.Outage wait = new BrokerRetry("in", Duration.ofMillis(100)).waitFor("reading");
+  public void aReadWithoutRecordsFailsOnceTheLimitHasPassedNotBefore() {
+    AtomicLong now = new AtomicLong();
+    BrokerRetry.Outage wait =
+        new BrokerRetry("in", Duration.ofMillis(100), now::get).waitFor("reading in-0 [3, 9)");
     wait.stillWaiting("at offset 3");
-    Thread.sleep(200);
-    assertThrows(IllegalStateException.class, () -> wait.stillWaiting("at offset 3"));
+    now.addAndGet(millis(100));
+    wait.stillWaiting("at offset 3"); // exactly the limit: still waiting
+
+    now.addAndGet(1);
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> wait.stillWaiting("at offset 3"));
+
+    assertThat(e.getMessage(), containsString("input 'in'"));
+    assertThat(e.getMessage(), containsString("reading in-0 [3, 9)"));
+    assertThat(e.getMessage(), containsString("--sourceRetryTimeoutMillis"));
   }
 
   @Test
-  public void recordsEndAWait() throws Exception {
-    BrokerRetry.Outage wait = new BrokerRetry("in", Duration.ofMillis(100)).waitFor("reading");
+  public void recordsEndAWaitAndTheNextOneIsTimedFromItsOwnStart() {
+    AtomicLong now = new AtomicLong();
+    BrokerRetry.Outage wait =
+        new BrokerRetry("in", Duration.ofMillis(100), now::get).waitFor("reading");
     wait.stillWaiting("at offset 3");
-    Thread.sleep(200);
+    now.addAndGet(millis(90));
     wait.over();
-    // A new stretch without records starts from now.
+
+    now.addAndGet(millis(90));
+    // 180 ms after the first wait began, but the first stretch of this one.
     wait.stillWaiting("at offset 4");
+    now.addAndGet(millis(100));
+    wait.stillWaiting("at offset 4");
+    now.addAndGet(1);
+    assertThrows(IllegalStateException.class, () -> wait.stillWaiting("at offset 4"));
+  }
+
+  private static long millis(long millis) {
+    return Duration.ofMillis(millis).toNanos();
   }
 }

@@ -16,22 +16,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The binary form of checkpoints and pending batches: a magic number and version, then the fields.
- * A file that does not start with the magic number, or ends early, is rejected rather than read.
+ * The binary form of checkpoints and pending batches: their fields, sealed in an {@link
+ * IntegrityFrame} that tells the two kinds apart and refuses a damaged file before it is decoded.
  */
 final class CheckpointCodec {
 
-  private static final int CHECKPOINT_MAGIC = 0x4D42434B; // "MBCK"
-  private static final int PENDING_MAGIC = 0x4D425042; // "MBPB"
-  private static final int VERSION = 1;
+  // Version 1 had no integrity frame.
+  static final FileFormat CHECKPOINT = new FileFormat("checkpoint", 0x4D42434B, 2); // "MBCK"
+  static final FileFormat PENDING = new FileFormat("pending batch", 0x4D425042, 2); // "MBPB"
 
   private CheckpointCodec() {}
 
   static byte[] encode(Checkpoint checkpoint) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(CHECKPOINT_MAGIC);
-    out.writeInt(VERSION);
     out.writeLong(checkpoint.time().millis());
     out.writeInt(checkpoint.shape().parallelism());
     out.writeInt(checkpoint.shape().streams().size());
@@ -51,14 +49,13 @@ final class CheckpointCodec {
       writeBytes(out, store.getValue());
     }
     writeBytesMap(out, checkpoint.streamStates());
-    out.writeInt(CHECKPOINT_MAGIC);
     out.flush();
-    return bytes.toByteArray();
+    return IntegrityFrame.seal(CHECKPOINT, bytes.toByteArray());
   }
 
-  static Checkpoint decodeCheckpoint(byte[] data) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-    expect(in, CHECKPOINT_MAGIC);
+  /** The checkpoint in {@code data}, read from {@code file}. */
+  static Checkpoint decodeCheckpoint(String file, byte[] data) throws IOException {
+    DataInputStream in = open(CHECKPOINT, file, data);
     BatchTime time = new BatchTime(in.readLong());
     int parallelism = in.readInt();
     int streamCount = in.readInt();
@@ -78,9 +75,6 @@ final class CheckpointCodec {
       stores.put(new StoreId(in.readUTF(), in.readInt()), readBytes(in));
     }
     Map<String, byte[]> streamStates = readBytesMap(in);
-    if (in.readInt() != CHECKPOINT_MAGIC) {
-      throw new IOException("checkpoint trailer missing");
-    }
     return new Checkpoint(
         time, new PipelineShape(parallelism, streams), positions, watermarks, stores, streamStates);
   }
@@ -88,34 +82,23 @@ final class CheckpointCodec {
   static byte[] encode(PendingBatch pending) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(PENDING_MAGIC);
-    out.writeInt(VERSION);
     out.writeLong(pending.time().millis());
     writeBytesMap(out, pending.slices());
-    out.writeInt(PENDING_MAGIC);
     out.flush();
-    return bytes.toByteArray();
+    return IntegrityFrame.seal(PENDING, bytes.toByteArray());
   }
 
-  static PendingBatch decodePending(byte[] data) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-    expect(in, PENDING_MAGIC);
+  /** The pending batch in {@code data}, read from {@code file}. */
+  static PendingBatch decodePending(String file, byte[] data) throws IOException {
+    DataInputStream in = open(PENDING, file, data);
     BatchTime time = new BatchTime(in.readLong());
     Map<String, byte[]> slices = readBytesMap(in);
-    if (in.readInt() != PENDING_MAGIC) {
-      throw new IOException("pending batch trailer missing");
-    }
     return new PendingBatch(time, slices);
   }
 
-  private static void expect(DataInputStream in, int magic) throws IOException {
-    if (in.readInt() != magic) {
-      throw new IOException("not a MicroBatchRunner checkpoint file");
-    }
-    int version = in.readInt();
-    if (version != VERSION) {
-      throw new IOException("checkpoint format version " + version + ", expected " + VERSION);
-    }
+  private static DataInputStream open(FileFormat format, String file, byte[] data)
+      throws DamagedFileException {
+    return new DataInputStream(new ByteArrayInputStream(IntegrityFrame.open(format, file, data)));
   }
 
   private static void writeBytesMap(DataOutputStream out, Map<String, byte[]> map)

@@ -22,9 +22,14 @@ import org.slf4j.LoggerFactory;
  * A checkpoint directory on any Beam FileSystem (a local path by default).
  *
  * <p>Files are {@code checkpoint-<batch time>} and {@code pending-<batch time>}, written to a
- * temporary name and renamed, so a reader never sees half a file. The latest {@link #KEEP}
- * checkpoints are kept (an unreadable latest one falls back to the one before); pending batches at
- * or before the latest checkpoint are deleted.
+ * temporary name and renamed, so a reader never sees half a file, and sealed in an {@link
+ * IntegrityFrame}, so that one damaged afterwards is refused. The latest {@link #KEEP} checkpoints
+ * are kept; pending batches at or before the latest checkpoint are deleted.
+ *
+ * <p>A damaged latest checkpoint or pending batch stops recovery with a {@link
+ * DamagedCheckpointException}: resuming from the checkpoint before would process, and publish,
+ * the batches committed since then again, so only the user may choose it (by moving the file
+ * away).
  */
 public final class CheckpointStore {
 
@@ -45,25 +50,64 @@ public final class CheckpointStore {
     return directory;
   }
 
-  /** The latest readable checkpoint and the batch pending after it, if any. */
+  /**
+   * The latest checkpoint and the batch pending after it, if any.
+   *
+   * @throws DamagedCheckpointException if either file is damaged
+   */
   public Recovery recover() throws IOException {
     List<Named> checkpoints = list(CHECKPOINT);
     Optional<Checkpoint> latest = Optional.empty();
-    for (int i = checkpoints.size() - 1; i >= 0 && latest.isEmpty(); i--) {
+    if (!checkpoints.isEmpty()) {
+      Named newest = checkpoints.get(checkpoints.size() - 1);
       try {
-        latest = Optional.of(CheckpointCodec.decodeCheckpoint(read(checkpoints.get(i).id())));
-      } catch (IOException e) {
-        LOG.warn("Skipping unreadable checkpoint {}: {}", checkpoints.get(i).id(), e.toString());
+        latest =
+            Optional.of(CheckpointCodec.decodeCheckpoint(newest.id().toString(), read(newest)));
+      } catch (DamagedFileException e) {
+        throw refusal(e, fallBackFrom(checkpoints));
       }
     }
     long after = latest.map(c -> c.time().millis()).orElse(Long.MIN_VALUE);
     Optional<PendingBatch> pending = Optional.empty();
     for (Named file : list(PENDING)) {
       if (file.time() > after && pending.isEmpty()) {
-        pending = Optional.of(CheckpointCodec.decodePending(read(file.id())));
+        try {
+          pending = Optional.of(CheckpointCodec.decodePending(file.id().toString(), read(file)));
+        } catch (DamagedFileException e) {
+          throw refusal(
+              e,
+              "move it out of the directory to run the batch again over a new slice, knowing"
+                  + " that if its transaction had committed before the run stopped, its results"
+                  + " are published again");
+        }
       }
     }
     return new Recovery(latest, pending);
+  }
+
+  /** What moving a damaged latest checkpoint away means. */
+  private static String fallBackFrom(List<Named> checkpoints) {
+    if (checkpoints.size() < 2) {
+      return "start afresh with an empty --checkpointDir, knowing that keyed state starts empty"
+          + " and each Kafka input starts from its consumer group's committed offsets";
+    }
+    return "move it out of the directory to resume from the checkpoint before it, "
+        + checkpoints.get(checkpoints.size() - 2).id().getFilename()
+        + ", knowing that the batches committed after that one are processed again: their results"
+        + " are published again and their keyed state is updated again";
+  }
+
+  private DamagedCheckpointException refusal(DamagedFileException damage, String fallBack) {
+    return new DamagedCheckpointException(
+        "Not resuming from --checkpointDir="
+            + directory
+            + ": "
+            + damage.getMessage()
+            + ". An older checkpoint is not used in its place on its own. Either restore the file"
+            + " from a copy, or "
+            + fallBack
+            + ".",
+        damage);
   }
 
   /** Records the slice of the batch about to run. */
@@ -102,8 +146,8 @@ public final class CheckpointStore {
     FileSystems.rename(List.of(temporary), List.of(target));
   }
 
-  private static byte[] read(ResourceId id) throws IOException {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(id))) {
+  private static byte[] read(Named file) throws IOException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(file.id()))) {
       return in.readAllBytes();
     }
   }

@@ -3,6 +3,7 @@ package dev.microbatch.runner.checkpoint;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.runner.scheduler.BatchTime;
@@ -78,17 +79,61 @@ public class CheckpointStoreTest {
   }
 
   @Test
-  public void anUnreadableLatestCheckpointFallsBackToTheOneBefore() throws Exception {
+  public void aTruncatedLatestCheckpointIsRefusedNamingItAndTheOlderOne() throws Exception {
+    Path latest = twoCheckpointsThenTheLatest();
+    byte[] bytes = Files.readAllBytes(latest);
+    Files.write(latest, Arrays.copyOf(bytes, bytes.length / 2));
+
+    String message = refusal();
+
+    assertTrue(message, message.contains(latest.toString()));
+    assertTrue(message, message.contains("truncated"));
+    assertTrue(message, message.contains("restore the file from a copy"));
+    assertTrue(message, message.contains("checkpoint-00000000000000001000"));
+  }
+
+  @Test
+  public void aLatestCheckpointWithOneFlippedByteIsRefused() throws Exception {
+    Path latest = twoCheckpointsThenTheLatest();
+    byte[] bytes = Files.readAllBytes(latest);
+    bytes[bytes.length - 1] ^= 0x01; // the last stream state's value: decodable, but wrong
+    Files.write(latest, bytes);
+
+    String message = refusal();
+
+    assertTrue(message, message.contains(latest.toString()));
+    assertTrue(message, message.contains("CRC32C"));
+  }
+
+  @Test
+  public void aDamagedPendingBatchIsRefusedNamingIt() throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    store.write(checkpoint(1000, "p1"));
+    store.writePending(new PendingBatch(new BatchTime(2000), Map.of("in", new byte[] {2, 3})));
+    Path pending = new File(temp.getRoot(), "pending-00000000000000002000").toPath();
+    byte[] bytes = Files.readAllBytes(pending);
+    bytes[bytes.length - 1] ^= 0x40;
+    Files.write(pending, bytes);
+
+    String message = refusal();
+
+    assertTrue(message, message.contains(pending.toString()));
+    assertTrue(message, message.contains("run the batch again over a new slice"));
+  }
+
+  /** Writes checkpoints of batches 1000 and 2000 and returns the latest one's file. */
+  private Path twoCheckpointsThenTheLatest() throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
     store.write(checkpoint(1000, "p1"));
     store.write(checkpoint(2000, "p2"));
-    Path latest = new File(temp.getRoot(), "checkpoint-00000000000000002000").toPath();
-    byte[] bytes = Files.readAllBytes(latest);
-    Files.write(latest, Arrays.copyOf(bytes, bytes.length / 2)); // a torn write
+    return new File(temp.getRoot(), "checkpoint-00000000000000002000").toPath();
+  }
 
-    Checkpoint recovered = store.recover().checkpoint().orElseThrow();
-
-    assertEquals(new BatchTime(1000), recovered.time());
+  private String refusal() {
+    return assertThrows(
+            DamagedCheckpointException.class,
+            () -> new CheckpointStore(temp.getRoot().getPath()).recover())
+        .getMessage();
   }
 
   @Test

@@ -173,11 +173,30 @@ public class DStreamGraphTest {
     assertTrue(completed.get(0).batchTime().compareTo(completed.get(1).batchTime()) < 0);
   }
 
+  /**
+   * A key's partition is a fixed function of its encoded bytes, the same in every JVM and release:
+   * checkpointed state is stored per partition, so a key moved by a change of the hash would find
+   * its state gone after a restart. The values are pinned; changing them breaks checkpoints.
+   */
   @Test
-  public void aKeyAlwaysLandsInTheSamePartition() {
-    KeyBytes key = new KeyBytes("stable".getBytes(StandardCharsets.UTF_8));
-    KeyBytes same = new KeyBytes("stable".getBytes(StandardCharsets.UTF_8));
-    assertEquals(key, same);
-    assertEquals(key.partition(7), same.partition(7));
+  public void aKeysPartitionIsPinnedSoCheckpointedStateIsFoundAgain() {
+    assertEquals(2, partition("stable", 7));
+    assertEquals(3, partition("stable", 4));
+    assertEquals(1, partition("stable", 2));
+    assertEquals(0, partition("", 7));
+    assertEquals(2, partition("", 4));
+    assertEquals(6, partition("key-0", 7));
+    assertEquals(2, partition("key-0", 4));
+    assertEquals(0, partition("key-1", 7));
+    assertEquals(2, partition("key-23", 7));
+    assertEquals(new KeyBytes(bytes("stable")), new KeyBytes(bytes("stable")));
+  }
+
+  private static int partition(String key, int partitions) {
+    return new KeyBytes(bytes(key)).partition(partitions);
+  }
+
+  private static byte[] bytes(String key) {
+    return key.getBytes(StandardCharsets.UTF_8);
   }
 }

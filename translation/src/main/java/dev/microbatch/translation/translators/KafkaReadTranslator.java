@@ -2,6 +2,7 @@ package dev.microbatch.translation.translators;
 
 import dev.microbatch.io.kafka.BadRecordOutput;
 import dev.microbatch.io.kafka.BrokerRetry;
+import dev.microbatch.io.kafka.DataLoss;
 import dev.microbatch.io.kafka.KafkaBadRecordDStream;
 import dev.microbatch.io.kafka.KafkaInputDStream;
 import dev.microbatch.io.kafka.KafkaReadSpec;
@@ -15,6 +16,7 @@ import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.UnsupportedTransformException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -35,6 +37,7 @@ public final class KafkaReadTranslator implements TransformTranslator {
   public void translate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
     KafkaIO.Read<?, ?> read = (KafkaIO.Read<?, ?>) transform.getTransform();
     String name = transform.getFullName();
+    refuseUnsupported(name, read);
     KafkaReadSpec<?, ?> spec = spec(read);
     MicroBatchPipelineOptions options = context.options();
     long maxPerPartition = options.getMaxRecordsPerBatch();
@@ -55,7 +58,14 @@ public final class KafkaReadTranslator implements TransformTranslator {
     context.setStream(
         records,
         () ->
-            new KafkaInputDStream<>(name, spec, maxPerPartition, rateLimit, badRecordOutput, retry),
+            new KafkaInputDStream<>(
+                name,
+                spec,
+                maxPerPartition,
+                rateLimit,
+                badRecordOutput,
+                retry,
+                new DataLoss(name, spec, options.isFailOnDataLoss())),
         List.of());
     if (badRecords.isPresent()) {
       Supplier<DStream<Object>> input = context.dstreamOf(records);
@@ -89,6 +99,21 @@ public final class KafkaReadTranslator implements TransformTranslator {
     return found.stream().findFirst();
   }
 
+  /**
+   * Settings of the read that the direct input cannot honour fail the translation, naming the
+   * transform: dropping them would change what the pipeline reads or how it is timestamped. (The
+   * README's table lists every KafkaIO.Read setting and what the direct input does with it.)
+   */
+  private static void refuseUnsupported(String name, KafkaIO.Read<?, ?> read) {
+    if (read.getWatermarkFn() != null) {
+      throw new UnsupportedTransformException(
+          name,
+          KAFKA_READ,
+          "withWatermarkFn(...) is not supported by the direct Kafka input; give a"
+              + " withTimestampPolicyFactory(...) instead");
+    }
+  }
+
   private static <K, V> KafkaReadSpec<K, V> spec(KafkaIO.Read<K, V> read) {
     return new KafkaReadSpec<>(
         read.getConsumerConfig(),
@@ -101,6 +126,10 @@ public final class KafkaReadTranslator implements TransformTranslator {
         Optional.ofNullable(read.getStartReadTime()),
         Optional.ofNullable(read.getStopReadTime()),
         read.isCommitOffsetsInFinalizeEnabled(),
-        read.getMaxNumRecords());
+        read.getMaxNumRecords(),
+        Optional.ofNullable(read.getMaxReadTime()),
+        Optional.ofNullable(read.getCheckStopReadingFn()),
+        read.getConsumerFactoryFn(),
+        read.getOffsetConsumerConfig() == null ? Map.of() : read.getOffsetConsumerConfig());
   }
 }

@@ -36,6 +36,12 @@ final class NumberTopics {
     broker.createTopic(topic, partitions);
   }
 
+  /** Creates {@code topic} with {@code partitions} partitions holding the numbers [0, count). */
+  void createFilled(String topic, int partitions, long count) throws Exception {
+    create(topic, partitions);
+    produce(topic, partitions, count);
+  }
+
   /** Produces the numbers {@code [from, from + count)} to {@code topic} and waits for the acks. */
   void produce(String topic, int partitions, long from, long count) throws Exception {
     try (KafkaProducer<String, Long> producer = producer()) {
