@@ -59,12 +59,10 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
             checkpointer.<BatchHooks>map(c -> c).orElse(BatchHooks.NONE),
             checkpointer.isPresent() ? options.getMaxBatchRetries() : 0);
     JobScheduler scheduler = new JobScheduler(run, generatorFor(graph), options.isLogEveryBatch());
-    if (checkpointer.isPresent()) {
-      GraphCheckpointer.Resume resume = recover(checkpointer.get(), run);
-      scheduler.resume(resume.lastCommitted(), resume.pending());
-    }
+    Optional<GraphCheckpointer.Resume> resumed = checkpointer.map(c -> recover(c, run));
+    resumed.ifPresent(resume -> scheduler.resume(resume.lastCommitted(), resume.pending()));
     graph.inputs().forEach(input -> input.batchListener().ifPresent(scheduler::addListener));
-    Optional<java.net.URI> ui = RunStatus.attach(scheduler, run, options);
+    Optional<java.net.URI> ui = RunStatus.attach(scheduler, run, options, resumed);
     MicroBatchPipelineResult result = new MicroBatchPipelineResult(scheduler, ui);
     scheduler.start(options.getJobName());
     // Pushes attempted metrics to the sink named by --metricsSink (a no-op by default).

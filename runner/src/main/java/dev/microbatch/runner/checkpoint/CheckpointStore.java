@@ -115,10 +115,15 @@ public final class CheckpointStore {
     writeAtomically(PENDING + name(pending.time().millis()), CheckpointCodec.encode(pending));
   }
 
-  /** Records a committed batch, then prunes what it supersedes. */
-  public void write(Checkpoint checkpoint) throws IOException {
+  /**
+   * Records a committed batch, then prunes what it supersedes.
+   *
+   * @return the size of the checkpoint file in bytes
+   */
+  public long write(Checkpoint checkpoint) throws IOException {
     long time = checkpoint.time().millis();
-    writeAtomically(CHECKPOINT + name(time), CheckpointCodec.encode(checkpoint));
+    byte[] encoded = CheckpointCodec.encode(checkpoint);
+    writeAtomically(CHECKPOINT + name(time), encoded);
     List<ResourceId> obsolete = new ArrayList<>();
     List<Named> checkpoints = list(CHECKPOINT);
     for (int i = 0; i < checkpoints.size() - KEEP; i++) {
@@ -132,6 +137,7 @@ public final class CheckpointStore {
     if (!obsolete.isEmpty()) {
       FileSystems.delete(obsolete, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
     }
+    return encoded.length;
   }
 
   private void writeAtomically(String fileName, byte[] bytes) throws IOException {

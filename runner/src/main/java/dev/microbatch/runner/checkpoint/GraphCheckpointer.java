@@ -8,6 +8,7 @@ import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.dstream.StreamCheckpoint;
+import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchTime;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -161,6 +162,7 @@ public final class GraphCheckpointer implements BatchHooks {
 
   @Override
   public void committed(BatchContext batch) throws Exception {
+    long started = System.nanoTime();
     Map<String, byte[]> positions = new LinkedHashMap<>();
     for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
       positions.put(input.getKey(), input.getValue().positionAfterBatch());
@@ -173,7 +175,9 @@ public final class GraphCheckpointer implements BatchHooks {
             batch.progress().watermarksById(graph),
             batch.stateStores().snapshot(),
             snapshotStreamStates());
-    store.write(checkpoint);
+    long bytes = store.write(checkpoint);
+    batch.recordCheckpoint(
+        new BatchDetails.CheckpointInfo(bytes, (System.nanoTime() - started) / 1_000_000));
     committed = Optional.of(checkpoint);
     inFlight = Optional.empty();
   }

@@ -43,6 +43,8 @@ public final class BatchContext {
       new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<BatchDetails.StageInfo> stages =
       new ConcurrentLinkedQueue<>();
+  private volatile java.util.Optional<BatchDetails.CheckpointInfo> checkpoint =
+      java.util.Optional.empty();
 
   /** An action that runs once the batch has committed (source finalization, bundle finalizers). */
   @FunctionalInterface
@@ -166,6 +168,11 @@ public final class BatchContext {
     slices.addAll(inputSlices);
   }
 
+  /** Records the checkpoint this batch wrote as it committed, for batch events and the UI. */
+  public void recordCheckpoint(BatchDetails.CheckpointInfo written) {
+    checkpoint = java.util.Optional.of(written);
+  }
+
   /** Records what a stage's tasks did in this batch, for batch events and the UI. */
   void addStage(BatchDetails.StageInfo stage) {
     stages.add(stage);
@@ -185,7 +192,8 @@ public final class BatchContext {
         List.copyOf(slices),
         List.copyOf(stages),
         watermarks,
-        failure.map(BatchContext::stackTrace));
+        failure.map(BatchContext::stackTrace),
+        checkpoint);
   }
 
   private static String stackTrace(Throwable error) {

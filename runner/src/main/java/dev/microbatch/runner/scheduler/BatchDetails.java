@@ -14,16 +14,21 @@ import org.joda.time.Instant;
  * @param stages what each stage's tasks did in the attempt that completed (or failed last)
  * @param watermarks each stream's output watermark after the batch, by stream id
  * @param failure the stack trace of the failure that ended the batch, if it failed
+ * @param checkpoint the checkpoint the batch wrote when it committed (with a checkpoint directory)
  */
 public record BatchDetails(
     int attempts,
     List<SliceInfo> slices,
     List<StageInfo> stages,
     Map<String, Instant> watermarks,
-    Optional<String> failure) {
+    Optional<String> failure,
+    Optional<CheckpointInfo> checkpoint) {
 
   public static final BatchDetails NONE =
-      new BatchDetails(0, List.of(), List.of(), Map.of(), Optional.empty());
+      new BatchDetails(0, List.of(), List.of(), Map.of(), Optional.empty(), Optional.empty());
+
+  /** A committed batch's checkpoint: its file's size, and how long encoding and writing took. */
+  public record CheckpointInfo(long bytes, long millis) {}
 
   public BatchDetails {
     slices = List.copyOf(slices);

@@ -31,6 +31,7 @@ final class BatchJson {
     json.put("streaming", run.streaming());
     json.put("options", run.options());
     json.put("graph", run.graph());
+    json.put("restored", run.restored());
     return json;
   }
 
@@ -43,7 +44,8 @@ final class BatchJson {
         ((Number) json.get("batchDuration")).longValue(),
         Boolean.TRUE.equals(json.get("streaming")),
         json.get("options") instanceof Map<?, ?> options ? stringKeys(options) : Map.of(),
-        json.get("graph") instanceof Map<?, ?> graph ? stringKeys(graph) : Map.of());
+        json.get("graph") instanceof Map<?, ?> graph ? stringKeys(graph) : Map.of(),
+        json.get("restored") instanceof Map<?, ?> restored ? stringKeys(restored) : Map.of());
   }
 
   private static Map<String, Object> stringKeys(Map<?, ?> map) {
@@ -71,6 +73,14 @@ final class BatchJson {
         .ifPresent(total -> json.put("totalDelay", total));
     batch.outputWatermark().ifPresent(w -> json.put("outputWatermark", WatermarkText.of(w)));
     json.put("attempts", batch.details().attempts());
+    batch
+        .details()
+        .checkpoint()
+        .ifPresent(
+            checkpoint -> {
+              json.put("checkpointBytes", checkpoint.bytes());
+              json.put("checkpointTime", checkpoint.millis());
+            });
     return json;
   }
 

@@ -30,14 +30,17 @@ public final class EventLog implements StreamingListener, AutoCloseable {
 
   private final Path file;
   private final FileChannel channel;
+  private final StatusServer.RunInfo run;
 
-  private EventLog(Path file, FileChannel channel) {
+  private EventLog(Path file, FileChannel channel, StatusServer.RunInfo run) {
     this.file = file;
     this.channel = channel;
+    this.run = run;
   }
 
   /**
-   * Opens {@code <dir>/<run id>.jsonl} and writes the run's first event: the run as the REST API
+   * Opens {@code <dir>/<run id>.jsonl} (with {@code -2}, {@code -3}, ... added to the id if taken)
+   * and writes the run's first event: the run as the REST API
    * shows it, with {@code extra} fields. Only local directories are
    * supported: a log must be readable after a crash, which needs appends that reach the file at
    * once.
@@ -49,15 +52,20 @@ public final class EventLog implements StreamingListener, AutoCloseable {
       throws IOException {
     Path directory = localDirectory(dir);
     Files.createDirectories(directory);
-    Path file = directory.resolve(run.id() + ".jsonl");
+    // A job name run again in the same folder gets the next free id, so no log is overwritten.
+    StatusServer.RunInfo logged = run;
+    for (int n = 2; Files.exists(directory.resolve(logged.id() + ".jsonl")); n++) {
+      logged = run.withId(run.id() + "-" + n);
+    }
+    Path file = directory.resolve(logged.id() + ".jsonl");
     FileChannel channel =
         FileChannel.open(
             file,
             StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE,
             StandardOpenOption.APPEND);
-    EventLog log = new EventLog(file, channel);
-    Map<String, Object> started = BatchJson.application(run);
+    EventLog log = new EventLog(file, channel, logged);
+    Map<String, Object> started = BatchJson.application(logged);
     started.putAll(extra);
     log.write("RunStarted", started);
     return log;
@@ -76,6 +84,11 @@ public final class EventLog implements StreamingListener, AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /** The run as logged: its id is the log's name without {@code .jsonl}. */
+  public StatusServer.RunInfo run() {
+    return run;
   }
 
   @Override

@@ -94,6 +94,22 @@ final class RunMetrics implements MultiCollector {
                         "microbatch_last_batch_scheduling_delay_seconds",
                         "How late the last completed batch started after its batch time",
                         one(ms / 1000.0))));
+    batch
+        .details()
+        .checkpoint()
+        .ifPresent(
+            checkpoint -> {
+              snapshots.add(
+                  gauge(
+                      "microbatch_last_checkpoint_bytes",
+                      "Size of the last completed batch's checkpoint file",
+                      one(checkpoint.bytes())));
+              snapshots.add(
+                  gauge(
+                      "microbatch_last_checkpoint_seconds",
+                      "How long the last completed batch took to encode and write its checkpoint",
+                      one(checkpoint.millis() / 1000.0)));
+            });
     Map<Labels, Double> rates = new LinkedHashMap<>();
     batch
         .recordsIn()

@@ -3,6 +3,7 @@ package dev.microbatch.runner.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.checkpoint.GraphCheckpointer;
 import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.dstream.PipelineRun;
@@ -38,10 +39,13 @@ public final class RunStatus {
    * @return where the status endpoint and web UI listen, unless disabled or failed to start
    */
   public static Optional<URI> attach(
-      JobScheduler scheduler, PipelineRun run, MicroBatchPipelineOptions options) {
+      JobScheduler scheduler,
+      PipelineRun pipelineRun,
+      MicroBatchPipelineOptions options,
+      Optional<GraphCheckpointer.Resume> resumed) {
     MonitoringOptions monitoring = options.as(MonitoringOptions.class);
     long started = System.currentTimeMillis();
-    StatusServer.RunInfo info =
+    StatusServer.RunInfo run =
         new StatusServer.RunInfo(
             runId(options.getJobName()),
             options.getJobName(),
@@ -49,14 +53,17 @@ public final class RunStatus {
             options.getBatchIntervalMillis(),
             options.isStreaming(),
             setOptions(options),
-            graph(run.graph()));
+            graph(pipelineRun.graph()),
+            restored(resumed));
     BatchHistory history = new BatchHistory(RETAINED_BATCHES);
     scheduler.addListener(history);
+    StatusServer.RunInfo info = run;
     if (monitoring.getEventLogDir() != null) {
-      EventLog log = openEventLog(monitoring.getEventLogDir(), info, options);
+      EventLog log = openEventLog(monitoring.getEventLogDir(), run);
+      info = log.run();
       scheduler.addListener(log);
       scheduler.onTermination(
-          status -> log.runEnded(status.name(), MetricsJson.of(run.metrics().results())));
+          status -> log.runEnded(status.name(), MetricsJson.of(pipelineRun.metrics().results())));
       LOG.info("Event log at {}", log.file());
     }
     if (monitoring.getUiPort() > 0) {
@@ -67,7 +74,7 @@ public final class RunStatus {
                 monitoring.getUiPort(),
                 info,
                 history,
-                run.metrics(),
+                pipelineRun.metrics(),
                 () -> scheduler.status().name());
         scheduler.onTermination(status -> server.close());
         LOG.info(
@@ -80,6 +87,17 @@ public final class RunStatus {
       }
     }
     return Optional.empty();
+  }
+
+  /** What a resumed run restored: the checkpoint's batch, and the pending batch it re-runs. */
+  static Map<String, Object> restored(Optional<GraphCheckpointer.Resume> resumed) {
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    resumed.ifPresent(
+        resume -> {
+          resume.lastCommitted().ifPresent(t -> json.put("checkpoint", t.toInstant().toString()));
+          resume.pending().ifPresent(t -> json.put("pendingBatch", t.toInstant().toString()));
+        });
+    return json;
   }
 
   /** The graph as the UI draws it: each stream (id, kind, name) and each dependency. */
@@ -117,8 +135,7 @@ public final class RunStatus {
     return jobName.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  private static EventLog openEventLog(
-      String dir, StatusServer.RunInfo info, MicroBatchPipelineOptions options) {
+  private static EventLog openEventLog(String dir, StatusServer.RunInfo info) {
     try {
       return EventLog.open(dir, info, Map.of());
     } catch (IOException e) {

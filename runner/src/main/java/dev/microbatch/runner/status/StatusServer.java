@@ -44,6 +44,8 @@ public final class StatusServer implements AutoCloseable {
    *
    * @param options the pipeline options that were set, by name
    * @param graph the DStream graph: {@code nodes} (id, kind, name) and {@code edges} (from, to)
+   * @param restored what a resumed run restored: {@code checkpoint} (its batch time) and {@code
+   *     pendingBatch} (the batch it re-ran first); empty for a fresh run
    */
   public record RunInfo(
       String id,
@@ -52,10 +54,18 @@ public final class StatusServer implements AutoCloseable {
       long batchIntervalMillis,
       boolean streaming,
       Map<String, Object> options,
-      Map<String, Object> graph) {
+      Map<String, Object> graph,
+      Map<String, Object> restored) {
     public RunInfo {
       options = Map.copyOf(options);
       graph = Map.copyOf(graph);
+      restored = Map.copyOf(restored);
+    }
+
+    /** The same run under another id (a second run of one job name in one event log folder). */
+    public RunInfo withId(String newId) {
+      return new RunInfo(
+          newId, name, startTimeMillis, batchIntervalMillis, streaming, options, graph, restored);
     }
   }
 

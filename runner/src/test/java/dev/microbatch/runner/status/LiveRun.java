@@ -73,7 +73,8 @@ final class LiveRun implements AutoCloseable {
             200,
             true,
             Map.of("parallelism", "2"),
-            RunStatus.graph(graph));
+            RunStatus.graph(graph),
+            Map.of());
     server =
         StatusServer.start(
             "127.0.0.1", 0, info, history, run.metrics(), () -> scheduler.status().name());

@@ -126,7 +126,8 @@ public class RunStatusTest {
             100,
             false,
             java.util.Map.of("parallelism", "2"),
-            java.util.Map.of());
+            java.util.Map.of(),
+            java.util.Map.of("checkpoint", "2026-11-30T12:00:00.000Z"));
     Path logDir = folder.newFolder("events").toPath();
     EventLog log = EventLog.open(logDir.toString(), info, java.util.Map.of());
     scheduler.addListener(log);

@@ -57,6 +57,10 @@ public class WebUiBrowserTest {
       List<String> metrics = Browser.rows(Browser.dom(chromium, url + "#/metrics"), "beam-metrics");
       assertThat(metrics.get(0), containsString("Count"));
 
+      // Checkpoints: this run restored nothing and writes none.
+      assertThat(
+          Browser.dom(chromium, url + "#/checkpoints"), containsString("Started afresh"));
+
       Browser.screenshot(chromium, url, Path.of("target", "ui-overview.png"));
       Browser.screenshot(chromium, url + "#/batch/" + batchId, Path.of("target", "ui-batch.png"));
     }

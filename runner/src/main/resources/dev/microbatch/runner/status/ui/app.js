@@ -157,7 +157,9 @@ async function batchPage(batchId) {
       card("Scheduling delay", ms(b.schedulingDelay)),
       card("Processing time", ms(b.processingTime)),
       card("Attempts", b.attempts),
-      card("Output watermark", b.outputWatermark || "")),
+      card("Output watermark", b.outputWatermark || ""),
+      b.checkpointBytes === undefined ? "" :
+        card("Checkpoint", b.checkpointBytes.toLocaleString() + " bytes, " + ms(b.checkpointTime))),
     el("h2", {}, "Input slices"),
     table("slices", [
       { title: "Input", text: true, cell: s => s.input },
@@ -210,6 +212,25 @@ async function inputsPage() {
     ], latest.slices || []));
 }
 
+/** What the run restored at start, and each retained batch's checkpoint. */
+async function checkpointsPage() {
+  const app = await json(`${api}/${appId}`);
+  const batches = await json(`${api}/${appId}/streaming/batches`);
+  const restored = app.restored || {};
+  return el("div", { id: "checkpoints" },
+    el("h2", {}, "Restored at start"),
+    el("p", { id: "restored" }, restored.checkpoint ?
+      "Resumed from the checkpoint of batch " + restored.checkpoint +
+        (restored.pendingBatch ? ", re-running batch " + restored.pendingBatch : "") :
+      "Started afresh (no checkpoint restored)."),
+    el("h2", {}, "Checkpoints written"),
+    table("checkpoint-list", [
+      { title: "Batch time", text: true, cell: b => el("a", { href: "#/batch/" + b.batchId }, b.batchTime) },
+      { title: "Size", cell: b => b.checkpointBytes.toLocaleString() + " bytes" },
+      { title: "Duration", cell: b => ms(b.checkpointTime) },
+    ], batches.filter(b => b.checkpointBytes !== undefined)));
+}
+
 /** The pipeline's Beam metrics per step, attempted and committed. */
 async function metricsPage() {
   const metrics = await json(`${api}/${appId}/metrics`);
@@ -241,6 +262,7 @@ async function render() {
     const page = route ? await batchPage(route[1])
       : location.hash === "#/inputs" ? await inputsPage()
       : location.hash === "#/metrics" ? await metricsPage()
+      : location.hash === "#/checkpoints" ? await checkpointsPage()
       : await overview();
     document.getElementById("page").replaceChildren(page);
     if (app.state !== "RUNNING" && timer !== null) {
