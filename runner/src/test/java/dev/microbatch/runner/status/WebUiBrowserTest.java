@@ -45,6 +45,12 @@ public class WebUiBrowserTest {
       assertThat(slices.get(0), containsString("orders-0"));
       assertThat(Browser.rows(batchPage, "stages").get(0), containsString("stage:Count"));
 
+      // Histograms of delays and times, and the input's rate bound: 10 per 200 ms batch.
+      assertThat(later, containsString("class=\"chart histogram\""));
+      assertThat(later, containsString("50 records/s"));
+      // The batch table has a column per input.
+      assertThat(later, containsString("<th class=\"\">Orders</th>"));
+
       // The pipeline's graph is drawn: a box per stream, an arrow per dependency.
       assertThat(later, containsString("<g class=\"node input\""));
       assertThat(later, containsString("<g class=\"node stage\""));

@@ -26,6 +26,16 @@ function ms(value) {
   return value === undefined ? "" : value.toLocaleString() + " ms";
 }
 
+/** The inputs' rate bound in the latest batch (sum over bounded partitions), or "none". */
+function rateBound(batch, batchDuration) {
+  const bounded = (batch.slices || []).filter(s => s.bound >= 0);
+  if (bounded.length === 0) {
+    return "none";
+  }
+  const perBatch = bounded.reduce((sum, s) => sum + s.bound, 0);
+  return Math.round(perBatch * 1000 / batchDuration).toLocaleString() + " records/s";
+}
+
 function card(label, value) {
   return el("div", { class: "card" }, el("div", { class: "label" }, label),
     el("div", { class: "value" }, value));
@@ -49,6 +59,25 @@ function chart(title, batches, value, unit) {
     series: [{}, { label: unit, stroke: "#1f6fb2", width: 1.5, points: { show: points.length < 60 } }],
     axes: [{}, { size: 60 }],
   }, data, box);
+  return box;
+}
+
+/** A histogram of one value over the batches: how many batches fell in each of 10 bins. */
+function histogram(title, batches, value, unit) {
+  const values = batches.map(value).filter(v => v !== undefined);
+  const box = el("div", { class: "chart histogram", "data-points": String(values.length) });
+  const max = Math.max(1, ...values);
+  const width = max / 10;
+  const counts = new Array(10).fill(0);
+  values.forEach(v => counts[Math.min(9, Math.floor(v / width))]++);
+  const bins = counts.map((_, i) => Math.round(i * width));
+  new uPlot({
+    title, width: 440, height: 180,
+    scales: { x: { time: false } },
+    series: [{ label: unit }, { label: "batches", fill: "#9cc3e4", stroke: "#1f6fb2",
+      paths: uPlot.paths.bars({ size: [0.9, 60] }), points: { show: false } }],
+    axes: [{}, { size: 50 }],
+  }, [bins, counts], box);
   return box;
 }
 
@@ -99,9 +128,11 @@ function graphPicture(graph, stages) {
 }
 
 function batchRows(batches) {
+  const inputs = [...new Set(batches.flatMap(b => Object.keys(b.recordsIn || {})))];
   return table("batches", [
     { title: "Batch time", text: true, cell: b => el("a", { href: "#/batch/" + b.batchId }, b.batchTime) },
     { title: "Records", cell: b => b.inputSize.toLocaleString() },
+    ...inputs.map(input => ({ title: input, cell: b => ((b.recordsIn || {})[input] || 0).toLocaleString() })),
     { title: "Scheduling delay", cell: b => ms(b.schedulingDelay) },
     { title: "Processing time", cell: b => ms(b.processingTime) },
     { title: "Total delay", cell: b => ms(b.totalDelay) },
@@ -129,7 +160,8 @@ async function overview() {
       card("Retried attempts", stats.numRetriedAttempts),
       card("Records processed", stats.numProcessedRecords.toLocaleString()),
       card("Avg input rate", stats.avgInputRate === undefined ? "" :
-        Math.round(stats.avgInputRate).toLocaleString() + " records/s")),
+        Math.round(stats.avgInputRate).toLocaleString() + " records/s"),
+      card("Rate bound", rateBound(latest, app.batchDuration))),
     el("h2", {}, "Pipeline (latest batch)"),
     graphPicture(app.graph || {}, stages),
     el("h2", {}, "Timelines"),
@@ -137,7 +169,9 @@ async function overview() {
       chart("Input rate", ended, b => b.inputSize * 1000 / app.batchDuration, "records/s"),
       chart("Scheduling delay", ended, b => b.schedulingDelay, "ms"),
       chart("Processing time", ended, b => b.processingTime, "ms"),
-      chart("Total delay", ended, b => b.totalDelay, "ms")),
+      chart("Total delay", ended, b => b.totalDelay, "ms"),
+      histogram("Scheduling delay (histogram)", ended, b => b.schedulingDelay, "ms"),
+      histogram("Processing time (histogram)", ended, b => b.processingTime, "ms")),
     el("h2", {}, "Batches"),
     batchRows(batches),
     el("h2", {}, "Options"),
