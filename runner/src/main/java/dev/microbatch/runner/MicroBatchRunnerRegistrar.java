@@ -1,6 +1,7 @@
 package dev.microbatch.runner;
 
 import com.google.auto.service.AutoService;
+import dev.microbatch.runner.status.MonitoringOptions;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsRegistrar;
@@ -21,12 +22,12 @@ public final class MicroBatchRunnerRegistrar {
     }
   }
 
-  /** Registers {@link MicroBatchPipelineOptions} so its flags parse. */
+  /** Registers {@link MicroBatchPipelineOptions} and {@link MonitoringOptions}: their flags parse. */
   @AutoService(PipelineOptionsRegistrar.class)
   public static final class Options implements PipelineOptionsRegistrar {
     @Override
     public Iterable<Class<? extends PipelineOptions>> getPipelineOptions() {
-      return ImmutableList.of(MicroBatchPipelineOptions.class);
+      return ImmutableList.of(MicroBatchPipelineOptions.class, MonitoringOptions.class);
     }
   }
 }

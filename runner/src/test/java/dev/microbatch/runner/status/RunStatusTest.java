@@ -229,6 +229,21 @@ public class RunStatusTest {
   }
 
   @Test
+  public void theStatusOptionsParseFromTheCommandLine() {
+    MonitoringOptions options =
+        org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(
+                "--runner=MicroBatchRunner",
+                "--uiPort=0",
+                "--uiHost=0.0.0.0",
+                "--eventLogDir=/tmp/events")
+            .withValidation()
+            .as(MonitoringOptions.class);
+    assertEquals(0, options.getUiPort());
+    assertEquals("0.0.0.0", options.getUiHost());
+    assertEquals("/tmp/events", options.getEventLogDir());
+  }
+
+  @Test
   public void aLogCutShortByACrashIsReadUpToItsLastWholeLine() throws Exception {
     Path log = folder.newFile("crashed.jsonl").toPath();
     Files.writeString(
