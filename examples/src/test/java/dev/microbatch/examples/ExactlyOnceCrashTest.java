@@ -69,8 +69,10 @@ public class ExactlyOnceCrashTest {
     producer.start();
 
     List<Long> killedAfterMillis = new ArrayList<>();
+    List<Path> killedLogs = new ArrayList<>();
     try {
       for (int run = 0; run < KILLS; run++) {
+        java.util.Set<Path> logsBefore = eventLogs();
         Files.deleteIfExists(logs.resolve("run-" + run + ".log"));
         Process job =
             startJob(
@@ -90,6 +92,10 @@ public class ExactlyOnceCrashTest {
         job.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no abort
         assertTrue("job did not die", job.waitFor(30, TimeUnit.SECONDS));
         killedAfterMillis.add(lifetime);
+        java.util.Set<Path> logsAfter = eventLogs();
+        logsAfter.removeAll(logsBefore);
+        assertEquals("the run's event log", 1, logsAfter.size());
+        killedLogs.addAll(logsAfter);
       }
       producer.join();
       Files.deleteIfExists(logs.resolve("run-last.log"));
@@ -121,6 +127,7 @@ public class ExactlyOnceCrashTest {
         }
         resumed += Files.readString(logs.resolve("run-last.log")).contains("Resuming from") ? 1 : 0;
         assertEquals("restarts that resumed from a checkpoint; " + context, KILLS, resumed);
+        checkKilledRunsEventLogs(killedLogs, context);
       } finally {
         last.destroyForcibly();
         last.waitFor(30, TimeUnit.SECONDS);
@@ -336,6 +343,45 @@ public class ExactlyOnceCrashTest {
     return Files.createDirectories(Path.of("target", "crash-test-logs"));
   }
 
+  private static java.util.Set<Path> eventLogs() throws Exception {
+    try (java.util.stream.Stream<Path> files = Files.list(events())) {
+      return files.collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+  }
+
+  /** Where the jobs write their event logs, one per run. */
+  private static Path events() throws Exception {
+    return Files.createDirectories(logs().resolve("events"));
+  }
+
+  /**
+   * The event logs of the runs that were killed: each is whole up to where the kill cut it (only
+   * its last line may be cut short), holds the batches the run completed, and never says the run
+   * ended.
+   */
+  private static void checkKilledRunsEventLogs(List<Path> killedLogs, String context)
+      throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    for (Path log : killedLogs) {
+      List<String> lines = Files.readAllLines(log);
+      int completed = 0;
+      for (int i = 0; i < lines.size(); i++) {
+        String event;
+        try {
+          event = json.readTree(lines.get(i)).get("event").asText();
+        } catch (java.io.IOException e) {
+          assertEquals(
+              "only the last line may be cut short: " + log + "; " + context, lines.size() - 1, i);
+          continue;
+        }
+        assertTrue("a killed run logged its end: " + log, !event.equals("RunEnded"));
+        completed += event.equals("BatchCompleted") ? 1 : 0;
+      }
+      assertTrue("no completed batch in " + log + "; " + context, completed > 0);
+    }
+  }
+
   private static Path freshLog(Path logs, String name) throws Exception {
     Path log = logs.resolve(name);
     Files.deleteIfExists(log);
@@ -393,6 +439,8 @@ public class ExactlyOnceCrashTest {
     command.add("--maxRecordsPerBatch=200");
     command.add("--parallelism=2");
     command.add("--logEveryBatch=true");
+    command.add("--uiPort=0");
+    command.add("--eventLogDir=" + events());
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
