@@ -240,7 +240,7 @@ public class ExactlyOnceCrashTest {
     command.add("--outputTopic=" + job.output());
     command.add("--groupId=" + job.group());
     command.add("--transactionalId=" + job.group() + "-sink");
-    command.add("--checkpointDir=" + checkpoints);
+    command.add("--checkpointLocation=" + checkpoints);
     command.add("--batchIntervalMillis=200");
     command.add("--maxRecordsPerBatch=200");
     command.add("--parallelism=2");

@@ -6,14 +6,16 @@ final class OptionsValidator {
   private OptionsValidator() {}
 
   static void validate(MicroBatchPipelineOptions options) {
-    if (options.getBatchIntervalMillis() <= 0) {
+    if (options.getBatchIntervalMillis() == null || options.getBatchIntervalMillis() <= 0) {
       throw new InvalidOptionException(
           "batchIntervalMillis", options.getBatchIntervalMillis(), "must be positive");
     }
-    if (options.getParallelism() < 1) {
-      throw new InvalidOptionException("parallelism", options.getParallelism(), "must be >= 1");
+    if (options.getParallelism() == null || options.getParallelism() < 1) {
+      throw new InvalidOptionException(
+          "parallelism", options.getParallelism(), "must be >= 1, or -1 for the number of cores");
     }
-    if (options.getMaxRecordsPerBatch() == 0 || options.getMaxRecordsPerBatch() < -1) {
+    Long maxRecords = options.getMaxRecordsPerBatch();
+    if (maxRecords == null || maxRecords == 0 || maxRecords < -1) {
       throw new InvalidOptionException(
           "maxRecordsPerBatch",
           options.getMaxRecordsPerBatch(),
@@ -43,9 +45,9 @@ final class OptionsValidator {
           options.getSourceRetryTimeoutMillis(),
           "must be >= 0 (0: retry forever)");
     }
-    String dir = options.getCheckpointDir();
+    String dir = options.getCheckpointLocation();
     if (dir != null && dir.isBlank()) {
-      throw new InvalidOptionException("checkpointDir", "'" + dir + "'", "must not be blank");
+      throw new InvalidOptionException("checkpointLocation", "'" + dir + "'", "must not be blank");
     }
   }
 }

@@ -45,7 +45,10 @@ public class OptionsValidationTest {
   @Test
   public void parallelismDefaultsToTheCores() {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    assertEquals(Runtime.getRuntime().availableProcessors(), options.getParallelism());
+    assertEquals(-1, (int) options.getParallelism());
+    options.setRunner(MicroBatchRunner.class);
+    int resolved = MicroBatchRunner.fromOptions(options).options().getParallelism();
+    assertEquals(Runtime.getRuntime().availableProcessors(), resolved);
   }
 
   @Test

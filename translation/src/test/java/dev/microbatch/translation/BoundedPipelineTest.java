@@ -99,7 +99,7 @@ public class BoundedPipelineTest {
     options.setLogEveryBatch(false);
     // Two records per split per batch: the side input's source needs several batches, while the
     // main input is read in the first one.
-    options.setMaxRecordsPerBatch(2);
+    options.setMaxRecordsPerBatch(2L);
     Pipeline p = Pipeline.create(options);
     PCollectionView<Integer> total =
         p.apply("Numbers", Create.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10))

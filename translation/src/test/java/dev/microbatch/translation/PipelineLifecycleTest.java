@@ -49,7 +49,7 @@ public class PipelineLifecycleTest {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(MicroBatchRunner.class);
     options.setLogEveryBatch(false);
-    options.setMaxRecordsPerBatch(1);
+    options.setMaxRecordsPerBatch(1L);
     Pipeline p = Pipeline.create(options);
     // One record per batch and a slow step: many batches, so cancel lands mid-run.
     p.apply(Create.of(1, 2, 3, 4, 5, 6, 7, 8)).apply(ParDo.of(new Sleep()));

@@ -55,7 +55,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** Batch retry and resume through --checkpointDir, against a real broker. */
+/** Batch retry and resume through --checkpointLocation, against a real broker. */
 public class KafkaRecoveryTest {
 
   @ClassRule public static final EmbeddedKafkaBroker BROKER = new EmbeddedKafkaBroker();
@@ -75,7 +75,7 @@ public class KafkaRecoveryTest {
     options.setRunner(TestMicroBatchRunner.class);
     options.setParallelism(2);
     options.setLogEveryBatch(false);
-    options.setCheckpointDir(checkpointDir);
+    options.setCheckpointLocation(checkpointDir);
     return options;
   }
 
@@ -164,7 +164,7 @@ public class KafkaRecoveryTest {
     FailsOnceWhenArmed.ARMED.set(7);
 
     MicroBatchPipelineOptions options = options(temp.newFolder().getPath());
-    options.setMaxRecordsPerBatch(20);
+    options.setMaxRecordsPerBatch(20L);
     Pipeline p = Pipeline.create(options);
     p.apply(TOPICS.read(in, "dedupe-group").withMaxNumRecords(200).withoutMetadata())
         .apply(
@@ -208,8 +208,8 @@ public class KafkaRecoveryTest {
   private Pipeline windowedCounts(String dir, String in, String out) {
     MicroBatchPipelineOptions options = options(dir);
     options.setRunner(MicroBatchRunner.class); // run() returns while the stream runs
-    options.setMaxRecordsPerBatch(10);
-    options.setBatchIntervalMillis(100);
+    options.setMaxRecordsPerBatch(10L);
+    options.setBatchIntervalMillis(100L);
     Pipeline p = Pipeline.create(options);
     p.apply(
             "Read",

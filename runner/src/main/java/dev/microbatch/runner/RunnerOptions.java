@@ -1,0 +1,26 @@
+package dev.microbatch.runner;
+
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsValidator;
+
+/**
+ * The options a runner is created with: Beam's required-option checks, then {@code
+ * --parallelism=-1} (the default, shared with Flink's options) resolved to the machine's cores, so
+ * that everything downstream reads one concrete task count.
+ */
+final class RunnerOptions {
+
+  /** The {@code --parallelism} that asks for one task per core. */
+  static final int CORES = -1;
+
+  private RunnerOptions() {}
+
+  static MicroBatchPipelineOptions prepare(PipelineOptions given) {
+    MicroBatchPipelineOptions options =
+        PipelineOptionsValidator.validate(MicroBatchPipelineOptions.class, given);
+    if (options.getParallelism() != null && options.getParallelism() == CORES) {
+      options.setParallelism(Runtime.getRuntime().availableProcessors());
+    }
+    return options;
+  }
+}
