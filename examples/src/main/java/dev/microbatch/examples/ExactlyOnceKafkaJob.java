@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * An exactly-once Kafka-to-Kafka job: every input record yields one output record, numbered per key
  * by a stateful step ({@code value|n=<count of this key so far>}), written with the runner's
- * transactional sink. Killed and restarted with the same {@code --checkpointLocation}, it resumes where
- * its last batch committed, and a {@code read_committed} consumer of the output sees each input
+ * transactional sink. Killed and restarted with the same {@code --checkpointLocation}, it resumes
+ * where its last batch committed, and a {@code read_committed} consumer of the output sees each input
  * record's result exactly once, with the per-key numbers 1, 2, 3, ... without gaps or repeats
  * (which also checks that keyed state survived the restart).
  */

@@ -2,9 +2,9 @@ package dev.microbatch.compat;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.empty;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
@@ -67,7 +67,8 @@ public class SharedOptionNamesTest {
             .filter(options -> !options.getName().startsWith("dev.microbatch."))
             .collect(Collectors.toSet());
     assertThat(
-        theirs, hasItems(FlinkPipelineOptions.class, SparkPipelineOptions.class, DirectOptions.class));
+        theirs,
+        hasItems(FlinkPipelineOptions.class, SparkPipelineOptions.class, DirectOptions.class));
 
     List<Method> shared = new ArrayList<>();
     List<Clash> clashes = new ArrayList<>();

@@ -95,7 +95,8 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     } catch (IOException e) {
       executor.close();
       throw new UncheckedIOException(
-          "Cannot read the checkpoint in --checkpointLocation=" + options.getCheckpointLocation(), e);
+          "Cannot read the checkpoint in --checkpointLocation=" + options.getCheckpointLocation(),
+          e);
     } catch (RuntimeException e) {
       executor.close();
       throw e;

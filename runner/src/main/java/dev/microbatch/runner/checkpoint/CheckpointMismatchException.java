@@ -9,6 +9,7 @@ public final class CheckpointMismatchException extends IllegalStateException {
             + directory
             + ": "
             + reason
-            + ". Resume with the pipeline that wrote it, or start with a new --checkpointLocation.");
+            + ". Resume with the pipeline that wrote it, or start with a new"
+            + " --checkpointLocation.");
   }
 }
