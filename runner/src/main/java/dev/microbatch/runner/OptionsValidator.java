@@ -1,6 +1,9 @@
 package dev.microbatch.runner;
 
-/** Checks the runner's options before anything runs, naming the first option that is wrong. */
+/**
+ * Checks the runner's options when the runner is created, before anything runs, naming the first
+ * option that is wrong.
+ */
 final class OptionsValidator {
 
   private OptionsValidator() {}
@@ -10,7 +13,8 @@ final class OptionsValidator {
       throw new InvalidOptionException(
           "batchIntervalMillis", options.getBatchIntervalMillis(), "must be positive");
     }
-    if (options.getParallelism() == null || options.getParallelism() < 1) {
+    Integer parallelism = options.getParallelism();
+    if (parallelism == null || (parallelism < 1 && parallelism != RunnerOptions.CORES)) {
       throw new InvalidOptionException(
           "parallelism", options.getParallelism(), "must be >= 1, or -1 for the number of cores");
     }
@@ -45,9 +49,9 @@ final class OptionsValidator {
           options.getSourceRetryTimeoutMillis(),
           "must be >= 0 (0: retry forever)");
     }
-    String dir = options.getCheckpointLocation();
-    if (dir != null && dir.isBlank()) {
-      throw new InvalidOptionException("checkpointLocation", "'" + dir + "'", "must not be blank");
+    String location = options.getCheckpointLocation();
+    if (location != null) {
+      CheckpointLocationValidator.validate(location);
     }
   }
 }
