@@ -10,14 +10,16 @@
 #                                       its output
 #   <!-- readme-check: start TEXT -->   start in the background and go on once TEXT is in its output
 #                                       (3 min at most); it runs until the next stop
-#   <!-- readme-check: follow TEXT -->  run until TEXT is in its output (3 min at most), then Ctrl-C
+#   <!-- readme-check: follow TEXT -->  run until TEXT is in its output (3 min at most), then stop
+#                                       it as Ctrl-C would
 #   <!-- readme-check: skip REASON -->  not run; the reason is printed
-# and a line of its own <!-- readme-check: stop --> gives everything started a Ctrl-C (SIGINT to
-# its process group) and waits for it to end (60 s, then SIGKILL). A block without such a line
+# and a line of its own <!-- readme-check: stop --> stops everything started and waits for it to
+# end (60 s, then SIGKILL). A block is stopped with SIGTERM to its process group: Java programs run
+# their shutdown hooks as on Ctrl-C, and, unlike SIGINT, it is not ignored by programs that a
+# non-interactive shell (CI, Maven) started in the background. A block without a readme-check line
 # fails the check. Commands run as written: the brokers' ports (9092, 9093) must be free.
 set -uo pipefail
-# Job control: each block started in the background gets a process group of its own and, unlike
-# background jobs of a script without it, does not ignore SIGINT, so that Ctrl-C reaches it.
+# Job control: each block started in the background gets a process group of its own.
 set -m
 root="$(cd "$(dirname "$0")/.." && pwd)"
 readme="${1:-$root/README.md}"
@@ -36,17 +38,18 @@ rm -rf target/eo-job
 # Runs the command "$@" every 0.1 s until it succeeds, for at most $1 seconds, saying every 10 s
 # what it waits for ($2). Returns 1 on timeout.
 wait_until() {
-  local limit="$1" what="$2" waited=0
+  local limit="$1" what="$2" start=$SECONDS said=0 waited
   shift 2
   until "$@"; do
-    if ((waited >= limit * 10)); then
+    waited=$((SECONDS - start))
+    if ((waited >= limit)); then
       return 1
     fi
-    if ((waited > 0 && waited % 100 == 0)); then
-      say "  still waiting ($((waited / 10)) s) for $what"
+    if ((waited >= said + 10)); then
+      said=$waited
+      say "  still waiting ($waited s) for $what"
     fi
     sleep 0.1
-    waited=$((waited + 1))
   done
 }
 
@@ -60,11 +63,11 @@ wait_for_text() {
 
 group_ended() { ! kill -0 -- "-$1" 2>/dev/null; }
 
-# Ctrl-C to a process group, then waits up to 60 s for it to end (SIGKILL after that).
-interrupt_group() {
-  kill -INT -- "-$1" 2>/dev/null || return 0
-  if ! wait_until 60 "process group $1 to end after Ctrl-C" group_ended "$1"; then
-    say "  process group $1 still running 60 s after Ctrl-C: killing it"
+# Stops a process group as Ctrl-C would, then waits up to 60 s for it to end (SIGKILL after that).
+stop_group() {
+  kill -TERM -- "-$1" 2>/dev/null || return 0
+  if ! wait_until 60 "process group $1 to end" group_ended "$1"; then
+    say "  process group $1 still running 60 s after SIGTERM: killing it"
     kill -KILL -- "-$1" 2>/dev/null
   fi
 }
@@ -72,7 +75,7 @@ interrupt_group() {
 stop_started() {
   local pgid
   for pgid in "${started[@]}"; do
-    interrupt_group "$pgid"
+    stop_group "$pgid"
   done
   started=()
 }
@@ -117,7 +120,7 @@ run_block() {
         fail "$first_line" "'$text' not in its output within 180 s, or it ended first" "$log"
       fi
       if [[ "$mode" == follow ]]; then
-        interrupt_group "$pid"
+        stop_group "$pid"
       else
         started+=("$pid")
       fi
@@ -153,7 +156,7 @@ while IFS= read -r line || [[ -n "$line" ]]; do
     fi
   elif [[ "$line" =~ $directive ]]; then
     if [[ "${BASH_REMATCH[1]}" == stop ]]; then
-      say "stop: Ctrl-C to everything started"
+      say "stop: stopping everything started"
       stop_started
     else
       mode="${BASH_REMATCH[1]}"
