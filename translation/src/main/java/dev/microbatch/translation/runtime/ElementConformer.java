@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
@@ -43,10 +44,33 @@ public interface ElementConformer extends Serializable {
   }
 
   /** A Row whose schema is not the declared one is encoded and decoded with the declared coder. */
-  record DeclaredSchema(SchemaCoder<?> coder, String collection) implements ElementConformer {
+  final class DeclaredSchema implements ElementConformer {
+    private final SchemaCoder<?> coder;
+    private final String collection;
+
+    /**
+     * The last schema instance found equal to the declared one: a step's rows mostly share one
+     * instance, so the deep comparison runs once rather than per row. Tasks share this object; a
+     * stale value only costs a comparison.
+     */
+    private transient volatile Schema lastEqual;
+
+    DeclaredSchema(SchemaCoder<?> coder, String collection) {
+      this.coder = coder;
+      this.collection = collection;
+    }
+
     @Override
     public Object conform(Object value) throws CoderException {
-      if (!(value instanceof Row row) || coder.getSchema().equals(row.getSchema())) {
+      if (!(value instanceof Row row)) {
+        return value;
+      }
+      Schema schema = row.getSchema();
+      if (schema == lastEqual) {
+        return value;
+      }
+      if (coder.getSchema().equals(schema)) {
+        lastEqual = schema;
         return value;
       }
       @SuppressWarnings("unchecked")
@@ -56,7 +80,7 @@ public interface ElementConformer extends Serializable {
       } catch (CoderException | RuntimeException e) {
         throw new CoderException(
             "A Row of schema "
-                + row.getSchema()
+                + schema
                 + " in PCollection "
                 + collection
                 + " cannot be encoded with the schema its coder declares, "
