@@ -80,6 +80,8 @@ stop_started() {
   started=()
 }
 trap stop_started EXIT
+# Stopped itself (CI's time limit, Ctrl-C), it still stops what it started, through the EXIT trap.
+trap 'exit 143' TERM INT
 
 pass() { passed=$((passed + 1)); say "PASS block $block_no ($1)"; }
 fail() {
