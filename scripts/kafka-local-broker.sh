@@ -9,8 +9,9 @@
 #
 # port: the clients' port, 9092 unless given. Each topic given is created at start, with one
 # partition unless a count follows its name (topics are not created on first use).
-# MAVEN_ARGS is passed to Maven, e.g. MAVEN_ARGS="-o" to build offline.
+# It runs kafka-tools/target/microbatch-kafka-tools.jar, built on first use (MAVEN_ARGS is passed
+# to Maven, e.g. MAVEN_ARGS="-o" to build offline).
 set -euo pipefail
-source "$(dirname "$0")/lib/examples-classpath.sh"
-classpath="$(examples_test_classpath)"
-exec "$(java_command)" -cp "$classpath" dev.microbatch.examples.kafka.LocalKafkaBroker "$@"
+source "$(dirname "$0")/lib/runnable-jar.sh"
+jar="$(runnable_jar kafka-tools microbatch-kafka-tools.jar)"
+exec "$(java_command)" -jar "$jar" "$@"

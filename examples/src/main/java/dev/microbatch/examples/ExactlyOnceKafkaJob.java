@@ -26,9 +26,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * An exactly-once Kafka-to-Kafka job: every input record yields one output record, numbered per key
  * by a stateful step ({@code value|n=<count of this key so far>}), written with the runner's
- * transactional sink. Killed and restarted with the same {@code --checkpointDir}, it resumes where
- * its last batch committed, and a {@code read_committed} consumer of the output sees each input
- * record's result exactly once, with the per-key numbers 1, 2, 3, ... without gaps or repeats
+ * transactional sink. Killed and restarted with the same {@code --checkpointLocation}, it resumes
+ * where its last batch committed, and a {@code read_committed} consumer of the output sees each
+ * input record's result exactly once, with the per-key numbers 1, 2, 3, ... without gaps or repeats
  * (which also checks that keyed state survived the restart).
  */
 public final class ExactlyOnceKafkaJob {
@@ -69,8 +69,18 @@ public final class ExactlyOnceKafkaJob {
   private ExactlyOnceKafkaJob() {}
 
   public static void main(String[] args) throws Exception {
-    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    options.setRunner(dev.microbatch.runner.MicroBatchRunner.class);
+    Options options =
+        PipelineOptionsFactory.fromArgs(WordCount.withDefaultRunner(args))
+            .withValidation()
+            .as(Options.class);
+    System.out.printf(
+        "Exactly-once job: topic %s at %s into topic %s, group %s, checkpoints in %s; running until"
+            + " killed%n",
+        options.getInputTopic(),
+        options.getBootstrapServers(),
+        options.getOutputTopic(),
+        options.getGroupId(),
+        options.getCheckpointLocation());
     build(options).run().waitUntilFinish();
   }
 

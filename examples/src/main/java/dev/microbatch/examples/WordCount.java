@@ -1,12 +1,16 @@
 package dev.microbatch.examples;
 
+import dev.microbatch.runner.InvalidOptionException;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Count;
@@ -53,13 +57,24 @@ public final class WordCount {
     Options options =
         PipelineOptionsFactory.fromArgs(withDefaultRunner(args)).withValidation().as(Options.class);
     Path workDir = Path.of(System.getProperty(WORK_DIR_PROPERTY, "target"));
-    if (options.getInputFile() == null) {
-      Path sample = SampleText.writeTo(workDir.resolve("sample").resolve("words.txt"));
-      System.out.println("No --inputFile given; wrote a sample text to " + sample);
+    Path sample = workDir.resolve("sample").resolve("words.txt");
+    boolean useSample = options.getInputFile() == null;
+    if (useSample) {
       options.setInputFile(sample.toString());
     }
     if (options.getOutput() == null) {
       options.setOutput(workDir.resolve("wordcount").resolve("counts").toString());
+    }
+    // Everything is checked before anything is written or deleted: Pipeline.create has the runner
+    // validate its options, and a given input must match files.
+    Pipeline pipeline = createPipeline(options);
+    if (!useSample) {
+      requireFiles(options.getInputFile());
+    }
+
+    if (useSample) {
+      SampleText.writeTo(sample);
+      System.out.println("No --inputFile given; wrote a sample text to " + sample);
     }
     WordCountOutput output = WordCountOutput.forPrefix(options.getOutput());
     int stale = output.deleteShards();
@@ -73,7 +88,7 @@ public final class WordCount {
             + " with "
             + options.getRunner().getSimpleName());
     long start = System.nanoTime();
-    createPipeline(options).run().waitUntilFinish();
+    pipeline.run().waitUntilFinish();
     long millis = (System.nanoTime() - start) / 1_000_000;
 
     WordCountOutput.Summary summary = output.read();
@@ -82,6 +97,14 @@ public final class WordCount {
     System.out.println("Distinct words: " + summary.distinctWords());
     System.out.println("Total words:    " + summary.totalCount());
     System.out.println("Most frequent:  " + summary.top(5));
+  }
+
+  /** Fails, naming the pattern, unless {@code --inputFile} matches at least one file. */
+  static void requireFiles(String pattern) throws IOException {
+    MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.DISALLOW);
+    if (match.status() != MatchResult.Status.OK) {
+      throw new InvalidOptionException("inputFile", pattern, "matches no file: " + match.status());
+    }
   }
 
   /**

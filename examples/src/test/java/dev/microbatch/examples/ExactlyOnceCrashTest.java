@@ -299,7 +299,7 @@ public class ExactlyOnceCrashTest {
     }
     assertTrue("exit status of a refused start; see " + log, refused.exitValue() != 0);
     return Files.readAllLines(log).stream()
-        .filter(line -> line.contains("Not resuming from --checkpointDir="))
+        .filter(line -> line.contains("Not resuming from --checkpointLocation="))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no refusal in " + log));
   }
@@ -434,7 +434,7 @@ public class ExactlyOnceCrashTest {
     command.add("--outputTopic=" + job.output());
     command.add("--groupId=" + job.group());
     command.add("--transactionalId=" + job.group() + "-sink");
-    command.add("--checkpointDir=" + checkpoints);
+    command.add("--checkpointLocation=" + checkpoints);
     command.add("--batchIntervalMillis=200");
     command.add("--maxRecordsPerBatch=200");
     command.add("--parallelism=2");

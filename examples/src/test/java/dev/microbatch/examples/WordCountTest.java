@@ -1,8 +1,12 @@
 package dev.microbatch.examples;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import dev.microbatch.runner.InvalidOptionException;
 import dev.microbatch.runner.MicroBatchRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -152,5 +156,44 @@ public class WordCountTest {
     String out = printed.toString(StandardCharsets.UTF_8);
     assertTrue(out, out.contains("Distinct words: " + expected.size()));
     assertTrue(out, out.contains("Total words:    " + total));
+  }
+
+  @Test
+  public void mainWithAnInvalidOptionKeepsTheLastRunsCounts() throws IOException {
+    Path earlier = lastRunsShard();
+
+    InvalidOptionException e =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> WordCount.main(argsWithOutputBeside(earlier, "--batchIntervalMillis=0")));
+
+    assertEquals("batchIntervalMillis", e.option());
+    assertTrue("the last run's counts were deleted", Files.exists(earlier));
+  }
+
+  @Test
+  public void mainWithAnInputThatMatchesNothingKeepsTheLastRunsCounts() throws IOException {
+    Path earlier = lastRunsShard();
+    String missing = tmp.getRoot() + "/no-such-dir/*.txt";
+
+    InvalidOptionException e =
+        assertThrows(
+            InvalidOptionException.class,
+            () -> WordCount.main(argsWithOutputBeside(earlier, "--inputFile=" + missing)));
+
+    assertEquals("inputFile", e.option());
+    assertThat(e.getMessage(), containsString(missing));
+    assertTrue("the last run's counts were deleted", Files.exists(earlier));
+  }
+
+  /** A shard as an earlier run under the prefix {@code out/counts} leaves it. */
+  private Path lastRunsShard() throws IOException {
+    Path shard = tmp.newFolder("out").toPath().resolve("counts-00000-of-00001");
+    Files.writeString(shard, "river: 3\n", StandardCharsets.UTF_8);
+    return shard;
+  }
+
+  private static String[] argsWithOutputBeside(Path shard, String arg) {
+    return new String[] {"--output=" + shard.resolveSibling("counts"), arg};
   }
 }

@@ -2,38 +2,51 @@ package dev.microbatch.runner;
 
 import org.apache.beam.sdk.options.ApplicationNameOptions;
 import org.apache.beam.sdk.options.Default;
-import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
-/** Options of the MicroBatchRunner. They are validated when the pipeline is run. */
+/**
+ * Options of the MicroBatchRunner, validated when the runner is created ({@code Pipeline.create}
+ * and {@code run()}).
+ *
+ * <p>They live on one classpath with the options of Beam's other runners, and Beam's
+ * PipelineOptionsFactory refuses every runner's options once two getters of one name differ in
+ * return type or {@code @Default}. So a getter that shares its name with Flink's or Spark's
+ * options is declared exactly as there ({@code parallelism}, {@code batchIntervalMillis},
+ * {@code maxRecordsPerBatch}), and one whose default cannot be Beam's takes another name
+ * ({@code checkpointLocation}, not Spark's {@code checkpointDir}, which defaults to a temporary
+ * directory).
+ */
 public interface MicroBatchPipelineOptions
     extends PipelineOptions, StreamingOptions, ApplicationNameOptions {
 
+  // Declared as in Beam's SparkPipelineOptions, which means the same by it.
   @Description(
       "Length of one micro-batch in milliseconds. Processing-time timers and triggers fire at "
           + "the first batch boundary after their time.")
-  @Default.Long(1000)
-  long getBatchIntervalMillis();
+  @Default.Long(500)
+  Long getBatchIntervalMillis();
 
-  void setBatchIntervalMillis(long value);
+  void setBatchIntervalMillis(Long value);
 
+  // Declared as in Beam's FlinkPipelineOptions, whose -1 also means "the machine decides".
   @Description(
-      "Number of parallel tasks (and shuffle partitions). Defaults to the number of cores.")
-  @Default.InstanceFactory(AvailableCores.class)
-  int getParallelism();
+      "Number of parallel tasks (and shuffle partitions); -1 for the number of cores.")
+  @Default.Integer(-1)
+  Integer getParallelism();
 
-  void setParallelism(int value);
+  void setParallelism(Integer value);
 
+  // Declared as in Beam's SparkPipelineOptions.
   @Description(
       "Maximum number of records a source delivers in one batch, per source split; -1 for no "
           + "limit. A bounded source with a limit is read over several batches.")
   @Default.Long(-1)
-  long getMaxRecordsPerBatch();
+  Long getMaxRecordsPerBatch();
 
-  void setMaxRecordsPerBatch(long value);
+  void setMaxRecordsPerBatch(Long value);
 
   @Description(
       "Longest time one unbounded source split reads in one batch, in milliseconds. Reading "
@@ -89,13 +102,13 @@ public interface MicroBatchPipelineOptions
       "Directory for batch checkpoints (input positions, pending batch slices, watermarks, keyed"
           + " state), any Beam FileSystem path. A run with the directory of an earlier run resumes"
           + " where it committed last. Unset: no checkpoints, no recovery, no batch retries.")
-  @Nullable String getCheckpointDir();
+  @Nullable String getCheckpointLocation();
 
-  void setCheckpointDir(@Nullable String value);
+  void setCheckpointLocation(@Nullable String value);
 
   @Description(
       "How often a failed batch is re-run over the same slice, from the last committed state,"
-          + " before the pipeline fails. Needs --checkpointDir.")
+          + " before the pipeline fails. Needs --checkpointLocation.")
   @Default.Integer(2)
   int getMaxBatchRetries();
 
@@ -106,12 +119,4 @@ public interface MicroBatchPipelineOptions
   boolean isLogEveryBatch();
 
   void setLogEveryBatch(boolean value);
-
-  /** Number of available processors. */
-  class AvailableCores implements DefaultValueFactory<Integer> {
-    @Override
-    public Integer create(PipelineOptions options) {
-      return Runtime.getRuntime().availableProcessors();
-    }
-  }
 }

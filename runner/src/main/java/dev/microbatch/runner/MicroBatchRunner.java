@@ -22,7 +22,6 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.metrics.MetricsOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsValidator;
 
 /**
  * A Beam runner with micro-batch semantics: the pipeline becomes a DStream graph that runs once per
@@ -36,10 +35,12 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     this.options = options;
   }
 
-  /** Called by Beam when {@code --runner=MicroBatchRunner} is given. */
+  /**
+   * Called by Beam when {@code --runner=MicroBatchRunner} is given, by {@code Pipeline.create} and
+   * again by {@code run()}.
+   */
   public static MicroBatchRunner fromOptions(PipelineOptions options) {
-    return new MicroBatchRunner(
-        PipelineOptionsValidator.validate(MicroBatchPipelineOptions.class, options));
+    return new MicroBatchRunner(RunnerOptions.prepare(options));
   }
 
   public MicroBatchPipelineOptions options() {
@@ -71,9 +72,9 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     return result;
   }
 
-  /** Checkpointing into --checkpointDir, if it is set. */
+  /** Checkpointing into --checkpointLocation, if it is set. */
   private Optional<GraphCheckpointer> checkpointerFor(DStreamGraph graph) {
-    String dir = options.getCheckpointDir();
+    String dir = options.getCheckpointLocation();
     if (dir == null) {
       return Optional.empty();
     }
@@ -89,7 +90,8 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     } catch (IOException e) {
       run.close();
       throw new UncheckedIOException(
-          "Cannot read the checkpoint in --checkpointDir=" + options.getCheckpointDir(), e);
+          "Cannot read the checkpoint in --checkpointLocation=" + options.getCheckpointLocation(),
+          e);
     } catch (RuntimeException e) {
       run.close();
       throw e;

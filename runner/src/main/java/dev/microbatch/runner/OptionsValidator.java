@@ -1,19 +1,25 @@
 package dev.microbatch.runner;
 
-/** Checks the runner's options before anything runs, naming the first option that is wrong. */
+/**
+ * Checks the runner's options when the runner is created, before anything runs, naming the first
+ * option that is wrong.
+ */
 final class OptionsValidator {
 
   private OptionsValidator() {}
 
   static void validate(MicroBatchPipelineOptions options) {
-    if (options.getBatchIntervalMillis() <= 0) {
+    if (options.getBatchIntervalMillis() == null || options.getBatchIntervalMillis() <= 0) {
       throw new InvalidOptionException(
           "batchIntervalMillis", options.getBatchIntervalMillis(), "must be positive");
     }
-    if (options.getParallelism() < 1) {
-      throw new InvalidOptionException("parallelism", options.getParallelism(), "must be >= 1");
+    Integer parallelism = options.getParallelism();
+    if (parallelism == null || (parallelism < 1 && parallelism != RunnerOptions.CORES)) {
+      throw new InvalidOptionException(
+          "parallelism", options.getParallelism(), "must be >= 1, or -1 for the number of cores");
     }
-    if (options.getMaxRecordsPerBatch() == 0 || options.getMaxRecordsPerBatch() < -1) {
+    Long maxRecords = options.getMaxRecordsPerBatch();
+    if (maxRecords == null || maxRecords == 0 || maxRecords < -1) {
       throw new InvalidOptionException(
           "maxRecordsPerBatch",
           options.getMaxRecordsPerBatch(),
@@ -43,9 +49,9 @@ final class OptionsValidator {
           options.getSourceRetryTimeoutMillis(),
           "must be >= 0 (0: retry forever)");
     }
-    String dir = options.getCheckpointDir();
-    if (dir != null && dir.isBlank()) {
-      throw new InvalidOptionException("checkpointDir", "'" + dir + "'", "must not be blank");
+    String location = options.getCheckpointLocation();
+    if (location != null) {
+      CheckpointLocationValidator.validate(location);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.microbatch.runner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsValidator;
 
 /**
  * The runner for {@code TestPipeline}: runs the pipeline, waits for it to finish and rethrows a
@@ -18,8 +17,7 @@ public final class TestMicroBatchRunner extends PipelineRunner<MicroBatchPipelin
   }
 
   public static TestMicroBatchRunner fromOptions(PipelineOptions options) {
-    return new TestMicroBatchRunner(
-        PipelineOptionsValidator.validate(MicroBatchPipelineOptions.class, options));
+    return new TestMicroBatchRunner(RunnerOptions.prepare(options));
   }
 
   @Override

@@ -3,21 +3,35 @@ package dev.microbatch.runner;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 
+import java.io.File;
+import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
-/** Invalid options fail when the pipeline runs, naming the option. */
+/**
+ * Invalid options fail when the runner is created, at {@code Pipeline.create}, before a pipeline is
+ * built or anything written, naming the option.
+ */
 public class OptionsValidationTest {
 
-  private static InvalidOptionException runWith(String... args) {
+  @Rule public final TemporaryFolder folder = new TemporaryFolder();
+
+  private static MicroBatchPipelineOptions options(String... args) {
     MicroBatchPipelineOptions options =
         PipelineOptionsFactory.fromArgs(args).as(MicroBatchPipelineOptions.class);
     options.setRunner(MicroBatchRunner.class);
-    Pipeline pipeline = Pipeline.create(options);
-    return assertThrows(InvalidOptionException.class, pipeline::run);
+    return options;
+  }
+
+  private static InvalidOptionException runWith(String... args) {
+    MicroBatchPipelineOptions options = options(args);
+    return assertThrows(InvalidOptionException.class, () -> Pipeline.create(options));
   }
 
   @Test
@@ -33,6 +47,43 @@ public class OptionsValidationTest {
   }
 
   @Test
+  public void rejectsANegativeParallelismOtherThanTheCores() {
+    assertEquals("parallelism", runWith("--parallelism=-2").option());
+  }
+
+  @Test
+  public void rejectsACheckpointLocationThatIsAFile() throws IOException {
+    File file = folder.newFile("not-a-directory");
+    InvalidOptionException e = runWith("--checkpointLocation=" + file);
+    assertEquals("checkpointLocation", e.option());
+    assertThat(e.getMessage(), containsString(file + " is not a directory"));
+  }
+
+  @Test
+  public void rejectsACheckpointLocationThatCannotBeCreated() throws IOException {
+    File file = folder.newFile("a-file");
+    InvalidOptionException e = runWith("--checkpointLocation=" + file + "/checkpoints");
+    assertEquals("checkpointLocation", e.option());
+    assertThat(e.getMessage(), containsString(file + " is not a directory to create it in"));
+  }
+
+  @Test
+  public void rejectsACheckpointLocationOfAnUnknownFileSystem() {
+    InvalidOptionException e = runWith("--checkpointLocation=nosuchscheme://bucket/checkpoints");
+    assertEquals("checkpointLocation", e.option());
+    assertThat(e.getMessage(), containsString("nosuchscheme"));
+  }
+
+  @Test
+  public void acceptsACheckpointLocationToBeCreated() {
+    String location = folder.getRoot() + "/new/checkpoints";
+    MicroBatchRunner runner =
+        MicroBatchRunner.fromOptions(options("--checkpointLocation=" + location));
+    assertEquals(location, runner.options().getCheckpointLocation());
+    assertFalse("validation creates nothing", new File(location).exists());
+  }
+
+  @Test
   public void rejectsAZeroRecordLimit() {
     assertEquals("maxRecordsPerBatch", runWith("--maxRecordsPerBatch=0").option());
   }
@@ -45,7 +96,10 @@ public class OptionsValidationTest {
   @Test
   public void parallelismDefaultsToTheCores() {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    assertEquals(Runtime.getRuntime().availableProcessors(), options.getParallelism());
+    assertEquals(-1, (int) options.getParallelism());
+    options.setRunner(MicroBatchRunner.class);
+    int resolved = MicroBatchRunner.fromOptions(options).options().getParallelism();
+    assertEquals(Runtime.getRuntime().availableProcessors(), resolved);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.microbatch.translation;
 import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.FusedStageDStream;
 import dev.microbatch.runner.dstream.StageOutputDStream;
+import dev.microbatch.translation.runtime.ElementConformer;
 import dev.microbatch.translation.runtime.FusedStageFunction;
 import dev.microbatch.translation.runtime.StepFactory;
 import java.util.ArrayList;
@@ -30,11 +31,17 @@ final class StageBuilder {
     final Map<TupleTag<?>, List<Integer>> consumers = new LinkedHashMap<>();
     final Map<TupleTag<?>, Integer> stageOutputs = new LinkedHashMap<>();
     final Map<String, Integer> sideInputs = new HashMap<>();
+    final Map<TupleTag<?>, ElementConformer> conformers;
 
-    MutableStep(String name, StepFactory factory, int producer) {
+    MutableStep(
+        String name,
+        StepFactory factory,
+        int producer,
+        Map<TupleTag<?>, ElementConformer> conformers) {
       this.name = name;
       this.factory = factory;
       this.producer = producer;
+      this.conformers = conformers;
     }
   }
 
@@ -62,18 +69,20 @@ final class StageBuilder {
 
   /**
    * Adds a step reading the output {@code producerTag} of step {@code producer} (or the stage input
-   * when {@code producer} is -1); returns the new step's index.
+   * when {@code producer} is -1); returns the new step's index. {@code conformers} make the
+   * elements of the step's outputs what their coders declare.
    */
   int addStep(
       String stepName,
       StepFactory factory,
       int producer,
       TupleTag<?> producerTag,
-      Map<String, StreamHandle> sideInputsByTagId) {
+      Map<String, StreamHandle> sideInputsByTagId,
+      Map<TupleTag<?>, ElementConformer> conformers) {
     if (built != null) {
       throw new IllegalStateException("Stage " + name + " is already built");
     }
-    MutableStep step = new MutableStep(stepName, factory, producer);
+    MutableStep step = new MutableStep(stepName, factory, producer, Map.copyOf(conformers));
     sideInputsByTagId.forEach(
         (tagId, handle) -> {
           Integer index =
@@ -116,7 +125,8 @@ final class StageBuilder {
                 step.producer,
                 Map.copyOf(step.consumers),
                 Map.copyOf(step.stageOutputs),
-                Map.copyOf(step.sideInputs)));
+                Map.copyOf(step.sideInputs),
+                step.conformers));
       }
       List<DStream<?>> sides = new ArrayList<>();
       for (StreamHandle side : sideInputs) {

@@ -4,6 +4,7 @@ import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.scheduler.ManualBatchClock;
+import dev.microbatch.translation.runtime.ElementConformer;
 import dev.microbatch.translation.runtime.StepFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,10 +130,10 @@ public final class TranslationContext {
     if (producer instanceof StepOutput out
         && sides.values().stream().noneMatch(out.stage()::dependsOnThis)) {
       stage = out.stage();
-      step = stage.addStep(name, factory, out.step(), out.tag(), sides);
+      step = stage.addStep(name, factory, out.step(), out.tag(), sides, conformers(outputs));
     } else {
       stage = newStage(name, streamOf(input));
-      step = stage.addStep(name, factory, -1, null, sides);
+      step = stage.addStep(name, factory, -1, null, sides, conformers(outputs));
     }
     registerOutputs(stage, step, outputs);
   }
@@ -153,8 +154,22 @@ public final class TranslationContext {
     StreamHandle handle = StreamHandle.of(input, parents);
     streams.add(handle);
     StageBuilder stage = newStage(name, handle);
-    int step = stage.addStep(name, factory, -1, null, sides);
+    int step = stage.addStep(name, factory, -1, null, sides, conformers(outputs));
     registerOutputs(stage, step, outputs);
+  }
+
+  /**
+   * For each output whose coder declares a schema, what makes its elements carry that schema: steps
+   * hand each other objects, not bytes through the coder (see {@link ElementConformer}).
+   */
+  private static Map<TupleTag<?>, ElementConformer> conformers(
+      Map<TupleTag<?>, PCollection<?>> outputs) {
+    Map<TupleTag<?>, ElementConformer> conformers = new HashMap<>();
+    outputs.forEach(
+        (tag, collection) ->
+            ElementConformer.forCoder(collection.getCoder(), collection.getName())
+                .ifPresent(conformer -> conformers.put(tag, conformer)));
+    return conformers;
   }
 
   private StageBuilder newStage(String name, StreamHandle input) {

@@ -96,7 +96,7 @@ public class BoundedPipelineTest {
   public void aSourceWithoutAConsumerIsStillReadToItsEndAndTheRunEnds() {
     MicroBatchPipelineOptions options = options(2);
     // Over several batches: the run must go on until the source is exhausted, then end.
-    options.setMaxRecordsPerBatch(3);
+    options.setMaxRecordsPerBatch(3L);
     Pipeline p = Pipeline.create(options);
     p.apply(Read.from(new CountedNumbers(0, 10)));
 
@@ -111,7 +111,7 @@ public class BoundedPipelineTest {
     MicroBatchPipelineOptions options = options(2);
     // Two records per split per batch: the side input's source needs several batches, while the
     // main input is read in the first one.
-    options.setMaxRecordsPerBatch(2);
+    options.setMaxRecordsPerBatch(2L);
     Pipeline p = Pipeline.create(options);
     PCollectionView<Integer> total =
         p.apply("Numbers", Create.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10))

@@ -102,7 +102,7 @@ public class PipelineLifecycleTest {
     options.setRunner(MicroBatchRunner.class);
     options.setLogEveryBatch(false);
     options.setParallelism(1);
-    options.setMaxRecordsPerBatch(1);
+    options.setMaxRecordsPerBatch(1L);
     Pipeline p = Pipeline.create(options);
     // One element per batch: eight batches, of which the first is held in flight.
     p.apply(Create.of(1, 2, 3, 4, 5, 6, 7, 8)).apply(ParDo.of(new Gated(runId)));

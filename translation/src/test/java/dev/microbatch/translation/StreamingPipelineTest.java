@@ -139,8 +139,8 @@ public class StreamingPipelineTest {
   @Test(timeout = 60_000)
   public void anUnboundedSourceIsReadBatchByBatchAndItsMarksFinalizedAfterEachCommit() {
     MicroBatchPipelineOptions options = options();
-    options.setBatchIntervalMillis(20);
-    options.setMaxRecordsPerBatch(7);
+    options.setBatchIntervalMillis(20L);
+    options.setMaxRecordsPerBatch(7L);
     Pipeline p = Pipeline.create(options);
     String runId = UUID.randomUUID().toString();
     // All timestamps (0..99 ms) fall into the first day's window.
@@ -180,7 +180,7 @@ public class StreamingPipelineTest {
   public void drainStopsTheSourcesAndFiresTheFinalPanesOfOpenWindows() {
     MicroBatchPipelineOptions options = options();
     options.setRunner(MicroBatchRunner.class);
-    options.setBatchIntervalMillis(100);
+    options.setBatchIntervalMillis(100L);
     Pipeline p = Pipeline.create(options);
     String runId = UUID.randomUUID().toString();
     p.apply(GenerateSequence.from(0).withRate(200, Duration.standardSeconds(1)))

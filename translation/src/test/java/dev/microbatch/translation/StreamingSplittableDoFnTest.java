@@ -50,7 +50,7 @@ public class StreamingSplittableDoFnTest {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);
     options.setStreaming(true);
-    options.setBatchIntervalMillis(200);
+    options.setBatchIntervalMillis(200L);
     Pipeline p = Pipeline.create(options);
     PCollection<KV<String, Integer>> res =
         p.apply(Create.of("a", "bb", "ccccc"))

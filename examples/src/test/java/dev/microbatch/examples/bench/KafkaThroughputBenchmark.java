@@ -98,7 +98,7 @@ public final class KafkaThroughputBenchmark {
             "MicroBatchRunner exactly-once",
             "microbatchrunner-eos",
             String.join(" ", args)
-                + " --checkpointDir=<temp>; TransactionalKafkaWrite, input group",
+                + " --checkpointLocation=<temp>; TransactionalKafkaWrite, input group",
             new MicroBatchKafkaCopy(args, true))
         : new ThroughputVariant(
             "MicroBatchRunner Kafka-to-Kafka",

@@ -105,7 +105,7 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
     consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     if (exactlyOnce) {
       consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-      options.setCheckpointDir(checkpoints.toString());
+      options.setCheckpointLocation(checkpoints.toString());
     }
     Pipeline pipeline = Pipeline.create(options);
     PCollection<KV<byte[], byte[]>> records =

@@ -5,10 +5,11 @@ public final class CheckpointMismatchException extends IllegalStateException {
 
   public CheckpointMismatchException(String directory, String reason) {
     super(
-        "The pipeline no longer matches the checkpoint in --checkpointDir="
+        "The pipeline no longer matches the checkpoint in --checkpointLocation="
             + directory
             + ": "
             + reason
-            + ". Resume with the pipeline that wrote it, or start with a new --checkpointDir.");
+            + ". Resume with the pipeline that wrote it, or start with a new"
+            + " --checkpointLocation.");
   }
 }

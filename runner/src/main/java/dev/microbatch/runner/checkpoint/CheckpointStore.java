@@ -88,7 +88,7 @@ public final class CheckpointStore {
   /** What moving a damaged latest checkpoint away means. */
   private static String fallBackFrom(List<Named> checkpoints) {
     if (checkpoints.size() < 2) {
-      return "start afresh with an empty --checkpointDir, knowing that keyed state starts empty"
+      return "start afresh with an empty --checkpointLocation, knowing that keyed state starts empty"
           + " and each Kafka input starts from its consumer group's committed offsets";
     }
     return "move it out of the directory to resume from the checkpoint before it, "
@@ -99,7 +99,7 @@ public final class CheckpointStore {
 
   private DamagedCheckpointException refusal(DamagedFileException damage, String fallBack) {
     return new DamagedCheckpointException(
-        "Not resuming from --checkpointDir="
+        "Not resuming from --checkpointLocation="
             + directory
             + ": "
             + damage.getMessage()

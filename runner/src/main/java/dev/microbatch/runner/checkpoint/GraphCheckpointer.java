@@ -72,12 +72,12 @@ public final class GraphCheckpointer implements BatchHooks {
                 .orElseThrow(
                     () ->
                         new IllegalArgumentException(
-                            "--checkpointDir is set, but input "
+                            "--checkpointLocation is set, but input "
                                 + input.name()
                                 + " ("
                                 + input.getClass().getSimpleName()
                                 + ") cannot checkpoint its position; run it without"
-                                + " --checkpointDir"));
+                                + " --checkpointLocation"));
         inputs.put(stream.getKey(), recovery);
       }
     }

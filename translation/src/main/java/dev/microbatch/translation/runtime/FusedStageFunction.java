@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
@@ -28,6 +29,8 @@ public final class FusedStageFunction implements StageFunction {
    * @param consumers for each output tag, the indices of the steps fused after it
    * @param stageOutputs for each output tag that leaves the stage, its stage output index
    * @param sideInputs for each side input view tag id, the stage's side input index
+   * @param conformers for each output tag whose coder declares a schema, what makes its elements
+   *     carry it before any consumer sees them
    */
   public record StepSpec(
       String name,
@@ -35,7 +38,8 @@ public final class FusedStageFunction implements StageFunction {
       int producer,
       Map<TupleTag<?>, List<Integer>> consumers,
       Map<TupleTag<?>, Integer> stageOutputs,
-      Map<String, Integer> sideInputs)
+      Map<String, Integer> sideInputs,
+      Map<TupleTag<?>, ElementConformer> conformers)
       implements java.io.Serializable {}
 
   private final List<StepSpec> steps;
@@ -72,6 +76,10 @@ public final class FusedStageFunction implements StageFunction {
           receivers.computeIfAbsent(
               e.getKey(), tag -> receiverFor(List.of(), e.getValue(), context));
         }
+        spec.conformers()
+            .forEach(
+                (tag, conformer) ->
+                    receivers.computeIfPresent(tag, (t, target) -> conforming(conformer, target)));
         Map<String, SideInput> sides = new HashMap<>();
         spec.sideInputs()
             .forEach((tagId, index) -> sides.put(tagId, context.sideInputs().get(index)));
@@ -108,6 +116,16 @@ public final class FusedStageFunction implements StageFunction {
         for (Receiver r : all) {
           r.accept(element);
         }
+      };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Receiver conforming(ElementConformer conformer, Receiver target) {
+      return element -> {
+        WindowedValue<Object> windowed = (WindowedValue<Object>) element;
+        Object value = windowed.getValue();
+        Object conformed = conformer.conform(value);
+        target.accept(conformed == value ? windowed : windowed.withValue(conformed));
       };
     }
 

@@ -76,9 +76,9 @@ public class DirectKafkaInputTest {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);
     options.setParallelism(2);
-    options.setBatchIntervalMillis(50);
+    options.setBatchIntervalMillis(50L);
     // At most 40 records per partition and batch: the 1000 records take at least 7 batches.
-    options.setMaxRecordsPerBatch(40);
+    options.setMaxRecordsPerBatch(40L);
     options.setLogEveryBatch(false);
     Pipeline p = Pipeline.create(options);
     PCollection<Long> values =
@@ -149,7 +149,7 @@ public class DirectKafkaInputTest {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(MicroBatchRunner.class);
     options.setLogEveryBatch(false);
-    options.setBatchIntervalMillis(100);
+    options.setBatchIntervalMillis(100L);
     // 50 records/s per partition at 100 ms batches: at most 5 per partition, 10 per batch.
     options.setMaxRatePerPartition(50);
     Pipeline p = Pipeline.create(options);
@@ -228,7 +228,7 @@ public class DirectKafkaInputTest {
     options.setRunner(TestMicroBatchRunner.class);
     options.setLogEveryBatch(false);
     // Several batches: the input is exhausted only once every partition reached its stop offset.
-    options.setMaxRecordsPerBatch(4);
+    options.setMaxRecordsPerBatch(4L);
     Pipeline p = Pipeline.create(options);
     PCollection<Long> values =
         p.apply(
@@ -255,7 +255,7 @@ public class DirectKafkaInputTest {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(TestMicroBatchRunner.class);
     options.setLogEveryBatch(false);
-    options.setMaxRecordsPerBatch(50);
+    options.setMaxRecordsPerBatch(50L);
     Pipeline p = Pipeline.create(options);
     p.apply(read(in, "copier", 300))
         .apply(

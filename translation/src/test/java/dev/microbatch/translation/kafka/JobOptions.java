@@ -22,7 +22,7 @@ final class JobOptions {
   /** A {@link #test()} job checkpointed in {@code checkpointDir}. */
   static MicroBatchPipelineOptions checkpointed(String checkpointDir) {
     MicroBatchPipelineOptions options = test();
-    options.setCheckpointDir(checkpointDir);
+    options.setCheckpointLocation(checkpointDir);
     return options;
   }
 

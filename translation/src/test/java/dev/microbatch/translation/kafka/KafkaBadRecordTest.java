@@ -106,7 +106,7 @@ public class KafkaBadRecordTest {
   private static MicroBatchPipelineOptions options() {
     MicroBatchPipelineOptions options = JobOptions.streaming(100, 2);
     // At most 7 offsets per partition and batch: the poisoned records fall in different batches.
-    options.setMaxRecordsPerBatch(7);
+    options.setMaxRecordsPerBatch(7L);
     options.setLogEveryBatch(false);
     return options;
   }

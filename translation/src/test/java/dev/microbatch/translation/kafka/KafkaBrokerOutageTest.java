@@ -33,7 +33,7 @@ public class KafkaBrokerOutageTest {
     TOPICS.produce(topic, 2, 0, 100);
 
     MicroBatchPipelineOptions options = JobOptions.streaming(200, 2);
-    options.setMaxRecordsPerBatch(30);
+    options.setMaxRecordsPerBatch(30L);
     Pipeline p = Pipeline.create(options);
     p.apply(
             TOPICS

@@ -62,7 +62,7 @@ public class KafkaDataLossTest {
 
   private MicroBatchPipelineOptions options(String checkpointDir) {
     MicroBatchPipelineOptions options = JobOptions.checkpointed(checkpointDir);
-    options.setBatchIntervalMillis(50);
+    options.setBatchIntervalMillis(50L);
     options.setMaxBatchRetries(0);
     return options;
   }

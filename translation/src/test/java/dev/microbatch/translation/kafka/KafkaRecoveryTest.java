@@ -53,7 +53,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** Batch retry and resume through --checkpointDir, against a real broker. */
+/** Batch retry and resume through --checkpointLocation, against a real broker. */
 public class KafkaRecoveryTest {
 
   @ClassRule public static final EmbeddedKafkaBroker BROKER = new EmbeddedKafkaBroker();
@@ -157,7 +157,7 @@ public class KafkaRecoveryTest {
     FailsOnceWhenArmed.ARMED.set(7);
 
     MicroBatchPipelineOptions options = options(temp.newFolder().getPath());
-    options.setMaxRecordsPerBatch(20);
+    options.setMaxRecordsPerBatch(20L);
     Pipeline p = Pipeline.create(options);
     p.apply(TOPICS.read(in, "dedupe-group").withMaxNumRecords(200).withoutMetadata())
         .apply(
@@ -201,8 +201,8 @@ public class KafkaRecoveryTest {
   private Pipeline windowedCounts(String dir, String in, String out) {
     MicroBatchPipelineOptions options = options(dir);
     options.setRunner(MicroBatchRunner.class); // run() returns while the stream runs
-    options.setMaxRecordsPerBatch(10);
-    options.setBatchIntervalMillis(100);
+    options.setMaxRecordsPerBatch(10L);
+    options.setBatchIntervalMillis(100L);
     Pipeline p = Pipeline.create(options);
     p.apply(
             "Read",

@@ -58,7 +58,7 @@ public class KafkaUiBrowserTest {
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
     options.setRunner(MicroBatchRunner.class);
     options.setLogEveryBatch(false);
-    options.setBatchIntervalMillis(200);
+    options.setBatchIntervalMillis(200L);
     // 100 records/s per partition at 200 ms batches: 20 per partition and batch, with a backlog.
     options.setMaxRatePerPartition(100);
     Pipeline p = Pipeline.create(options);

@@ -40,7 +40,7 @@ public class RunStatusPipelineTest {
     options.setRunner(MicroBatchRunner.class);
     options.setJobName("checkpointed-sum");
     options.setLogEveryBatch(false);
-    options.setCheckpointDir(checkpoints);
+    options.setCheckpointLocation(checkpoints);
     options.as(MonitoringOptions.class).setEventLogDir(events);
     options.as(MonitoringOptions.class).setUiPort(0);
     Pipeline p = Pipeline.create(options);

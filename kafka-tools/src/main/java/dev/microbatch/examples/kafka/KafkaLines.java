@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,7 +18,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <ul>
  *   <li>{@code produce TOPIC [bootstrap]}: each line of standard input becomes one record (no key),
- *       sent as it is read;
+ *       sent as it is read and acknowledged by the broker; lines that could not be sent are tried
+ *       again (see {@link LineSender}), and if some never go it exits with status 1, saying how
+ *       many lines were sent and how many were not;
  *   <li>{@code consume TOPIC [bootstrap]}: prints every committed value from the topic's beginning,
  *       then follows it until Ctrl-C.
  * </ul>
@@ -27,8 +31,14 @@ public final class KafkaLines {
 
   private static final String DEFAULT_BOOTSTRAP = "127.0.0.1:" + LocalKafkaBroker.DEFAULT_PORT;
 
-  /** How long a send waits for a topic that does not exist before it fails, instead of 60 s. */
-  private static final Duration MAX_BLOCK = Duration.ofSeconds(10);
+  /**
+   * How long lines that could not be sent (a topic not there yet, a broker starting) are tried
+   * again before the producer gives up, saying how many were not sent.
+   */
+  private static final Duration RETRY_FOR = Duration.ofMinutes(2);
+
+  /** Most lines in one round of sends. */
+  private static final int CHUNK = 1000;
 
   private KafkaLines() {}
 
@@ -56,23 +66,43 @@ public final class KafkaLines {
                 Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     bootstrap,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                    (int) MAX_BLOCK.toMillis(),
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                     StringSerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                     StringSerializer.class));
         BufferedReader in =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-      CheckedSends<String, String> sends = new CheckedSends<>(producer);
+      LineSender sender = new LineSender(producer, topic, RETRY_FOR, System.err::println);
+      List<String> chunk = new ArrayList<>();
       String line;
       while ((line = in.readLine()) != null) {
-        sends.send(new ProducerRecord<>(topic, line));
-        sent++;
+        chunk.add(line);
+        // Typed lines go out as they come; piped ones in chunks.
+        if (chunk.size() == CHUNK || !in.ready()) {
+          sent += sendChunk(sender, chunk, sent);
+        }
       }
-      sends.flush();
+      sent += sendChunk(sender, chunk, sent);
     }
     return sent;
+  }
+
+  /** Sends and clears {@code chunk}; on failure says how many lines went before it, and exits. */
+  private static int sendChunk(LineSender sender, List<String> chunk, long sentBefore)
+      throws InterruptedException {
+    if (chunk.isEmpty()) {
+      return 0;
+    }
+    try {
+      sender.send(chunk);
+    } catch (UnsentLinesException e) {
+      long sent = sentBefore + chunk.size() - e.unsent();
+      System.err.println("Sent " + sent + " lines; " + e.getMessage());
+      System.exit(1);
+    }
+    int size = chunk.size();
+    chunk.clear();
+    return size;
   }
 
   private static void consume(String bootstrap, String topic) {
