@@ -49,7 +49,6 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
 
   @Override
   public MicroBatchPipelineResult run(Pipeline pipeline) {
-    OptionsValidator.validate(options);
     MetricsEnvironment.setMetricsSupported(true);
     DStreamGraph graph = translator().translate(pipeline, options);
     Optional<GraphCheckpointer> checkpointer = checkpointerFor(graph);

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,8 +44,8 @@ public final class BatchContext {
       new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<BatchDetails.StageInfo> stages =
       new ConcurrentLinkedQueue<>();
-  private volatile java.util.Optional<BatchDetails.CheckpointInfo> checkpoint =
-      java.util.Optional.empty();
+  private volatile Optional<BatchDetails.CheckpointInfo> checkpoint =
+      Optional.empty();
 
   /** An action that runs once the batch has committed (source finalization, bundle finalizers). */
   @FunctionalInterface
@@ -170,7 +171,7 @@ public final class BatchContext {
 
   /** Records the checkpoint this batch wrote as it committed, for batch events and the UI. */
   public void recordCheckpoint(BatchDetails.CheckpointInfo written) {
-    checkpoint = java.util.Optional.of(written);
+    checkpoint = Optional.of(written);
   }
 
   /** Records what a stage's tasks did in this batch, for batch events and the UI. */
@@ -182,7 +183,7 @@ public final class BatchContext {
    * What this attempt did: its slices and stages, each computed stream's watermark (read only once
    * the streams are computed), and the failure that ended it, if any.
    */
-  public BatchDetails details(java.util.Optional<Throwable> failure) {
+  public BatchDetails details(Optional<Throwable> failure) {
     Map<String, Instant> watermarks = new LinkedHashMap<>();
     if (failure.isEmpty()) {
       results.forEach((stream, result) -> watermarks.put(stream.id(), result.outputWatermark()));

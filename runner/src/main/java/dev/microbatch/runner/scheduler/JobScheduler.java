@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ public final class JobScheduler {
   private final PipelineRun run;
   private final JobGenerator generator;
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
-  private final List<java.util.function.Consumer<Status>> onTermination =
+  private final List<Consumer<Status>> onTermination =
       new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final boolean logBatches;
@@ -64,7 +65,7 @@ public final class JobScheduler {
    * Runs {@code action} with the final status once the run has ended and been closed, before
    * {@link #awaitTermination} returns (the status endpoint and event log close there).
    */
-  public void onTermination(java.util.function.Consumer<Status> action) {
+  public void onTermination(Consumer<Status> action) {
     onTermination.add(action);
   }
 
@@ -150,7 +151,7 @@ public final class JobScheduler {
       LOG.error("Batch failed; the pipeline stops", t);
     } finally {
       run.close();
-      for (java.util.function.Consumer<Status> action : onTermination) {
+      for (Consumer<Status> action : onTermination) {
         try {
           action.accept(status);
         } catch (RuntimeException e) {
