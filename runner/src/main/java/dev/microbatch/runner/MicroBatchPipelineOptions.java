@@ -114,6 +114,16 @@ public interface MicroBatchPipelineOptions
 
   void setMaxBatchRetries(int value);
 
+  @Description(
+      "Where batches run. Unset: in this JVM (a thread pool of --parallelism threads). A Spark"
+          + " master (spark://host:port, local[N], local-cluster[W,C,M]), or spark for the one"
+          + " spark-submit gave: each batch's stages run as Spark jobs on that cluster's executors"
+          + " (needs the dev.microbatch:microbatch-spark artifact). Named apart from Beam's"
+          + " --sparkMaster, whose default (local[4]) would make every run a Spark run.")
+  @Nullable String getClusterMaster();
+
+  void setClusterMaster(@Nullable String value);
+
   @Description("Log one line per completed batch.")
   @Default.Boolean(true)
   boolean isLogEveryBatch();

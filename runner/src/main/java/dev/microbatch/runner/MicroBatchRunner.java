@@ -1,5 +1,6 @@
 package dev.microbatch.runner;
 
+import dev.microbatch.runner.backend.Backends;
 import dev.microbatch.runner.checkpoint.CheckpointStore;
 import dev.microbatch.runner.checkpoint.GraphCheckpointer;
 import dev.microbatch.runner.dstream.BatchHooks;
@@ -56,6 +57,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
         new PipelineRun(
             graph,
             new LocalTaskExecutor(options.getParallelism(), options.getJobName()),
+            Backends.create(options, graph),
             checkpointer.<BatchHooks>map(c -> c).orElse(BatchHooks.NONE),
             checkpointer.isPresent() ? options.getMaxBatchRetries() : 0);
     JobScheduler scheduler = new JobScheduler(run, generatorFor(graph), options.isLogEveryBatch());

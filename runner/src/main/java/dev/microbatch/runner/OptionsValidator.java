@@ -49,6 +49,7 @@ final class OptionsValidator {
           options.getSourceRetryTimeoutMillis(),
           "must be >= 0 (0: retry forever)");
     }
+    dev.microbatch.runner.backend.Backends.validate(options);
     String location = options.getCheckpointLocation();
     if (location != null) {
       CheckpointLocationValidator.validate(location);

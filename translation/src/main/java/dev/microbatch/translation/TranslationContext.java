@@ -3,9 +3,11 @@ package dev.microbatch.translation;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.DStreamGraph;
+import dev.microbatch.runner.dstream.ElementsCodec;
 import dev.microbatch.runner.scheduler.ManualBatchClock;
 import dev.microbatch.translation.runtime.ElementConformer;
 import dev.microbatch.translation.runtime.StepFactory;
+import dev.microbatch.translation.runtime.WindowedValuesCodec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -43,6 +45,7 @@ public final class TranslationContext {
   private final List<StageBuilder> stages = new ArrayList<>();
   private final List<StreamHandle> streams = new ArrayList<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Map<StreamHandle, ElementsCodec<?>> codecs = new IdentityHashMap<>();
   private ManualBatchClock manualClock;
 
   TranslationContext(MicroBatchPipelineOptions options) {
@@ -78,6 +81,7 @@ public final class TranslationContext {
     }
     StreamHandle handle = StreamHandle.of(build, parents);
     streams.add(handle);
+    describeElements(handle, output);
     producers.put(output, new Materialized(handle));
   }
 
@@ -98,7 +102,25 @@ public final class TranslationContext {
     }
     StepOutput out = (StepOutput) producer;
     return materializedOutputs.computeIfAbsent(
-        collection, c -> out.stage().output(out.step(), out.tag(), c.getName()));
+        collection,
+        c -> describeElements(out.stage().output(out.step(), out.tag(), c.getName()), c));
+  }
+
+  /**
+   * Records that {@code handle}'s elements are {@code collection}'s windowed values, so that a
+   * cluster backend can encode them where they leave the JVM. A collection without a coder leaves
+   * its stream without one (it then stays on the JVM that computes it).
+   */
+  private StreamHandle describeElements(StreamHandle handle, PCollection<?> collection) {
+    try {
+      codecs.put(
+          handle,
+          new WindowedValuesCodec(
+              collection.getCoder(), collection.getWindowingStrategy().getWindowFn().windowCoder()));
+    } catch (IllegalStateException noCoder) {
+      // PCollection.getCoder throws when no coder could be inferred; nothing to encode with.
+    }
+    return handle;
   }
 
   /** Closes {@code resource} (a sink's producer) when the run ends. */
@@ -110,6 +132,7 @@ public final class TranslationContext {
   public void setView(PCollectionView<?> view, Supplier<DStream<?>> build, PCollection<?> input) {
     StreamHandle handle = StreamHandle.of(build, List.of(streamOf(input)));
     streams.add(handle);
+    describeElements(handle, input);
     views.put(view.getTagInternal().getId(), handle);
   }
 
@@ -210,10 +233,14 @@ public final class TranslationContext {
     for (StreamHandle handle : materializedOutputs.values()) {
       all.add(handle.get());
     }
+    Map<DStream<?>, ElementsCodec<?>> streamCodecs = new IdentityHashMap<>();
+    codecs.forEach((handle, codec) -> streamCodecs.put(handle.get(), codec));
     DStreamGraph graph =
-        manualClock == null
-            ? DStreamGraph.of(all, options.getBatchIntervalMillis())
-            : DStreamGraph.withManualClock(all, options.getBatchIntervalMillis(), manualClock);
+        DStreamGraph.of(
+            all,
+            options.getBatchIntervalMillis(),
+            java.util.Optional.ofNullable(manualClock),
+            streamCodecs);
     resources.forEach(graph::closeAtEnd);
     return graph;
   }

@@ -204,7 +204,7 @@ public final class GraphCheckpointer implements BatchHooks {
             checkpoint
                 .watermarks()
                 .forEach((id, millis) -> watermarks.put(id, new Instant(millis))));
-    run.progress().restore(graph, watermarks);
+    run.progress().restore(committed.map(Checkpoint::time), graph, watermarks);
     Map<String, byte[]> states = committed.map(Checkpoint::streamStates).orElse(Map.of());
     for (Map.Entry<String, StreamCheckpoint> state : streamStates.entrySet()) {
       byte[] saved = states.get(state.getKey());

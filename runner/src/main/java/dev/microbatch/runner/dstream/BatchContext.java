@@ -149,6 +149,16 @@ public final class BatchContext {
     return result;
   }
 
+  /**
+   * Records {@code result} as {@code stream}'s result for this batch, computed by a cluster backend
+   * rather than by the stream itself; consumers on this JVM then read it like any other.
+   */
+  public synchronized <T> void computedElsewhere(DStream<T> stream, BatchResult<T> result) {
+    if (results.putIfAbsent(stream, result) != null) {
+      throw new IllegalStateException(stream + " was already computed in batch " + time);
+    }
+  }
+
   /** Counts records read from an input in this batch (reported in batch events). */
   public void addRecordsIn(String input, long count) {
     synchronized (recordsIn) {
@@ -175,7 +185,7 @@ public final class BatchContext {
   }
 
   /** Records what a stage's tasks did in this batch, for batch events and the UI. */
-  void addStage(BatchDetails.StageInfo stage) {
+  public void addStage(BatchDetails.StageInfo stage) {
     stages.add(stage);
   }
 
@@ -257,7 +267,7 @@ public final class BatchContext {
 
   /** Records how far each computed stream got; called when the batch commits. */
   void recordProgress() {
-    progress.record(results);
+    progress.record(time, results);
   }
 
   Iterable<DStream<?>> computedStreams() {

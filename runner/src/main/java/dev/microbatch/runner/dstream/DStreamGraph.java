@@ -22,12 +22,17 @@ public final class DStreamGraph {
   private final long batchIntervalMillis;
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Optional<ManualBatchClock> manualClock;
+  private final Map<DStream<?>, ElementsCodec<?>> codecs;
   private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private DStreamGraph(
-      List<DStream<?>> streams, long batchIntervalMillis, Optional<ManualBatchClock> manualClock) {
+      List<DStream<?>> streams,
+      long batchIntervalMillis,
+      Optional<ManualBatchClock> manualClock,
+      Map<DStream<?>, ElementsCodec<?>> codecs) {
     this.batchIntervalMillis = batchIntervalMillis;
     this.manualClock = manualClock;
+    this.codecs = new IdentityHashMap<>(codecs);
     Set<DStream<?>> all = reachable(streams);
     Map<DStream<?>, Integer> consumers = new IdentityHashMap<>();
     for (DStream<?> stream : all) {
@@ -49,18 +54,30 @@ public final class DStreamGraph {
     this.streamsById = byId(this.streams);
     this.inputs = List.copyOf(in);
     this.outputs = List.copyOf(out);
-    this.consumerCounts = consumers;
+    this.consumerCounts = java.util.Collections.unmodifiableMap(consumers);
   }
 
   /** A graph of every stream reachable from {@code streams} through their dependencies. */
   public static DStreamGraph of(List<DStream<?>> streams, long batchIntervalMillis) {
-    return new DStreamGraph(streams, batchIntervalMillis, Optional.empty());
+    return new DStreamGraph(streams, batchIntervalMillis, Optional.empty(), Map.of());
+  }
+
+  /**
+   * A graph whose batches follow {@code clock} if given, and whose streams' elements can be encoded
+   * with {@code codecs} (by stream) where they leave the JVM on a cluster backend.
+   */
+  public static DStreamGraph of(
+      List<DStream<?>> streams,
+      long batchIntervalMillis,
+      Optional<ManualBatchClock> clock,
+      Map<DStream<?>, ElementsCodec<?>> codecs) {
+    return new DStreamGraph(streams, batchIntervalMillis, clock, codecs);
   }
 
   /** A graph whose batches follow {@code clock}, which one of its inputs (TestStream) drives. */
   public static DStreamGraph withManualClock(
       List<DStream<?>> streams, long batchIntervalMillis, ManualBatchClock clock) {
-    return new DStreamGraph(streams, batchIntervalMillis, Optional.of(clock));
+    return new DStreamGraph(streams, batchIntervalMillis, Optional.of(clock), Map.of());
   }
 
   private static Set<DStream<?>> reachable(List<DStream<?>> roots) {
@@ -85,8 +102,17 @@ public final class DStreamGraph {
     return outputs;
   }
 
+  /**
+   * How {@code stream}'s elements are encoded when they leave the JVM; empty when the translation
+   * gave no codec (the stream then cannot cross to a cluster's executors).
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<ElementsCodec<T>> codecOf(DStream<T> stream) {
+    return Optional.ofNullable((ElementsCodec<T>) codecs.get(stream));
+  }
+
   /** How many streams read each stream (a result read by several is materialized once). */
-  Map<DStream<?>, Integer> consumerCounts() {
+  public Map<DStream<?>, Integer> consumerCounts() {
     return consumerCounts;
   }
 

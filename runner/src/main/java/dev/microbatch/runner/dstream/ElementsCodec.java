@@ -1,10 +1,14 @@
 package dev.microbatch.runner.dstream;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.List;
 
-/** Encodes a stream's elements for a checkpoint (the translation layer knows their coder). */
-public interface ElementsCodec<T> {
+/**
+ * Encodes a stream's elements, with the coder only the translation layer knows: for a checkpoint,
+ * and wherever elements leave the JVM (a cluster backend's shuffles and shipped partitions).
+ */
+public interface ElementsCodec<T> extends Serializable {
 
   byte[] encode(List<T> elements) throws IOException;
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
-import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
@@ -28,26 +27,11 @@ import org.joda.time.Instant;
  */
 public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutput> {
 
-  /**
-   * System counter of the elements each stage consumed, in the name form Beam uses for system
-   * metrics. Counted per task and added once, so it costs nothing per element.
-   */
-  public static final MetricName ELEMENTS_IN =
-      MetricName.named("microbatch.system", "beam:metric:element_count:v1");
-
   /** What one task emitted, by stage output index. */
   public record TaskOutput(List<List<Object>> byOutput) {}
 
-  /**
-   * What a finished task reports: its elements, its output watermark, whether it holds work, how
-   * many elements it consumed and how long it ran.
-   */
-  private record TaskResult(
-      TaskOutput output,
-      Instant outputWatermark,
-      boolean pendingWork,
-      long recordsIn,
-      long millis) {}
+  /** What a finished task reports: its elements and the rest of its outcome. */
+  private record TaskResult(TaskOutput output, StageTaskRun.Outcome outcome) {}
 
   private final DStream<?> mainInput;
   private final List<DStream<?>> sideInputs;
@@ -64,6 +48,21 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
   @Override
   protected String kind() {
     return "stage";
+  }
+
+  /** The stream whose partitions the stage's tasks consume, one task per partition. */
+  public DStream<?> mainInput() {
+    return mainInput;
+  }
+
+  /** The side-input streams, in the order the stage's tasks see them. */
+  public List<DStream<?>> sideInputs() {
+    return sideInputs;
+  }
+
+  /** What the stage's tasks run (serializable: a cluster backend ships it to its executors). */
+  public StageFunction function() {
+    return function;
   }
 
   private static List<DStream<?>> concat(DStream<?> main, List<DStream<?>> sides) {
@@ -100,13 +99,14 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     long slowestTask = 0;
     List<Partition<TaskOutput>> partitions = new ArrayList<>(n);
     for (TaskResult result : results) {
-      if (result.outputWatermark().isBefore(outputWatermark)) {
-        outputWatermark = result.outputWatermark();
+      StageTaskRun.Outcome outcome = result.outcome();
+      if (outcome.outputWatermark().isBefore(outputWatermark)) {
+        outputWatermark = outcome.outputWatermark();
       }
-      pending |= result.pendingWork();
-      recordsIn += result.recordsIn();
-      taskMillis += result.millis();
-      slowestTask = Math.max(slowestTask, result.millis());
+      pending |= outcome.pendingWork();
+      recordsIn += outcome.recordsIn();
+      taskMillis += outcome.millis();
+      slowestTask = Math.max(slowestTask, outcome.millis());
       partitions.add(new ListPartition<>(List.of(result.output())));
     }
     batch.addStage(
@@ -120,7 +120,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     private final int partition;
     private final List<SideInput> sides;
     private final Instant lastInputWatermark;
-    private final List<List<Object>> outputs;
+    private final StageTaskRun.Outputs outputs = new StageTaskRun.Outputs(function.numOutputs());
     private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
 
     Task(BatchContext batch, int partition, List<SideInput> sides, Instant lastInputWatermark) {
@@ -128,42 +128,18 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
       this.partition = partition;
       this.sides = sides;
       this.lastInputWatermark = lastInputWatermark;
-      this.outputs = new ArrayList<>(function.numOutputs());
-      for (int i = 0; i < function.numOutputs(); i++) {
-        outputs.add(new ArrayList<>());
-      }
     }
 
     /**
-     * Consumes partition {@code index} of {@code input}, then advances to that partition's
-     * watermark and finishes; the steps are closed (torn down) whatever happens, and the task's
-     * metrics count as attempted either way.
+     * Runs the stage over partition {@code index} of {@code input}; the task's metrics count as
+     * attempted whether it succeeds or not.
      */
     TaskResult run(BatchResult<?> input, int index) throws Exception {
-      long started = System.nanoTime();
       try {
-        StageTask stageTask = function.createTask(this);
-        try (AutoCloseable teardown = stageTask::close) {
-          stageTask.start();
-          long[] count = new long[1];
-          input
-              .partitions()
-              .get(index)
-              .forEach(
-                  element -> {
-                    count[0]++;
-                    stageTask.process(element);
-                  });
-          metrics.getContainer(name()).getCounter(ELEMENTS_IN).inc(count[0]);
-          Instant outputWatermark = stageTask.advanceWatermark(input.watermarkOf(index));
-          stageTask.finish();
-          return new TaskResult(
-              new TaskOutput(outputs),
-              outputWatermark,
-              stageTask.hasPendingWork(),
-              count[0],
-              (System.nanoTime() - started) / 1_000_000);
-        }
+        StageTaskRun.Outcome outcome =
+            StageTaskRun.run(
+                name(), function, this, input.partitions().get(index), () -> input.watermarkOf(index));
+        return new TaskResult(new TaskOutput(outputs.byOutput()), outcome);
       } finally {
         batch.addTaskMetrics(metrics);
       }
@@ -206,7 +182,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
 
     @Override
     public void emit(int output, Object element) {
-      outputs.get(output).add(element);
+      outputs.emit(output, element);
     }
 
     @Override

@@ -10,7 +10,11 @@ public final class Materialize {
 
   private Materialize() {}
 
-  static <T> BatchResult<T> inParallel(BatchResult<T> result, TaskExecutor executor)
+  /**
+   * Reads every lazy partition of {@code result} into memory, one task per partition; each
+   * partition's watermark is known afterwards.
+   */
+  public static <T> BatchResult<T> inParallel(BatchResult<T> result, TaskExecutor executor)
       throws Exception {
     List<Callable<Partition<T>>> tasks = new ArrayList<>();
     for (Partition<T> partition : result.partitions()) {

@@ -22,6 +22,7 @@ public final class PipelineRun implements AutoCloseable {
 
   private final DStreamGraph graph;
   private final TaskExecutor executor;
+  private final Backend backend;
   private final BatchHooks hooks;
   private final int maxBatchRetries;
   private final StateStores stateStores = new StateStores();
@@ -29,20 +30,28 @@ public final class PipelineRun implements AutoCloseable {
   private final StreamProgress progress = new StreamProgress();
 
   /**
+   * @param executor runs this JVM's tasks (all of them on the local backend; reading inputs on a
+   *     cluster backend)
+   * @param backend where the streams are computed
    * @param hooks checkpointing's part in each batch
    * @param maxBatchRetries how often a failed batch is re-run over its slice before the run fails
    */
   public PipelineRun(
-      DStreamGraph graph, TaskExecutor executor, BatchHooks hooks, int maxBatchRetries) {
+      DStreamGraph graph,
+      TaskExecutor executor,
+      Backend backend,
+      BatchHooks hooks,
+      int maxBatchRetries) {
     this.graph = graph;
     this.executor = executor;
+    this.backend = backend;
     this.hooks = hooks;
     this.maxBatchRetries = maxBatchRetries;
   }
 
-  /** A run without checkpoints: a failed batch fails the run. */
+  /** A local run without checkpoints: a failed batch fails the run. */
   public PipelineRun(DStreamGraph graph, TaskExecutor executor) {
-    this(graph, executor, BatchHooks.NONE, 0);
+    this(graph, executor, new LocalBackend(), BatchHooks.NONE, 0);
   }
 
   public DStreamGraph graph() {
@@ -138,11 +147,7 @@ public final class PipelineRun implements AutoCloseable {
         batch.resultOf(input);
       }
       hooks.slicesFixed(batch);
-      for (DStream<?> output : graph.outputs()) {
-        // A lazy result nobody reads (a source without consumers) is still read: reading is what
-        // moves the source forward, and it may have effects such as metrics.
-        Materialize.drain(batch.resultOf(output), executor);
-      }
+      backend.computeOutputs(batch, graph);
       hooks.slicesRead(batch);
       for (BatchContext.CommitAction transaction : batch.transactions()) {
         transaction.run();
@@ -170,10 +175,14 @@ public final class PipelineRun implements AutoCloseable {
     }
   }
 
-  /** Closes the graph's streams and resources, then the executor; called once when the run ends. */
+  /**
+   * Closes the graph's streams and resources, then the backend and the executor; called once when
+   * the run ends.
+   */
   @Override
   public void close() {
     graph.close();
+    backend.close();
     executor.close();
   }
 }

@@ -33,6 +33,19 @@ public final class ShuffledDStream<T> extends DStream<Keyed<T>> {
     return "shuffle";
   }
 
+  public DStream<T> parent() {
+    return parent;
+  }
+
+  public KeyExtractor<T> keys() {
+    return keys;
+  }
+
+  /** The fixed number of reduce partitions. */
+  public int numPartitions() {
+    return numPartitions;
+  }
+
   @Override
   protected BatchResult<Keyed<T>> compute(BatchContext batch) throws Exception {
     BatchResult<T> input = batch.resultOf(parent);

@@ -20,6 +20,15 @@ public final class StageOutputDStream<T> extends DStream<T> {
     return "stage-output";
   }
 
+  public FusedStageDStream stage() {
+    return stage;
+  }
+
+  /** Which of the stage's outputs this stream is. */
+  public int output() {
+    return output;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   protected BatchResult<T> compute(BatchContext batch) throws Exception {

@@ -1,7 +1,9 @@
 package dev.microbatch.runner.dstream;
 
+import dev.microbatch.runner.scheduler.BatchTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -16,6 +18,15 @@ public final class StreamProgress {
 
   private final Map<DStream<?>, Instant> watermarks = new ConcurrentHashMap<>();
   private final Set<DStream<?>> holdingWork = ConcurrentHashMap.newKeySet();
+  private volatile Optional<BatchTime> lastCommitted = Optional.empty();
+
+  /**
+   * The last committed batch (empty before the first): keyed state a task opens is that batch's
+   * version, whatever the current batch's earlier, failed attempts left.
+   */
+  public Optional<BatchTime> lastCommittedBatch() {
+    return lastCommitted;
+  }
 
   /** The stream's output watermark after the last committed batch; the start of time before. */
   public Instant lastOutputWatermark(DStream<?> stream) {
@@ -28,7 +39,8 @@ public final class StreamProgress {
   }
 
   /** Records what a committed batch computed. */
-  void record(Map<DStream<?>, BatchResult<?>> results) {
+  void record(BatchTime committed, Map<DStream<?>, BatchResult<?>> results) {
+    lastCommitted = Optional.of(committed);
     results.forEach(
         (stream, result) -> {
           watermarks.put(stream, result.outputWatermark());
@@ -48,10 +60,12 @@ public final class StreamProgress {
   }
 
   /**
-   * Back to a checkpoint's watermarks (by stream id; a stream it does not name starts over). What
-   * streams held is found again by the first batch that runs.
+   * Back to a checkpoint: the batch it committed and its watermarks (by stream id; a stream it does
+   * not name starts over). What streams held is found again by the first batch that runs.
    */
-  public void restore(DStreamGraph graph, Map<String, Instant> byId) {
+  public void restore(
+      Optional<BatchTime> committed, DStreamGraph graph, Map<String, Instant> byId) {
+    lastCommitted = committed;
     watermarks.clear();
     holdingWork.clear();
     graph

@@ -24,6 +24,11 @@ public final class UnionDStream<T> extends DStream<T> {
     return "union";
   }
 
+  /** The streams side by side, in order (one may appear twice). */
+  public List<DStream<T>> parents() {
+    return parents;
+  }
+
   @Override
   protected BatchResult<T> compute(BatchContext batch) throws Exception {
     List<Partition<T>> partitions = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.dstream.FusedStageDStream;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.ListPartition;
+import dev.microbatch.runner.dstream.LocalBackend;
 import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.dstream.StageFunction;
 import dev.microbatch.runner.dstream.StageTask;
@@ -112,7 +113,12 @@ public class BatchEventsTest {
             "Check", new Numbers(), List.of(), failing(new AtomicInteger(failures)));
     DStreamGraph graph = DStreamGraph.of(List.of(stage), 100);
     PipelineRun run =
-        new PipelineRun(graph, new LocalTaskExecutor(2, "events-spec"), ALWAYS_RETRY, maxRetries);
+        new PipelineRun(
+            graph,
+            new LocalTaskExecutor(2, "events-spec"),
+            new LocalBackend(),
+            ALWAYS_RETRY,
+            maxRetries);
     JobScheduler scheduler =
         new JobScheduler(run, JobGenerator.backToBack(BatchClock.system(), 100), false);
     Recorder recorder = new Recorder();
