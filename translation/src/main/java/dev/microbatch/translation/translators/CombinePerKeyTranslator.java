@@ -80,10 +80,14 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
             partial.windowingStrategy(),
             Translators.onlyOutputTag(transform));
     // The accumulators exist only between the two phases; they get a PCollection of their own so
-    // that the shuffle can read them like any other.
+    // that the shuffle can read them like any other, with the coder that encodes them where they
+    // leave the JVM.
     PCollection<?> accumulators =
         PCollection.createPrimitiveOutputInternal(
-            input.getPipeline(), input.getWindowingStrategy(), input.isBounded(), (Coder) coder);
+            input.getPipeline(),
+            input.getWindowingStrategy(),
+            input.isBounded(),
+            (Coder) KvCoder.of(partial.keyCoder(), partial.accumulatorCoder()));
     accumulators.setName(name + "/Accumulators");
     context.addFusedStep(
         name + "/Partial",
