@@ -15,12 +15,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -117,14 +115,6 @@ public final class SparkBackend implements Backend {
     if (stopContext) {
       run.spark().stop();
     }
-    temporaryState.ifPresent(SparkBackend::delete);
-  }
-
-  private static void delete(Path directory) {
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("Could not delete the keyed state directory {}", directory, e);
-    }
+    temporaryState.ifPresent(Directories::deleteQuietly);
   }
 }

@@ -1,5 +1,6 @@
 package dev.microbatch.spark.cluster;
 
+import dev.microbatch.spark.Directories;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +128,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException e) {
       started.forEach(LocalStandaloneCluster::stop);
-      deleteQuietly(home);
+      Directories.deleteQuietly(home);
       throw e;
     }
   }
@@ -262,22 +261,12 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("Could not delete {}", dir, e);
-    } catch (UncheckedIOException e) {
-      LOG.warn("Could not delete {}", dir, e);
-    }
-  }
-
   /** Stops the Workers (and their executors), then the Master, and deletes the cluster's folder. */
   @Override
   public void close() {
     workers.forEach(LocalStandaloneCluster::stop);
     stop(master);
-    deleteQuietly(home);
+    Directories.deleteQuietly(home);
   }
 
   /**
