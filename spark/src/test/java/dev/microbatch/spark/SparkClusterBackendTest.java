@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchRunner;
-import dev.microbatch.spark.cluster.LocalStandaloneCluster;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,12 +31,9 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
-import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
@@ -47,31 +43,10 @@ import org.junit.Test;
  */
 public class SparkClusterBackendTest {
 
-  private static LocalStandaloneCluster cluster;
-
-  @BeforeClass
-  public static void startCluster() throws Exception {
-    cluster = LocalStandaloneCluster.start(LocalStandaloneCluster.Spec.twoWorkers());
-    // What spark-submit would pass as --conf: Spark reads spark.* system properties.
-    System.setProperty("spark.driver.host", "127.0.0.1");
-    System.setProperty("spark.driver.bindAddress", "127.0.0.1");
-    System.setProperty("spark.executor.memory", "512m");
-    System.setProperty("spark.ui.enabled", "false");
-    System.setProperty("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-  }
-
-  @AfterClass
-  public static void stopCluster() {
-    SparkContext.getOrCreate().stop();
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   private static Pipeline pipeline(String... more) {
     List<String> args = new ArrayList<>();
     args.add("--runner=MicroBatchRunner");
-    args.add("--clusterMaster=" + cluster.masterUrl());
+    args.add("--clusterMaster=" + LoopbackSparkCluster.master());
     // One Spark context for the whole class: each run would otherwise wait for new executors.
     args.add("--reuseSparkContext=true");
     args.add("--parallelism=4");

@@ -18,7 +18,8 @@ import java.util.Set;
  * <p>Line format: {@code <target> | <modes> | <reason>}; blank lines and lines starting with {@code
  * #} are ignored. A target is {@code category:<CategoryInterface>}, {@code <TestClass>} or {@code
  * <TestClass>#<method>}; modes is {@code all} or a comma-separated list of {@code batch} and {@code
- * streaming}; the reason is required.
+ * streaming}, each optionally qualified by a backend ({@code spark:all}, {@code spark:batch}) for an
+ * exclusion that applies on that backend only; the reason is required.
  */
 public final class ExclusionList {
 
@@ -91,6 +92,17 @@ public final class ExclusionList {
 
   /** Parses the file; throws {@link IllegalArgumentException} naming the line on any error. */
   public static ExclusionList parse(Path file) throws IOException {
+    return parse(file, LOCAL_BACKEND);
+  }
+
+  /** The backend a run uses when no other is named: the runner's own thread pool. */
+  public static final String LOCAL_BACKEND = "local";
+
+  /**
+   * Parses the file, keeping the entries for every backend and those qualified with {@code
+   * backend}; throws {@link IllegalArgumentException} naming the line on any error.
+   */
+  public static ExclusionList parse(Path file, String backend) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     List<Entry> entries = new ArrayList<>();
     Map<String, Integer> seen = new LinkedHashMap<>();
@@ -110,8 +122,20 @@ public final class ExclusionList {
         throw error(file, lineNo, "a reason is required");
       }
       Set<Mode> modes = EnumSet.noneOf(Mode.class);
-      for (String m : parts[1].split(",")) {
-        if (m.trim().equalsIgnoreCase("all")) {
+      String entryBackend = null;
+      for (String token : parts[1].split(",")) {
+        String m = token.trim();
+        String qualifier = LOCAL_BACKEND;
+        int colon = m.indexOf(':');
+        if (colon >= 0) {
+          qualifier = m.substring(0, colon).trim();
+          m = m.substring(colon + 1).trim();
+        }
+        if (entryBackend != null && !entryBackend.equals(qualifier)) {
+          throw error(file, lineNo, "one entry cannot mix backends");
+        }
+        entryBackend = qualifier;
+        if (m.equalsIgnoreCase("all")) {
           modes.addAll(EnumSet.allOf(Mode.class));
         } else {
           try {
@@ -134,14 +158,17 @@ public final class ExclusionList {
           || (kind == Kind.CATEGORY && target.contains("#"))) {
         throw error(file, lineNo, "malformed target '" + target + "'");
       }
-      String key = kind + ":" + target;
+      String key = entryBackend + ":" + kind + ":" + target;
       for (Mode mode : modes) {
         Integer previous = seen.put(key + "@" + mode, lineNo);
         if (previous != null) {
           throw error(file, lineNo, "duplicate of line " + previous + " for mode " + mode.id());
         }
       }
-      entries.add(new Entry(lineNo, kind, target, modes, reason));
+      // An unqualified entry applies on every backend; a qualified one on its own only.
+      if (entryBackend.equals(LOCAL_BACKEND) || entryBackend.equals(backend)) {
+        entries.add(new Entry(lineNo, kind, target, modes, reason));
+      }
     }
     return new ExclusionList(file, entries);
   }

@@ -35,7 +35,7 @@ public final class GenerateSurefireExcludes {
     Path reportsDir = args.path("reports-dir");
     List<Path> jars = args.paths("jar");
 
-    ExclusionList exclusions = ExclusionList.parse(exclusionsFile);
+    ExclusionList exclusions = ExclusionList.parse(exclusionsFile, args.get("backend", ExclusionList.LOCAL_BACKEND));
     TestInventory inventory =
         TestInventory.scan(jars, Thread.currentThread().getContextClassLoader());
 

@@ -162,7 +162,8 @@ public final class ValidatesRunnerReport {
       return;
     }
 
-    ExclusionList exclusions = ExclusionList.parse(args.path("exclusions"));
+    ExclusionList exclusions = ExclusionList.parse(
+            args.path("exclusions"), args.get("backend", ExclusionList.LOCAL_BACKEND));
     List<Path> jars = args.paths("jar");
     TestInventory inventory =
         TestInventory.scan(jars, Thread.currentThread().getContextClassLoader());
@@ -187,7 +188,8 @@ public final class ValidatesRunnerReport {
     Path out = args.path("out");
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.write(
-        out, markdown(reports, inventory, exclusions, jars).getBytes(StandardCharsets.UTF_8));
+        out, markdown(
+            args.get("backend", ExclusionList.LOCAL_BACKEND), reports, inventory, exclusions, jars).getBytes(StandardCharsets.UTF_8));
 
     List<String> problems = new ArrayList<>();
     StringBuilder summary = new StringBuilder();
@@ -407,12 +409,15 @@ public final class ValidatesRunnerReport {
   }
 
   static String markdown(
+      String backend,
       List<ModeReport> reports,
       TestInventory inventory,
       ExclusionList exclusions,
       List<Path> jars) {
     StringBuilder md = new StringBuilder();
-    md.append("# Beam ValidatesRunner report: MicroBatchRunner\n\n");
+    md.append("# Beam ValidatesRunner report: MicroBatchRunner, ")
+        .append(backend)
+        .append(" backend\n\n");
     md.append("Tests jars scanned: ");
     List<String> jarNames = new ArrayList<>();
     for (Path j : jars) {

@@ -138,6 +138,21 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     return "spark://" + HOST + ":" + masterPort;
   }
 
+  /**
+   * What a driver of this cluster needs besides the master URL, as {@code spark.*} settings (which
+   * Spark also reads from system properties, as spark-submit passes them): it listens on the
+   * loopback address, asks for executors that fit the Workers, and starts tasks only once every
+   * Worker's executor has registered, so that tasks spread over both.
+   */
+  public java.util.Map<String, String> driverSettings() {
+    return java.util.Map.of(
+        "spark.driver.host", HOST,
+        "spark.driver.bindAddress", HOST,
+        "spark.executor.memory", "768m",
+        "spark.ui.enabled", "false",
+        "spark.scheduler.minRegisteredResourcesRatio", "1.0");
+  }
+
   /** The Master's web UI, whose {@code /json} lists the Workers and applications. */
   public URI masterWebUi() {
     return URI.create("http://" + HOST + ":" + masterWebUiPort);
