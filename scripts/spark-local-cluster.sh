@@ -4,9 +4,10 @@
 # Maven artifacts the project builds with (no Spark download; SPARK_HOME is a temporary folder with
 # an empty jars/). It prints the master URL and runs until Ctrl-C, which stops every process.
 #
-#   scripts/spark-local-cluster.sh [workers]
+#   scripts/spark-local-cluster.sh [workers [port]]
 #
-# workers: 2 unless given. MAVEN_ARGS is passed to Maven, e.g. MAVEN_ARGS="-o" to build offline.
+# workers: 2 unless given; port: the Master's, 7077 (Spark's default) unless given. MAVEN_ARGS is
+# passed to Maven, e.g. MAVEN_ARGS="-o" to build offline.
 set -euo pipefail
 source "$(dirname "$0")/lib/module-classpath.sh"
 # compile scope includes Spark, which the module declares provided (a cluster's own).

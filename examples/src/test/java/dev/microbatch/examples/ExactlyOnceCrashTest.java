@@ -3,31 +3,19 @@ package dev.microbatch.examples;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.microbatch.examples.CrashTestKit.Job;
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
@@ -43,13 +31,11 @@ import org.junit.rules.TemporaryFolder;
 public class ExactlyOnceCrashTest {
 
   private static final int RECORDS = 6_000;
-  private static final int KEYS = 24;
   private static final int KILLS = 3;
 
   @ClassRule public static final EmbeddedKafkaBroker KAFKA = new EmbeddedKafkaBroker();
 
-  /** The topics and consumer group one job works with. */
-  private record Job(String input, String output, String group) {}
+  private static final CrashTestKit KIT = new CrashTestKit(KAFKA);
 
   private static final Job CRASH = new Job("crash-in", "crash-out", "crash-job");
   @Rule public final TemporaryFolder temp = new TemporaryFolder();
@@ -65,7 +51,7 @@ public class ExactlyOnceCrashTest {
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicInteger produced = new AtomicInteger();
     Thread producer =
-        new Thread(() -> produce(CRASH, RECORDS, produced, producing), "crash-test-producer");
+        new Thread(() -> KIT.produce(CRASH, RECORDS, produced, producing), "crash-test-producer");
     producer.start();
 
     List<Long> killedAfterMillis = new ArrayList<>();
@@ -86,7 +72,7 @@ public class ExactlyOnceCrashTest {
         // kill hits a running stream (a slow start on a loaded machine would otherwise be killed
         // before it did anything).
         long started = System.currentTimeMillis();
-        awaitFirstBatch(log, job);
+        CrashTestKit.awaitFirstBatch(log, job);
         Thread.sleep(random.nextInt(3_000));
         long lifetime = System.currentTimeMillis() - started;
         job.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no abort
@@ -107,8 +93,8 @@ public class ExactlyOnceCrashTest {
               checkpoints,
               logs.resolve("run-last.log"));
       try {
-        awaitFirstBatch(logs.resolve("run-last.log"), last);
-        Map<String, List<String>> out = awaitEverythingConsumed(CRASH, RECORDS);
+        CrashTestKit.awaitFirstBatch(logs.resolve("run-last.log"), last);
+        Map<String, List<String>> out = KIT.awaitEverythingConsumed(CRASH, RECORDS);
         String context =
             "seed "
                 + seed
@@ -116,7 +102,7 @@ public class ExactlyOnceCrashTest {
                 + killedAfterMillis
                 + " ms after start, logs in "
                 + logs;
-        check(out, RECORDS, context);
+        CrashTestKit.check(out, RECORDS, context);
         // Each restart must have resumed from a checkpoint: the kills hit a running stream.
         int resumed = 0;
         for (int run = 1; run < KILLS; run++) {
@@ -129,35 +115,12 @@ public class ExactlyOnceCrashTest {
         assertEquals("restarts that resumed from a checkpoint; " + context, KILLS, resumed);
         checkKilledRunsEventLogs(killedLogs, context);
       } finally {
-        last.destroyForcibly();
-        last.waitFor(30, TimeUnit.SECONDS);
+        CrashTestKit.kill(last);
       }
     } finally {
       producing.set(false);
       producer.join();
     }
-  }
-
-  /** Input: {@code records} records over KEYS keys, written steadily while the job is hit. */
-  private static void produce(
-      Job job, int records, AtomicInteger produced, AtomicBoolean producing) {
-    try (KafkaProducer<String, String> producer =
-        KAFKA.producer(StringSerializer.class, StringSerializer.class)) {
-      while (producing.get() && produced.get() < records) {
-        for (int i = 0; i < 20 && produced.get() < records; i++) {
-          int n = produced.getAndIncrement();
-          producer.send(record(job.input(), n));
-        }
-        producer.flush();
-        Thread.sleep(40);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static ProducerRecord<String, String> record(String topic, int n) {
-    return new ProducerRecord<>(topic, "key-" + (n % KEYS), "record-" + n);
   }
 
   /**
@@ -172,7 +135,7 @@ public class ExactlyOnceCrashTest {
     Job job = new Job("halt-in", "halt-out", "halt-job");
     int records = 2_000;
     Path checkpoints = prepare(job);
-    produce(job, 0, records);
+    KIT.produce(job, 0, records);
     Path logs = logs();
     Path halted = logs.resolve("halt-first.log");
     Path resumed = logs.resolve("halt-resumed.log");
@@ -189,16 +152,15 @@ public class ExactlyOnceCrashTest {
 
     Process second = startJob(job, HaltingExactlyOnceJob.class, List.of(), checkpoints, resumed);
     try {
-      awaitFirstBatch(resumed, second);
-      check(awaitEverythingConsumed(job, records), records, "logs in " + logs);
+      CrashTestKit.awaitFirstBatch(resumed, second);
+      CrashTestKit.check(KIT.awaitEverythingConsumed(job, records), records, "logs in " + logs);
       String log = Files.readString(resumed);
       assertTrue("the pending batch was re-run; see " + resumed, log.contains("Re-running batch"));
       assertTrue(
           "the re-run found its transaction committed; see " + resumed,
           log.contains("already committed its transaction"));
     } finally {
-      second.destroyForcibly();
-      second.waitFor(30, TimeUnit.SECONDS);
+      CrashTestKit.kill(second);
     }
   }
 
@@ -217,11 +179,11 @@ public class ExactlyOnceCrashTest {
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicInteger produced = new AtomicInteger();
     Thread producer =
-        new Thread(() -> produce(job, records, produced, producing), "outage-test-producer");
+        new Thread(() -> KIT.produce(job, records, produced, producing), "outage-test-producer");
     Process running = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, log);
     try {
       producer.start();
-      awaitFirstBatch(log, running);
+      CrashTestKit.awaitFirstBatch(log, running);
       KAFKA.shutDown();
       try {
         // The outage's length: longer than the clients' first retries, far shorter than their
@@ -231,13 +193,12 @@ public class ExactlyOnceCrashTest {
         KAFKA.restart();
       }
       producer.join();
-      check(awaitEverythingConsumed(job, records), records, "log in " + log);
+      CrashTestKit.check(KIT.awaitEverythingConsumed(job, records), records, "log in " + log);
       assertTrue("the job lived through the outage; see " + log, running.isAlive());
     } finally {
       producing.set(false);
       producer.join();
-      running.destroyForcibly();
-      running.waitFor(30, TimeUnit.SECONDS);
+      CrashTestKit.kill(running);
     }
   }
 
@@ -251,7 +212,7 @@ public class ExactlyOnceCrashTest {
       throws Exception {
     Job job = new Job("damage-in", "damage-out", "damage-job");
     Path checkpoints = prepare(job);
-    produce(job, 0, 1_500);
+    KIT.produce(job, 0, 1_500);
     Path logs = logs();
 
     Path firstLog = freshLog(logs, "damage-first.log");
@@ -259,7 +220,7 @@ public class ExactlyOnceCrashTest {
     Path latest = awaitSecondCheckpoint(checkpoints, first, firstLog);
     first.destroyForcibly();
     assertTrue("job did not die", first.waitFor(30, TimeUnit.SECONDS));
-    produce(job, 1_500, 3_000);
+    KIT.produce(job, 1_500, 3_000);
     latest = newestCheckpoint(checkpoints); // it may have written another before dying
     byte[] intact = Files.readAllBytes(latest);
 
@@ -279,14 +240,13 @@ public class ExactlyOnceCrashTest {
     Path resumedLog = freshLog(logs, "damage-restored.log");
     Process resumed = startJob(job, ExactlyOnceKafkaJob.class, List.of(), checkpoints, resumedLog);
     try {
-      awaitFirstBatch(resumedLog, resumed);
-      check(awaitEverythingConsumed(job, 3_000), 3_000, "logs in " + logs);
+      CrashTestKit.awaitFirstBatch(resumedLog, resumed);
+      CrashTestKit.check(KIT.awaitEverythingConsumed(job, 3_000), 3_000, "logs in " + logs);
       assertTrue(
           "resumed from the restored checkpoint; see " + resumedLog,
           Files.readString(resumedLog).contains("Resuming from"));
     } finally {
-      resumed.destroyForcibly();
-      resumed.waitFor(30, TimeUnit.SECONDS);
+      CrashTestKit.kill(resumed);
     }
   }
 
@@ -333,8 +293,7 @@ public class ExactlyOnceCrashTest {
 
   /** Creates the job's topics, 4 partitions each, and returns a new checkpoint directory. */
   private Path prepare(Job job) throws Exception {
-    KAFKA.createTopic(job.input(), 4);
-    KAFKA.createTopic(job.output(), 4);
+    KIT.createTopics(job);
     return temp.newFolder(job.group() + "-checkpoints").toPath();
   }
 
@@ -388,37 +347,6 @@ public class ExactlyOnceCrashTest {
     return log;
   }
 
-  /** Records {@code from} (inclusive) to {@code to} (exclusive) of {@code job}'s input. */
-  private static void produce(Job job, int from, int to) {
-    try (KafkaProducer<String, String> producer =
-        KAFKA.producer(StringSerializer.class, StringSerializer.class)) {
-      for (int n = from; n < to; n++) {
-        producer.send(record(job.input(), n));
-      }
-      producer.flush();
-    }
-  }
-
-  /** Waits until the job's log shows a completed batch. */
-  private static void awaitFirstBatch(Path log, Process job) throws Exception {
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (System.currentTimeMillis() < deadline && job.isAlive()) {
-      if (Files.exists(log) && Files.readString(log).contains(" records in, processing ")) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    if (job.isAlive()) {
-      // Where it is stuck, for the log.
-      new ProcessBuilder("jcmd", String.valueOf(job.pid()), "Thread.print")
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start()
-          .waitFor(30, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("the job did not complete a batch; see " + log);
-  }
-
   private static Process startJob(
       Job job, Class<?> main, List<String> jvmArgs, Path checkpoints, Path log) throws Exception {
     List<String> command = new ArrayList<>();
@@ -429,17 +357,7 @@ public class ExactlyOnceCrashTest {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
-    command.add("--bootstrapServers=" + KAFKA.bootstrapServers());
-    command.add("--inputTopic=" + job.input());
-    command.add("--outputTopic=" + job.output());
-    command.add("--groupId=" + job.group());
-    command.add("--transactionalId=" + job.group() + "-sink");
-    command.add("--checkpointLocation=" + checkpoints);
-    command.add("--batchIntervalMillis=200");
-    command.add("--maxRecordsPerBatch=200");
-    command.add("--parallelism=2");
-    command.add("--logEveryBatch=true");
-    command.add("--uiPort=0");
+    command.addAll(KIT.jobArguments(job, checkpoints, 200));
     command.add("--eventLogDir=" + events());
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -447,125 +365,4 @@ public class ExactlyOnceCrashTest {
         .start();
   }
 
-  /**
-   * Waits until the job's group has committed offsets at the input's end, then reads the output.
-   * The sink commits those offsets in the transaction of the batch that consumed the last record,
-   * so every result the input can ever give, duplicates included, is in a transaction that
-   * committed by then; reading to the output's end offsets finds each of them.
-   */
-  private static Map<String, List<String>> awaitEverythingConsumed(Job job, int records)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    long consumed = 0;
-    try (Admin admin = KAFKA.admin()) {
-      while (consumed < records) {
-        consumed = 0;
-        for (OffsetAndMetadata offset :
-            admin
-                .listConsumerGroupOffsets(job.group())
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS)
-                .values()) {
-          consumed += offset.offset();
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError(
-              "group " + job.group() + " consumed " + consumed + " of " + records + " records");
-        }
-        Thread.sleep(200);
-      }
-    }
-    return readOutput(job.output());
-  }
-
-  private static int count(Map<String, List<String>> out) {
-    return out.values().stream().mapToInt(List::size).sum();
-  }
-
-  /** Everything committed to the output topic, per key in offset order. */
-  private static Map<String, List<String>> readOutput(String topic) throws Exception {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Map<String, List<String>> byKey = new TreeMap<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer
-          .partitionsFor(topic)
-          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = committedEnds(consumer, partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
-        }
-      }
-    }
-    return byKey;
-  }
-
-  /**
-   * The output's end offsets once no transaction is open on it: a committed transaction's markers
-   * reach the partitions a moment after the commit, and until then its records are not readable.
-   */
-  private static Map<TopicPartition, Long> committedEnds(
-      KafkaConsumer<String, String> committed, List<TopicPartition> partitions) throws Exception {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    try (KafkaConsumer<String, String> uncommitted =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      while (true) {
-        Map<TopicPartition, Long> stable = committed.endOffsets(partitions);
-        Map<TopicPartition, Long> written = uncommitted.endOffsets(partitions);
-        if (stable.equals(written)) {
-          return stable;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError(
-              "transactions still open on the output: stable " + stable + ", written " + written);
-        }
-        Thread.sleep(100);
-      }
-    }
-  }
-
-  /** 0 lost, 0 duplicated, and each key numbered 1..n in input order. */
-  private static void check(Map<String, List<String>> out, int records, String context) {
-    TreeSet<Integer> seen = new TreeSet<>();
-    int duplicates = 0;
-    for (Map.Entry<String, List<String>> key : out.entrySet()) {
-      int previousInput = -1;
-      for (int i = 0; i < key.getValue().size(); i++) {
-        String[] parts = key.getValue().get(i).split("\\|n=");
-        int input = Integer.parseInt(parts[0].substring("record-".length()));
-        assertEquals(
-            "key "
-                + key.getKey()
-                + " numbered out of order at "
-                + key.getValue().get(i)
-                + "; "
-                + context,
-            i + 1,
-            Integer.parseInt(parts[1]));
-        assertTrue(
-            "input order broken for " + key.getKey() + "; " + context, input > previousInput);
-        assertEquals("key of record-" + input, "key-" + (input % KEYS), key.getKey());
-        previousInput = input;
-        if (!seen.add(input)) {
-          duplicates++;
-        }
-      }
-    }
-    int lost = records - seen.size();
-    System.out.printf(
-        "Crash test: %d records in, %d results out, %d lost, %d duplicated (%s)%n",
-        records, count(out), lost, duplicates, context);
-    assertEquals("duplicated results; " + context, 0, duplicates);
-    assertEquals("lost records; " + context, 0, lost);
-    assertEquals("results; " + context, records, count(out));
-  }
 }

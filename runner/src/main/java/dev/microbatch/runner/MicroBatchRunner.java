@@ -23,6 +23,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.metrics.MetricsOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.util.common.ReflectHelpers;
 
 /**
  * A Beam runner with micro-batch semantics: the pipeline becomes a DStream graph that runs once per
@@ -116,10 +117,13 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
                     : JobGenerator.backToBack(BatchClock.system(), interval));
   }
 
+  /**
+   * Found through the context class loader, as Beam finds its registrars: under spark-submit the
+   * runner may be loaded by a parent loader while the translation comes with the application jar.
+   */
   private static PipelineTranslator translator() {
     Iterator<PipelineTranslator> found =
-        ServiceLoader.load(PipelineTranslator.class, MicroBatchRunner.class.getClassLoader())
-            .iterator();
+        ServiceLoader.load(PipelineTranslator.class, ReflectHelpers.findClassLoader()).iterator();
     if (!found.hasNext()) {
       throw new IllegalStateException(
           "No "

@@ -71,7 +71,7 @@ public final class SparkBackend implements Backend {
             spark.getReuseSparkContext() ? SparkContext.getOrCreate(conf) : new SparkContext(conf));
     Map<String, StageFunction> functions = new HashMap<>();
     for (DStream<?> stream : graph.streamsById().values()) {
-      if (stream instanceof FusedStageDStream stage) {
+      if (stream instanceof FusedStageDStream stage && BatchPlan.runsOnCluster(stage)) {
         functions.put(stage.id(), stage.function());
       }
     }

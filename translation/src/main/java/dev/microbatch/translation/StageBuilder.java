@@ -23,6 +23,7 @@ final class StageBuilder {
   private final List<MutableStep> steps = new ArrayList<>();
   private int numOutputs;
   private FusedStageDStream built;
+  private FusedStageDStream.Placement placement = FusedStageDStream.Placement.ANYWHERE;
 
   private static final class MutableStep {
     final String name;
@@ -60,6 +61,11 @@ final class StageBuilder {
 
   String name() {
     return name;
+  }
+
+  /** Pins the stage's tasks to the driver (see {@link FusedStageDStream.Placement}). */
+  void placeOnDriver() {
+    placement = FusedStageDStream.Placement.DRIVER;
   }
 
   /** True if reading {@code side} from this stage would make the stage depend on itself. */
@@ -134,7 +140,7 @@ final class StageBuilder {
       }
       built =
           new FusedStageDStream(
-              name, mainInput.get(), sides, new FusedStageFunction(specs, numOutputs));
+              name, mainInput.get(), sides, new FusedStageFunction(specs, numOutputs), placement);
     }
     return built;
   }

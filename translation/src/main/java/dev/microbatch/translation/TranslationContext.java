@@ -161,6 +161,16 @@ public final class TranslationContext {
     registerOutputs(stage, step, outputs);
   }
 
+  /**
+   * Adds a step with no outputs that starts a stage of its own on the driver, reading {@code
+   * input} (a sink whose transaction commits with the batch, on a cluster backend).
+   */
+  public void addDriverStage(String name, PCollection<?> input, StepFactory factory) {
+    StageBuilder stage = newStage(name, streamOf(input));
+    stage.placeOnDriver();
+    stage.addStep(name, factory, -1, null, Map.of(), Map.of());
+  }
+
   /** Adds a step that starts a new stage reading {@code input} (the reduce side of a shuffle). */
   public void addStageOn(
       String name,

@@ -8,6 +8,7 @@ import dev.microbatch.runner.dstream.LocalBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import org.apache.beam.sdk.util.common.ReflectHelpers;
 
 /** Chooses a run's backend from {@code --clusterMaster}: unset is this JVM's thread pool. */
 public final class Backends {
@@ -33,8 +34,9 @@ public final class Backends {
       return null;
     }
     List<String> known = new ArrayList<>();
+    // The context class loader, as for Beam's registrars: it sees the application jar's providers.
     for (BackendProvider provider :
-        ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+        ServiceLoader.load(BackendProvider.class, ReflectHelpers.findClassLoader())) {
       if (provider.accepts(master)) {
         return provider;
       }

@@ -37,12 +37,38 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
   private final List<DStream<?>> sideInputs;
   private final StageFunction function;
 
+  /**
+   * Where a stage's tasks may run. A stage that commits a transaction with the batch (the
+   * exactly-once Kafka sink) runs where the batch commits: a transaction belongs to the producer
+   * that began it, and the driver commits the batch.
+   */
+  public enum Placement {
+    ANYWHERE,
+    DRIVER
+  }
+
+  private final Placement placement;
+
   public FusedStageDStream(
       String name, DStream<?> mainInput, List<DStream<?>> sideInputs, StageFunction function) {
+    this(name, mainInput, sideInputs, function, Placement.ANYWHERE);
+  }
+
+  public FusedStageDStream(
+      String name,
+      DStream<?> mainInput,
+      List<DStream<?>> sideInputs,
+      StageFunction function,
+      Placement placement) {
     super(name, concat(mainInput, sideInputs));
     this.mainInput = mainInput;
     this.sideInputs = List.copyOf(sideInputs);
     this.function = function;
+    this.placement = placement;
+  }
+
+  public Placement placement() {
+    return placement;
   }
 
   @Override

@@ -40,7 +40,13 @@ public final class LocalStandaloneCluster implements AutoCloseable {
   private static final Pattern ALIVE_WORKER = Pattern.compile("\"state\"\\s*:\\s*\"ALIVE\"");
 
   /** What to start: how many Workers, and the cores and memory each offers to executors. */
-  public record Spec(int workers, int coresPerWorker, String memoryPerWorker, Duration startTimeout) {
+  /** @param masterPort the Master's port, or 0 for any free one */
+  public record Spec(
+      int workers,
+      int coresPerWorker,
+      String memoryPerWorker,
+      Duration startTimeout,
+      int masterPort) {
     public Spec {
       if (workers < 1 || coresPerWorker < 1) {
         throw new IllegalArgumentException(
@@ -50,7 +56,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
 
     /** The cluster the tests and the script use: 2 Workers of 1 core and 1 GB each. */
     public static Spec twoWorkers() {
-      return new Spec(2, 1, "1g", Duration.ofMinutes(2));
+      return new Spec(2, 1, "1g", Duration.ofMinutes(2), 0);
     }
   }
 
@@ -79,7 +85,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     Path home = Files.createTempDirectory("microbatch-spark-home");
     Files.createDirectories(home.resolve("jars"));
     Files.createDirectories(home.resolve("logs"));
-    int port = freePort();
+    int port = spec.masterPort() == 0 ? freePort() : spec.masterPort();
     int webUi = freePort();
     List<Process> started = new ArrayList<>();
     try {
@@ -151,6 +157,33 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         "spark.executor.memory", "768m",
         "spark.ui.enabled", "false",
         "spark.scheduler.minRegisteredResourcesRatio", "1.0");
+  }
+
+  /**
+   * The executor JVMs the Workers run now (for every application), to kill one as a crash test
+   * does: a Worker starts each as a child process running Spark's CoarseGrainedExecutorBackend.
+   */
+  public List<ProcessHandle> executorProcesses() {
+    return workers.stream()
+        .flatMap(Process::descendants)
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> commandLine(process).contains("CoarseGrainedExecutorBackend"))
+        .toList();
+  }
+
+  /**
+   * A process's whole command line. ProcessHandle.Info cuts long ones short (an executor's
+   * classpath alone is several kilobytes), so Linux's own record is read; elsewhere, what the JDK
+   * gives.
+   */
+  private static String commandLine(ProcessHandle process) {
+    try {
+      return new String(
+          Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | UncheckedIOException e) {
+      return process.info().commandLine().orElse("");
+    }
   }
 
   /** The Master's web UI, whose {@code /json} lists the Workers and applications. */
@@ -306,11 +339,14 @@ public final class LocalStandaloneCluster implements AutoCloseable {
 
   /**
    * Runs a cluster until the JVM is stopped (Ctrl-C), printing its master URL: {@code
-   * LocalStandaloneCluster [workers]}; the Master and Workers use this JVM's classpath.
+   * LocalStandaloneCluster [workers [port]]} (2 Workers, port 7077, Spark's default, unless given);
+   * the Master and Workers use this JVM's classpath.
    */
   public static void main(String[] args) throws Exception {
     int workers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-    LocalStandaloneCluster cluster = start(new Spec(workers, 1, "1g", Duration.ofMinutes(2)));
+    int port = args.length > 1 ? Integer.parseInt(args[1]) : 7077;
+    LocalStandaloneCluster cluster =
+        start(new Spec(workers, 1, "1g", Duration.ofMinutes(2), port));
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "spark-cluster-stop"));
     System.out.println("Spark master: " + cluster.masterUrl());
     System.out.println("Master web UI: " + cluster.masterWebUi());

@@ -39,8 +39,9 @@ import org.joda.time.Instant;
 
 /**
  * One batch of the graph as Spark RDDs. Stages, shuffles, stage outputs and unions run on the
- * executors (one chunk per Spark partition); every other stream (inputs, side inputs, anything an
- * input module adds) is computed on the driver, shipped to the executors as coder bytes where a
+ * executors (one chunk per Spark partition); every other stream (inputs, side inputs, stages placed
+ * on the driver, anything an input module adds) is computed on the driver, shipped to the
+ * executors as coder bytes where a
  * cluster stream reads it, and fed by collecting a cluster stream where it reads one. Side inputs
  * need one Spark job each to collect; everything else runs in a single job over all outputs.
  *
@@ -95,8 +96,10 @@ public final class BatchPlan {
     }
   }
 
-  private static boolean runsOnCluster(DStream<?> stream) {
-    return stream instanceof FusedStageDStream
+  /** True for the streams this backend computes on the executors. */
+  public static boolean runsOnCluster(DStream<?> stream) {
+    return (stream instanceof FusedStageDStream stage
+            && stage.placement() == FusedStageDStream.Placement.ANYWHERE)
         || stream instanceof ShuffledDStream
         || stream instanceof StageOutputDStream
         || stream instanceof UnionDStream;
@@ -309,7 +312,7 @@ public final class BatchPlan {
   private void record() {
     cluster.forEach(
         (stream, computed) -> {
-          if (stream instanceof FusedStageDStream) {
+          if (stream instanceof FusedStageDStream && runsOnCluster(stream)) {
             recordStage(stream.id(), computed);
           }
           // A shipped stream was computed on the driver and is recorded already.

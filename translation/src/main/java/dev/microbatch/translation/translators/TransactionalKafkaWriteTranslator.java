@@ -5,6 +5,7 @@ import dev.microbatch.io.kafka.TransactionalKafkaWrite;
 import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.UnsupportedTransformException;
+import dev.microbatch.translation.runtime.StepFactory;
 import dev.microbatch.translation.runtime.TransactionalKafkaSinkStep;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,11 @@ import org.apache.beam.sdk.runners.AppliedPTransform;
 /**
  * The runner's exactly-once Kafka sink, replaced as a whole by a step fused into the stage that
  * produces its records, writing through one transactional producer per run that commits with the
- * batch. Its consumed-offset stamps tell re-run batches apart, so a pipeline may hold only one.
+ * batch. Its consumed-offset stamps tell re-run batches apart, so a pipeline may hold only one. On
+ * a cluster backend the step is a stage of its own on the driver: a Kafka transaction is bound to
+ * the producer that began it, so the records come to the producer that commits with the batch,
+ * rather than each executor holding a transaction open until the driver says the batch committed
+ * (which an executor lost in between would leave neither committed nor abortable).
  */
 public final class TransactionalKafkaWriteTranslator implements TransformTranslator {
 
@@ -35,11 +40,12 @@ public final class TransactionalKafkaWriteTranslator implements TransformTransla
         new TransactionalKafkaSink<>(
             name, (TransactionalKafkaWrite<Object, Object>) transform.getTransform());
     context.closeAtEnd(sink);
-    context.addFusedStep(
-        name,
-        Translators.onlyInput(transform),
-        environment -> new TransactionalKafkaSinkStep(sink, environment),
-        Map.of(),
-        List.of());
+    StepFactory step = environment -> new TransactionalKafkaSinkStep(sink, environment);
+    if (context.options().getClusterMaster() == null) {
+      context.addFusedStep(name, Translators.onlyInput(transform), step, Map.of(), List.of());
+    } else {
+      // On a cluster the records come to the driver, whose producer commits with the batch.
+      context.addDriverStage(name, Translators.onlyInput(transform), step);
+    }
   }
 }

@@ -1,0 +1,240 @@
+package dev.microbatch.examples;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.microbatch.examples.CrashTestKit.Job;
+import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
+import dev.microbatch.spark.cluster.LocalStandaloneCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The exactly-once claim on a Spark cluster, tested the hard way: {@link ExactlyOnceKafkaJob} is
+ * launched with spark-submit (the runnable jar, as a user launches it) against a loopback standalone
+ * cluster, its stages and keyed state on the executors, while input keeps arriving. One test kills
+ * executor JVMs (kill -9) mid-stream, the other the driver, several times each; a {@code
+ * read_committed} consumer then finds every input record's result exactly once, each key numbered
+ * 1..n in input order (so keyed state was neither lost nor applied twice).
+ */
+public class SparkExactlyOnceCrashTest {
+
+  private static final int RECORDS = 4_000;
+  private static final int KILLS = 3;
+
+  @ClassRule public static final EmbeddedKafkaBroker KAFKA = new EmbeddedKafkaBroker();
+  private static final CrashTestKit KIT = new CrashTestKit(KAFKA);
+
+  @Rule public final TemporaryFolder temp = new TemporaryFolder();
+
+  private static String sparkClasspath;
+  private static LocalStandaloneCluster cluster;
+
+  @BeforeClass
+  public static void startCluster() throws Exception {
+    // Spark's jars only, as in a Spark distribution: the runner comes in the application jar.
+    Path classpathFile = Path.of(System.getProperty("spark.jarsClasspathFile", "missing"));
+    assertTrue(
+        "no Spark classpath at "
+            + classpathFile
+            + ": build the spark module first (mvn -pl examples -am ...)",
+        Files.exists(classpathFile));
+    sparkClasspath = Files.readString(classpathFile).trim();
+    cluster =
+        LocalStandaloneCluster.start(
+            LocalStandaloneCluster.Spec.twoWorkers(),
+            sparkClasspath,
+            LocalStandaloneCluster.sparkJavaOptions());
+  }
+
+  @AfterClass
+  public static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  public void executorsKilledMidStreamLoseAndDoubleNothing() throws Exception {
+    Job job = new Job("spark-executor-in", "spark-executor-out", "spark-executor-job");
+    Path checkpoints = prepare(job);
+    Path log = freshLog("spark-executor-kills.log");
+    Random random = new Random();
+    long seed = random.nextLong();
+    random.setSeed(seed);
+    AtomicBoolean producing = new AtomicBoolean(true);
+    Thread producer = KIT.startProducing(job, RECORDS, producing);
+    Process driver = submit(job, checkpoints, log);
+    List<String> killed = new ArrayList<>();
+    try {
+      CrashTestKit.awaitFirstBatch(log, driver);
+      for (int kill = 0; kill < KILLS; kill++) {
+        Thread.sleep(random.nextInt(2_000));
+        List<ProcessHandle> executors = cluster.executorProcesses();
+        assertTrue("no executor to kill; see " + log, !executors.isEmpty());
+        ProcessHandle victim = executors.get(random.nextInt(executors.size()));
+        int batchesBefore = completedBatches(log);
+        victim.destroyForcibly(); // kill -9 of the executor JVM
+        killed.add(String.valueOf(victim.pid()));
+        awaitBatchAfter(log, driver, batchesBefore);
+        awaitExecutors(2, log);
+      }
+      producer.join();
+      Map<String, List<String>> out = KIT.awaitEverythingConsumed(job, RECORDS);
+      CrashTestKit.check(
+          out, RECORDS, "seed " + seed + ", executors killed " + killed + ", log " + log);
+      assertTrue("the driver survived its executors' deaths; see " + log, driver.isAlive());
+    } finally {
+      producing.set(false);
+      producer.join();
+      CrashTestKit.kill(driver);
+    }
+  }
+
+  @Test
+  public void aDriverKilledMidStreamResumesLosingAndDoublingNothing() throws Exception {
+    Job job = new Job("spark-driver-in", "spark-driver-out", "spark-driver-job");
+    Path checkpoints = prepare(job);
+    Random random = new Random();
+    long seed = random.nextLong();
+    random.setSeed(seed);
+    AtomicBoolean producing = new AtomicBoolean(true);
+    Thread producer = KIT.startProducing(job, RECORDS, producing);
+    try {
+      for (int run = 0; run < KILLS; run++) {
+        Path log = freshLog("spark-driver-run-" + run + ".log");
+        Process driver = submit(job, checkpoints, log);
+        CrashTestKit.awaitFirstBatch(log, driver);
+        Thread.sleep(random.nextInt(3_000));
+        driver.destroyForcibly(); // SIGKILL of the driver: its executors go with it
+        assertTrue("the driver did not die", driver.waitFor(30, TimeUnit.SECONDS));
+        if (run > 0) {
+          assertTrue(
+              "run " + run + " resumed from a checkpoint; see " + log,
+              Files.readString(log).contains("Resuming from"));
+        }
+      }
+      producer.join();
+      Path log = freshLog("spark-driver-last.log");
+      Process last = submit(job, checkpoints, log);
+      try {
+        CrashTestKit.awaitFirstBatch(log, last);
+        assertTrue(
+            "the last run resumed; see " + log, Files.readString(log).contains("Resuming from"));
+        CrashTestKit.check(
+            KIT.awaitEverythingConsumed(job, RECORDS),
+            RECORDS,
+            "seed " + seed + ", logs in " + logs());
+      } finally {
+        CrashTestKit.kill(last);
+      }
+    } finally {
+      producing.set(false);
+      producer.join();
+    }
+  }
+
+  private Path prepare(Job job) throws Exception {
+    KIT.createTopics(job);
+    return temp.newFolder(job.group() + "-checkpoints").toPath();
+  }
+
+  private static Path logs() throws Exception {
+    return Files.createDirectories(Path.of("target", "crash-test-logs"));
+  }
+
+  private static Path freshLog(String name) throws Exception {
+    Path log = logs().resolve(name);
+    Files.deleteIfExists(log);
+    return log;
+  }
+
+  /**
+   * Launches the job as Spark users do: spark-submit (Spark's own main, from the Maven artifacts)
+   * with the runnable jar, in client mode, so that this process is the driver.
+   */
+  private static Process submit(Job job, Path checkpoints, Path log) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx768m");
+    command.addAll(List.of(LocalStandaloneCluster.sparkJavaOptions().split("\\s+")));
+    command.add("-cp");
+    command.add(sparkClasspath);
+    command.add("org.apache.spark.deploy.SparkSubmit");
+    command.add("--master");
+    command.add(cluster.masterUrl());
+    command.add("--deploy-mode");
+    command.add("client");
+    command.add("--class");
+    command.add(ExactlyOnceKafkaJob.class.getName());
+    cluster
+        .driverSettings()
+        .forEach(
+            (key, value) -> {
+              command.add("--conf");
+              command.add(key + "=" + value);
+            });
+    command.add(System.getProperty("examples.jar"));
+    command.add("--clusterMaster=spark");
+    command.addAll(KIT.jobArguments(job, checkpoints, 500));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  private static int completedBatches(Path log) throws Exception {
+    String text = Files.readString(log);
+    String line = " records in, processing ";
+    int count = 0;
+    for (int i = text.indexOf(line); i >= 0; i = text.indexOf(line, i + 1)) {
+      count++;
+    }
+    return count;
+  }
+
+  /** Waits until the job completed a batch after the kill: the run rode it out. */
+  private static void awaitBatchAfter(Path log, Process driver, int before) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    long nextReport = System.currentTimeMillis() + 10_000;
+    while (completedBatches(log) <= before) {
+      assertTrue("the driver died after an executor kill; see " + log, driver.isAlive());
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(
+            "no batch completed within 120 s of an executor kill; see " + log);
+      }
+      if (System.currentTimeMillis() > nextReport) {
+        System.out.println("Waiting for a batch to complete after an executor kill; see " + log);
+        nextReport += 10_000;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Waits until the Workers run {@code count} executors again (the Master replaces lost ones). */
+  private static void awaitExecutors(int count, Path log) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (cluster.executorProcesses().size() < count) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(
+            "the cluster did not replace a killed executor within 120 s; see "
+                + log
+                + " and "
+                + cluster.logDirectory());
+      }
+      Thread.sleep(200);
+    }
+  }
+}
