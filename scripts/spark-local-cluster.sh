@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a Spark standalone cluster on 127.0.0.1 for trying the runner's Spark backend without a
-# Spark installation: a Master and Workers (1 core, 1 GB each) run as child JVMs from the Spark
+# Spark installation: a Master and Workers (1 core, 2 GB each) run as child JVMs from the Spark
 # Maven artifacts the project builds with (no Spark download; SPARK_HOME is a temporary folder with
 # an empty jars/). It prints the master URL and runs until Ctrl-C, which stops every process.
 #

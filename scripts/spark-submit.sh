@@ -35,5 +35,5 @@ read -r -a java_options < "$root/spark/target/classes/dev/microbatch/spark/clust
 exec "$(java_command)" "${java_options[@]}" -cp "$classpath" org.apache.spark.deploy.SparkSubmit \
   --master "$master" --deploy-mode client --class "$class" \
   --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
-  --conf spark.ui.enabled=false --conf spark.executor.memory=768m \
+  --conf spark.ui.enabled=false --conf spark.executor.memory=1536m \
   "$jar" --clusterMaster=spark "$@"

@@ -15,7 +15,12 @@ public final class LoopbackSparkCluster {
   private LoopbackSparkCluster() {}
 
   /** The master URL of the cluster, started (and the driver settings made) on first call. */
-  public static synchronized String master() {
+  public static String master() {
+    return cluster().masterUrl();
+  }
+
+  /** The cluster, started (and the driver settings made) on first call. */
+  public static synchronized LocalStandaloneCluster cluster() {
     if (cluster == null) {
       try {
         cluster = LocalStandaloneCluster.start(LocalStandaloneCluster.Spec.twoWorkers());
@@ -27,6 +32,6 @@ public final class LoopbackSparkCluster {
       // The shared Spark context's executors stop with their Workers.
       Runtime.getRuntime().addShutdownHook(new Thread(started::close, "loopback-spark-cluster-stop"));
     }
-    return cluster.masterUrl();
+    return cluster;
   }
 }

@@ -24,6 +24,7 @@ import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
@@ -31,6 +32,7 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.spark.SparkEnv;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -92,6 +94,26 @@ public class SparkClusterBackendTest {
               assertEquals("executors " + executors, 2, executors.size());
               return null;
             });
+    assertEquals(PipelineResult.State.DONE, pipeline.run().waitUntilFinish());
+  }
+
+  @Test
+  public void countsWordsThroughASparkShuffle() {
+    Pipeline pipeline = pipeline();
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      words.add("w" + (i % 7));
+    }
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(Create.of(words))
+            .apply(MapElements.into(TypeDescriptors.strings()).via(w -> w.toUpperCase()))
+            .apply(Count.perElement());
+    List<KV<String, Long>> expected = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      expected.add(KV.of("W" + i, i < 1000 % 7 ? 143L : 142L));
+    }
+    PAssert.that(counts).containsInAnyOrder(expected);
     assertEquals(PipelineResult.State.DONE, pipeline.run().waitUntilFinish());
   }
 

@@ -54,9 +54,12 @@ public final class LocalStandaloneCluster implements AutoCloseable {
       }
     }
 
-    /** The cluster the tests and the script use: 2 Workers of 1 core and 1 GB each. */
+    /**
+     * The cluster the tests use: 2 Workers of 1 core and 2 GB each (ValidatesRunner's largest
+     * test shuffles 100 MB keys).
+     */
     public static Spec twoWorkers() {
-      return new Spec(2, 1, "1g", Duration.ofMinutes(2), 0);
+      return new Spec(2, 1, "2g", Duration.ofMinutes(2), 0);
     }
   }
 
@@ -154,7 +157,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     return java.util.Map.of(
         "spark.driver.host", HOST,
         "spark.driver.bindAddress", HOST,
-        "spark.executor.memory", "768m",
+        "spark.executor.memory", "1536m",
         "spark.ui.enabled", "false",
         "spark.scheduler.minRegisteredResourcesRatio", "1.0");
   }
@@ -346,7 +349,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     int workers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 7077;
     LocalStandaloneCluster cluster =
-        start(new Spec(workers, 1, "1g", Duration.ofMinutes(2), port));
+        start(new Spec(workers, 1, "2g", Duration.ofMinutes(2), port));
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "spark-cluster-stop"));
     System.out.println("Spark master: " + cluster.masterUrl());
     System.out.println("Master web UI: " + cluster.masterWebUi());
