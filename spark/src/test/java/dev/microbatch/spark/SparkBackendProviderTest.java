@@ -42,7 +42,8 @@ public class SparkBackendProviderTest {
             InvalidOptionException.class,
             () ->
                 MicroBatchRunner.fromOptions(
-                    PipelineOptionsFactory.fromArgs("--clusterMaster=yarn")
+                    PipelineOptionsFactory.fromArgs(
+                            "--runner=MicroBatchRunner", "--clusterMaster=yarn")
                         .as(MicroBatchPipelineOptions.class)));
     assertEquals("clusterMaster", error.option());
     assertTrue(error.getMessage(), error.getMessage().contains("spark://host:port"));
