@@ -3,6 +3,7 @@ package dev.microbatch.runner;
 import dev.microbatch.runner.backend.Backends;
 import dev.microbatch.runner.checkpoint.CheckpointStore;
 import dev.microbatch.runner.checkpoint.GraphCheckpointer;
+import dev.microbatch.runner.dstream.Backend;
 import dev.microbatch.runner.dstream.BatchHooks;
 import dev.microbatch.runner.dstream.DStreamGraph;
 import dev.microbatch.runner.dstream.PipelineRun;
@@ -53,12 +54,13 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   public MicroBatchPipelineResult run(Pipeline pipeline) {
     MetricsEnvironment.setMetricsSupported(true);
     DStreamGraph graph = translator().translate(pipeline, options);
-    Optional<GraphCheckpointer> checkpointer = checkpointerFor(graph);
+    Backend backend = Backends.create(options, graph);
+    Optional<GraphCheckpointer> checkpointer = checkpointerFor(graph, backend);
     PipelineRun run =
         new PipelineRun(
             graph,
             new LocalTaskExecutor(options.getParallelism(), options.getJobName()),
-            Backends.create(options, graph),
+            backend,
             checkpointer.<BatchHooks>map(c -> c).orElse(BatchHooks.NONE),
             checkpointer.isPresent() ? options.getMaxBatchRetries() : 0);
     JobScheduler scheduler = new JobScheduler(run, generatorFor(graph), options.isLogEveryBatch());
@@ -75,14 +77,15 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   }
 
   /** Checkpointing into --checkpointLocation, if it is set. */
-  private Optional<GraphCheckpointer> checkpointerFor(DStreamGraph graph) {
+  private Optional<GraphCheckpointer> checkpointerFor(DStreamGraph graph, Backend backend) {
     String dir = options.getCheckpointLocation();
     if (dir == null) {
       return Optional.empty();
     }
     FileSystems.setDefaultPipelineOptions(options);
     return Optional.of(
-        GraphCheckpointer.of(graph, new CheckpointStore(dir), options.getParallelism()));
+        GraphCheckpointer.of(
+            graph, new CheckpointStore(dir), options.getParallelism(), backend.keyedStateLocation()));
   }
 
   /** Restores the run from the checkpoint; a run that cannot resume is closed before it starts. */

@@ -104,6 +104,12 @@ public final class SparkBackend implements Backend {
     new BatchPlan(run, batch, graph).run();
   }
 
+  /** Each stage partition's versions, written by executors under the state directory. */
+  @Override
+  public String keyedStateLocation() {
+    return "spark-executors";
+  }
+
   @Override
   public void close() {
     ExecutorStateStores.forgetRun(run.runId());

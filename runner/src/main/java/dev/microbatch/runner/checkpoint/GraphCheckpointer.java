@@ -55,10 +55,12 @@ public final class GraphCheckpointer implements BatchHooks {
   }
 
   /**
-   * A checkpointer for {@code graph}; every input must be able to checkpoint its position, and one
-   * that cannot is named in the error.
+   * A checkpointer for {@code graph} run on a backend that keeps keyed state in {@code
+   * keyedStateLocation} (see {@link dev.microbatch.runner.dstream.Backend#keyedStateLocation()});
+   * every input must be able to checkpoint its position, and one that cannot is named in the error.
    */
-  public static GraphCheckpointer of(DStreamGraph graph, CheckpointStore store, int parallelism) {
+  public static GraphCheckpointer of(
+      DStreamGraph graph, CheckpointStore store, int parallelism, String keyedStateLocation) {
     Map<String, InputRecovery> inputs = new LinkedHashMap<>();
     Map<String, StreamCheckpoint> states = new LinkedHashMap<>();
     List<String> streams = new ArrayList<>();
@@ -82,7 +84,7 @@ public final class GraphCheckpointer implements BatchHooks {
       }
     }
     return new GraphCheckpointer(
-        graph, store, new PipelineShape(parallelism, streams), inputs, states);
+        graph, store, PipelineShape.of(parallelism, streams, keyedStateLocation), inputs, states);
   }
 
   /**

@@ -14,6 +14,14 @@ public interface Backend extends AutoCloseable {
    */
   void computeOutputs(BatchContext batch, DStreamGraph graph) throws Exception;
 
+  /**
+   * Where this backend keeps keyed state between batches, recorded in checkpoints: state kept
+   * elsewhere than where a checkpoint put it would be silently lost on resume.
+   */
+  default String keyedStateLocation() {
+    return "checkpoint";
+  }
+
   /** Releases what the backend holds (a cluster connection); called once when the run ends. */
   @Override
   void close();
