@@ -121,7 +121,12 @@ final class CrashTestKit {
 
   /** Waits until the job's log shows a completed batch. */
   static void awaitFirstBatch(Path log, Process job) throws Exception {
-    long deadline = System.currentTimeMillis() + 90_000;
+    awaitFirstBatch(log, job, Duration.ofSeconds(90));
+  }
+
+  /** Waits up to {@code limit} until the job's log shows a completed batch. */
+  static void awaitFirstBatch(Path log, Process job, Duration limit) throws Exception {
+    long deadline = System.currentTimeMillis() + limit.toMillis();
     while (System.currentTimeMillis() < deadline && job.isAlive()) {
       if (Files.exists(log) && Files.readString(log).contains(" records in, processing ")) {
         return;
@@ -136,7 +141,8 @@ final class CrashTestKit {
           .start()
           .waitFor(30, TimeUnit.SECONDS);
     }
-    throw new AssertionError("the job did not complete a batch; see " + log);
+    throw new AssertionError(
+        "the job did not complete a batch within " + limit.toSeconds() + " s; see " + log);
   }
 
   /**

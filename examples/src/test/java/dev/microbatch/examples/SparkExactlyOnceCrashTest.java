@@ -31,7 +31,13 @@ import org.junit.rules.TemporaryFolder;
  */
 public class SparkExactlyOnceCrashTest {
 
-  private static final int RECORDS = 4_000;
+  private static final int RECORDS = 3_000;
+
+  /**
+   * How long a new driver may take to complete its first batch: each run is a new Spark
+   * application, whose executors first fetch the runnable jar (about 140 MB) from the driver.
+   */
+  private static final java.time.Duration FIRST_BATCH = java.time.Duration.ofSeconds(240);
   private static final int KILLS = 3;
 
   @ClassRule public static final EmbeddedKafkaBroker KAFKA = new EmbeddedKafkaBroker();
@@ -79,7 +85,7 @@ public class SparkExactlyOnceCrashTest {
     Process driver = submit(job, checkpoints, log);
     List<String> killed = new ArrayList<>();
     try {
-      CrashTestKit.awaitFirstBatch(log, driver);
+      CrashTestKit.awaitFirstBatch(log, driver, FIRST_BATCH);
       for (int kill = 0; kill < KILLS; kill++) {
         Thread.sleep(random.nextInt(2_000));
         List<ProcessHandle> executors = cluster.executorProcesses();
@@ -118,7 +124,7 @@ public class SparkExactlyOnceCrashTest {
       for (int run = 0; run < KILLS; run++) {
         Path log = freshLog("spark-driver-run-" + run + ".log");
         Process driver = submit(job, checkpoints, log);
-        CrashTestKit.awaitFirstBatch(log, driver);
+        CrashTestKit.awaitFirstBatch(log, driver, FIRST_BATCH);
         Thread.sleep(random.nextInt(3_000));
         driver.destroyForcibly(); // SIGKILL of the driver: its executors go with it
         assertTrue("the driver did not die", driver.waitFor(30, TimeUnit.SECONDS));
@@ -132,7 +138,7 @@ public class SparkExactlyOnceCrashTest {
       Path log = freshLog("spark-driver-last.log");
       Process last = submit(job, checkpoints, log);
       try {
-        CrashTestKit.awaitFirstBatch(log, last);
+        CrashTestKit.awaitFirstBatch(log, last, FIRST_BATCH);
         assertTrue(
             "the last run resumed; see " + log, Files.readString(log).contains("Resuming from"));
         CrashTestKit.check(
@@ -215,12 +221,14 @@ public class SparkExactlyOnceCrashTest {
   /** Waits until the driver's log holds {@code line} {@code count} times, the driver alive. */
   private static void awaitInLog(Path log, Process driver, String line, int count, String what)
       throws Exception {
-    long deadline = System.currentTimeMillis() + 120_000;
+    // A replacement executor first fetches the runnable jar, as a new driver's do.
+    long deadline = System.currentTimeMillis() + FIRST_BATCH.toMillis();
     long nextReport = System.currentTimeMillis() + 10_000;
     while (occurrences(log, line) < count) {
       assertTrue("the driver died after an executor kill; see " + log, driver.isAlive());
       if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("no " + what + " within 120 s of an executor kill; see " + log);
+        throw new AssertionError(
+            "no " + what + " within " + FIRST_BATCH.toSeconds() + " s of an executor kill; see " + log);
       }
       if (System.currentTimeMillis() > nextReport) {
         System.out.println("Waiting for " + what + " after an executor kill; see " + log);
