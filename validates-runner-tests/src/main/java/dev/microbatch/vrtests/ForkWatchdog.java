@@ -19,8 +19,9 @@ import org.junit.runner.notification.RunListener;
  * <p>Surefire's {@code forkedProcessTimeoutInSeconds} is configured too, but it only asks the fork
  * to kill itself, and on this setup the fork was observed to carry on after the request (see
  * SUREFIRE-1722). This watchdog is the backstop: it writes the running test and a thread dump to
- * stderr and to {@code <vr.watchdogDir>/fork-watchdog.txt}, then calls {@link Runtime#halt}, so a
- * hung runner fails the build (surefire reports a crashed fork) instead of hanging CI.
+ * stderr and to {@code <vr.watchdogDir>/fork-watchdog.txt}, then exits, running the shutdown hooks
+ * for at most {@value #GRACE_SECONDS} s before {@link Runtime#halt}, so a hung runner fails the
+ * build (surefire reports a crashed fork) instead of hanging CI, and leaves no process behind.
  */
 public class ForkWatchdog extends RunListener {
 
@@ -89,6 +90,16 @@ public class ForkWatchdog extends RunListener {
     PrintStream err = System.err;
     err.println(msg);
     err.flush();
+    // Shutdown hooks first (they stop what the fork started outside itself, such as the Spark
+    // backend's loopback cluster), but no longer than the grace period: then halt.
+    Thread exit = new Thread(() -> System.exit(3), "fork-watchdog-exit");
+    exit.setDaemon(true);
+    exit.start();
+    try {
+      exit.join(GRACE_SECONDS * 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Runtime.getRuntime().halt(3);
   }
 }
