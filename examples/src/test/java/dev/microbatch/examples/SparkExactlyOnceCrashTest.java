@@ -124,9 +124,12 @@ public class SparkExactlyOnceCrashTest {
       for (int run = 0; run < KILLS; run++) {
         Path log = freshLog("spark-driver-run-" + run + ".log");
         Process driver = submit(job, checkpoints, log);
-        CrashTestKit.awaitFirstBatch(log, driver, FIRST_BATCH);
-        Thread.sleep(random.nextInt(3_000));
-        driver.destroyForcibly(); // SIGKILL of the driver: its executors go with it
+        try {
+          CrashTestKit.awaitFirstBatch(log, driver, FIRST_BATCH);
+          Thread.sleep(random.nextInt(3_000));
+        } finally {
+          driver.destroyForcibly(); // SIGKILL of the driver: its executors go with it
+        }
         assertTrue("the driver did not die", driver.waitFor(30, TimeUnit.SECONDS));
         if (run > 0) {
           assertTrue(
