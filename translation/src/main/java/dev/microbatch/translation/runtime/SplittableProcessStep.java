@@ -80,16 +80,19 @@ public final class SplittableProcessStep implements Step {
     this.spec = spec;
     this.environment = environment;
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.processFn =
+        (ProcessFn<Object, Object, Object, Object, Object>)
+            SerializableUtils.deserializeFromByteArray(spec.serializedProcessFn(), spec.stepName());
+    // The ProcessFn keeps each restriction's state and timers in the namespace of the element's
+    // window, which is the splittable ParDo's input's, not the keyed work items' (global): its
+    // window coder is the one that reads a checkpointed timer back into the right window.
     this.store =
         environment
             .task()
             .stateStore(
                 new KeyStateCodec(
                     KeyStateCodec.keyCoderOf(spec.inputCoder(), spec.stepName()),
-                    spec.windowingStrategy().getWindowFn().windowCoder()));
-    this.processFn =
-        (ProcessFn<Object, Object, Object, Object, Object>)
-            SerializableUtils.deserializeFromByteArray(spec.serializedProcessFn(), spec.stepName());
+                    processFn.getInputWindowingStrategy().getWindowFn().windowCoder()));
     this.checkpointTimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
