@@ -177,29 +177,17 @@ public class SparkExactlyOnceCrashTest {
    * with the runnable jar, in client mode, so that this process is the driver.
    */
   private static Process submit(Job job, Path checkpoints, Path log) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx768m");
-    command.addAll(List.of(LocalStandaloneCluster.sparkJavaOptions().split("\\s+")));
-    command.add("-cp");
-    command.add(sparkClasspath);
-    command.add("org.apache.spark.deploy.SparkSubmit");
-    command.add("--master");
-    command.add(cluster.masterUrl());
-    command.add("--deploy-mode");
-    command.add("client");
-    command.add("--class");
-    command.add(ExactlyOnceKafkaJob.class.getName());
-    cluster
-        .driverSettings()
-        .forEach(
-            (key, value) -> {
-              command.add("--conf");
-              command.add(key + "=" + value);
-            });
-    command.add(System.getProperty("examples.jar"));
-    command.add("--clusterMaster=spark");
-    command.addAll(KIT.jobArguments(job, checkpoints, 500));
+    List<String> arguments = new ArrayList<>();
+    arguments.add("--clusterMaster=spark");
+    arguments.addAll(KIT.jobArguments(job, checkpoints, 500));
+    List<String> command =
+        cluster.clientSubmitCommand(
+            sparkClasspath,
+            "768m",
+            Map.of(),
+            ExactlyOnceKafkaJob.class.getName(),
+            System.getProperty("examples.jar"),
+            arguments);
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

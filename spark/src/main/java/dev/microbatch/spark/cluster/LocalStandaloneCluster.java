@@ -163,6 +163,43 @@ public final class LocalStandaloneCluster implements AutoCloseable {
   }
 
   /**
+   * The command that submits {@code mainClass} of {@code applicationJar} to this cluster as Spark
+   * users do: Spark's own spark-submit main from {@code sparkClasspath} (Spark's jars, as a
+   * distribution's {@code jars/} has them), in client mode, so that the process it starts is the
+   * driver; with Spark's Java options, a heap of {@code driverHeap} (a {@code -Xmx} value), this
+   * cluster's {@link #driverSettings()} and then {@code conf} as {@code --conf} settings.
+   */
+  public List<String> clientSubmitCommand(
+      String sparkClasspath,
+      String driverHeap,
+      Map<String, String> conf,
+      String mainClass,
+      String applicationJar,
+      List<String> applicationArgs) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + driverHeap);
+    command.addAll(javaOptionList(sparkJavaOptions()));
+    command.addAll(
+        List.of(
+            "-cp",
+            sparkClasspath,
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            masterUrl(),
+            "--deploy-mode",
+            "client",
+            "--class",
+            mainClass));
+    Map<String, String> settings = new java.util.LinkedHashMap<>(driverSettings());
+    settings.putAll(conf);
+    settings.forEach((key, value) -> command.addAll(List.of("--conf", key + "=" + value)));
+    command.add(applicationJar);
+    command.addAll(applicationArgs);
+    return command;
+  }
+
+  /**
    * The executor JVMs the Workers run now (for every application), to kill one as a crash test
    * does: a Worker starts each as a child process running Spark's CoarseGrainedExecutorBackend.
    */
@@ -269,11 +306,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
-    for (String option : javaOptions.trim().split("\\s+")) {
-      if (!option.isEmpty()) {
-        command.add(option);
-      }
-    }
+    command.addAll(javaOptionList(javaOptions));
     command.add("-cp");
     command.add(classpath);
     command.addAll(mainAndArgs);
@@ -287,6 +320,17 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     File log = home.resolve("logs").resolve(name + ".log").toFile();
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
     return builder.start();
+  }
+
+  /** Java options given as one string, separated by whitespace, as a list. */
+  private static List<String> javaOptionList(String javaOptions) {
+    List<String> options = new ArrayList<>();
+    for (String option : javaOptions.trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        options.add(option);
+      }
+    }
+    return options;
   }
 
   private static int freePort() throws IOException {
