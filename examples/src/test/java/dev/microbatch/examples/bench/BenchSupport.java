@@ -76,6 +76,13 @@ final class BenchSupport {
             });
   }
 
+  /** The nearest-rank percentile: the smallest value at least {@code p}% of the values reach. */
+  static double percentile(List<Double> values, double p) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+
   static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();
