@@ -78,6 +78,14 @@ public final class KafkaWordCount {
     long getMaxLines();
 
     void setMaxLines(long value);
+
+    @Description(
+        "Read only the lines of committed transactions (isolation.level=read_committed), for a"
+            + " topic that transactional producers write.")
+    @Default.Boolean(false)
+    boolean getReadCommitted();
+
+    void setReadCommitted(boolean value);
   }
 
   private KafkaWordCount() {}
@@ -116,6 +124,9 @@ public final class KafkaWordCount {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                     "earliest"))
             .commitOffsetsInFinalize();
+    if (options.getReadCommitted()) {
+      read = read.withReadCommitted();
+    }
     if (options.getMaxLines() > 0) {
       read = read.withMaxNumRecords(options.getMaxLines());
     }

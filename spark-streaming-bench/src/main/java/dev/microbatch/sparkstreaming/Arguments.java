@@ -17,6 +17,7 @@ final class Arguments {
           "windowSeconds", "10",
           "groupId", "spark-streaming-word-count",
           "batchIntervalMillis", "500",
+          "readCommitted", "false",
           "checkpointDir", "",
           "batchLog", "");
 

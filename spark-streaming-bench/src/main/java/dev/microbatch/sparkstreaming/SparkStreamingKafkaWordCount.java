@@ -38,10 +38,11 @@ import scala.Tuple2;
  *
  * <p>Arguments ({@code --name=value}): {@code bootstrapServers} (127.0.0.1:9092), {@code
  * inputTopic} (lines), {@code outputTopic} (word-counts), {@code windowSeconds} (10), {@code
- * groupId} (spark-streaming-word-count), {@code batchIntervalMillis} (500), {@code checkpointDir}
- * (required), {@code batchLog} (a file that receives one JSON line per completed batch; none if
- * unset). Spark settings such as {@code spark.streaming.kafka.maxRatePerPartition} come from
- * spark-submit, as usual.
+ * groupId} (spark-streaming-word-count), {@code batchIntervalMillis} (500), {@code readCommitted}
+ * (false: read only committed transactions' lines), {@code checkpointDir} (required), {@code
+ * batchLog} (a file that receives one JSON line per completed batch; none if unset). Spark
+ * settings such as {@code spark.streaming.kafka.maxRatePerPartition} come from spark-submit, as
+ * usual.
  */
 public final class SparkStreamingKafkaWordCount {
 
@@ -92,7 +93,13 @@ public final class SparkStreamingKafkaWordCount {
             // A new group starts at the topic's beginning, as KafkaWordCount's does.
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
             // Offsets are committed once a batch's output is written (below).
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+            // Spark also needs spark.streaming.kafka.allowNonConsecutiveOffsets=true then: the
+            // transactions' markers take offsets of their own.
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            Boolean.parseBoolean(arguments.value("readCommitted"))
+                ? "read_committed"
+                : "read_uncommitted");
     JavaInputDStream<ConsumerRecord<String, String>> lines =
         KafkaUtils.createDirectStream(
             context,

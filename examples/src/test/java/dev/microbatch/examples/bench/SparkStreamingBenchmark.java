@@ -105,9 +105,13 @@ public final class SparkStreamingBenchmark {
   private final Measurements<OverheadVariant> measurements = new Measurements<>();
   private final Map<OverheadVariant, Pooled> pooled = new LinkedHashMap<>();
 
+  /** Stamps of a full phase's lines start at least this long after their write starts. */
+  private static final long MIN_WRITE_LEAD_MILLIS = 5_000;
+
   private EmbeddedKafkaBroker broker;
   private LocalStandaloneCluster cluster;
-  private KafkaProducer<String, String> producer;
+  /** How long after their write starts a full phase's lines are stamped: twice the last write. */
+  private long writeLeadMillis = 20_000;
   private String sparkClasspath;
   private List<String> lines;
   private int runs;
@@ -155,17 +159,6 @@ public final class SparkStreamingBenchmark {
               LocalStandaloneCluster.Spec.twoWorkers(),
               sparkClasspath,
               LocalStandaloneCluster.sparkJavaOptions());
-      // Batched generously: a full phase's lines must be written faster than the applications
-      // take them (a batch's worth per interval), or Spark Streaming, which fixes a batch's
-      // offsets on time, would cut batches short while they are being written.
-      producer =
-          new KafkaProducer<>(
-              Map.of(
-                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                  ProducerConfig.LINGER_MS_CONFIG, 20,
-                  ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                  ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                  ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
       printSettings();
       System.out.printf(
           "%n%-11s %-38s %15s %15s %15s %11s %7s %8s %5s  %s%n",
@@ -181,9 +174,6 @@ public final class SparkStreamingBenchmark {
           "verdict");
       rounds.run(variants, measurements.failed(), this::runOnce);
     } finally {
-      if (producer != null) {
-        producer.close();
-      }
       if (cluster != null) {
         cluster.close();
       }
@@ -241,7 +231,9 @@ public final class SparkStreamingBenchmark {
     int fullNeeded = fullWarmupBatches + fullBatches;
     List<Batch> batches;
     long writeMillis;
+    long commitLateMillis;
     StampedLines sent;
+    WrittenCounts written = new WrittenCounts(broker.bootstrapServers(), output, partitions);
     try {
       Deadline deadline = Deadline.after(limit, variant.label());
       ProcessBuilder submit =
@@ -258,29 +250,52 @@ public final class SparkStreamingBenchmark {
             deadline,
             emptyNeeded + " empty batches",
             all -> all.size() >= emptyNeeded);
-        // A batch's worth per interval; three batches' worth more than needed, for batches that
-        // fixed their offsets while the lines were being written.
-        long writeStart = System.nanoTime();
+        // A batch's worth per interval, stamped from a time by which they will have been written,
+        // and made visible at once at that time (a transaction both applications read committed),
+        // so that however slowly a producer goes on the machine, every batch from then on finds
+        // its full share waiting; three batches' worth more than needed, for a batch that fixed
+        // its offsets around the commit. One line less per partition, so that the transaction's
+        // marker ends a range that also holds lines: Spark's reader of non-consecutive offsets
+        // fails on a range of nothing but a marker.
         sent =
             new StampedLines(
                 lines,
-                (fullNeeded + 3) * recordsPerBatch,
-                System.currentTimeMillis(),
+                (fullNeeded + 3) * recordsPerBatch - partitions,
+                System.currentTimeMillis() + writeLeadMillis,
                 recordsPerBatch * 1000.0 / variant.intervalMillis());
-        sent.send(producer, input, partitions);
-        writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
+        Write write = writeCommitted(id, input, sent);
+        writeMillis = write.millis();
+        commitLateMillis = write.commitLateMillis();
+        writeLeadMillis = Math.max(MIN_WRITE_LEAD_MILLIS, 2 * writeMillis);
+        Map<Long, Long> expected = sent.wordsPerWindow(windowSeconds * 1000L);
         awaitBatches(
             driver,
             batchLog,
             deadline,
-            fullNeeded + " full batches and the first window's counts",
-            all -> full(all).size() >= fullNeeded && recordsIn(output) > 0);
+            fullNeeded + " full batches and every window's counts",
+            all ->
+                full(all).size() >= fullNeeded
+                    && written
+                        .readToEnd()
+                        .wordsPerWindow()
+                        .keySet()
+                        .containsAll(expected.keySet()));
+        // The batch that wrote the last window may still be writing: it has once a batch after
+        // it has completed.
+        int completed = BatchLog.read(batchLog).size();
+        awaitBatches(
+            driver,
+            batchLog,
+            deadline,
+            "the batch after the last window's",
+            all -> all.size() > completed);
       } finally {
         stop(driver);
       }
       awaitClusterIdle();
       batches = BatchLog.read(batchLog);
     } catch (Exception e) {
+      written.close();
       System.out.printf(
           "%-11s %-38s FAILED, not run again: %s (see %s)%n",
           roundName,
@@ -291,8 +306,11 @@ public final class SparkStreamingBenchmark {
       measurements.fail(variant);
       return;
     }
-    long countsWritten = recordsIn(output);
-    String checked = checkCounts(output, sent);
+    String checked;
+    try (written) {
+      checked = checkCounts(written.readToEnd(), sent.wordsPerWindow(windowSeconds * 1000L));
+    }
+    long countsWritten = written.written();
     // Batches complete in order: the first ones ran before any input was sent.
     List<Batch> emptyPhase = batches.subList(emptyWarmupBatches, emptyNeeded);
     List<Double> empty = emptyPhase.stream().map(b -> (double) b.processingMillis()).toList();
@@ -326,58 +344,36 @@ public final class SparkStreamingBenchmark {
         countsWritten,
         writeMillis,
         BenchSupport.loadAverage(),
-        correct
-            ? "OK"
-            : "WRONG: " + (emptyRight ? checked : "records in a batch before any input was sent"));
+        (correct
+                ? "OK"
+                : emptyRight ? "WRONG: " + checked : "WRONG: records before any input was sent")
+            + (commitLateMillis > 1000
+                ? " (committed " + commitLateMillis + " ms after the first line's stamp)"
+                : ""));
   }
 
   /**
    * Checks the windows the application wrote: each word once per window, and the counts of each
    * window adding up to the words of the lines stamped in it. Returns what is wrong, or nothing.
    */
-  private String checkCounts(String output, StampedLines sent) throws Exception {
-    Map<Long, Long> expected = sent.wordsPerWindow(windowSeconds * 1000L);
-    Map<Long, Long> words = new HashMap<>();
-    Set<String> seen = new HashSet<>();
-    int duplicates = 0;
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-      List<TopicPartition> all = new ArrayList<>();
-      for (int partition = 0; partition < partitions; partition++) {
-        all.add(new TopicPartition(output, partition));
-      }
-      consumer.assign(all);
-      consumer.seekToBeginning(all);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(all);
-      while (all.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-          WindowedCount count = WindowedCount.parse(record.value());
-          long start = count.windowStart().getMillis();
-          duplicates += seen.add(count.word() + " " + start) ? 0 : 1;
-          words.merge(start, count.count(), Long::sum);
-        }
-      }
-    }
+  private static String checkCounts(WrittenCounts written, Map<Long, Long> expected) {
     List<String> wrong = new ArrayList<>();
-    words.forEach(
-        (start, counted) -> {
-          if (!counted.equals(expected.getOrDefault(start, 0L))) {
-            wrong.add(
-                "window at "
-                    + Instant.ofEpochMilli(start)
-                    + " counted "
-                    + counted
-                    + " words of "
-                    + expected.getOrDefault(start, 0L));
-          }
-        });
-    if (duplicates > 0) {
-      wrong.add(duplicates + " words written twice for a window");
+    written
+        .wordsPerWindow()
+        .forEach(
+            (start, counted) -> {
+              if (!counted.equals(expected.getOrDefault(start, 0L))) {
+                wrong.add(
+                    "window at "
+                        + Instant.ofEpochMilli(start)
+                        + " counted "
+                        + counted
+                        + " words of "
+                        + expected.getOrDefault(start, 0L));
+              }
+            });
+    if (written.duplicates() > 0) {
+      wrong.add(written.duplicates() + " words written twice for a window");
     }
     return String.join("; ", wrong);
   }
@@ -410,7 +406,8 @@ public final class SparkStreamingBenchmark {
             "--outputTopic=" + output,
             "--groupId=group-" + id,
             "--windowSeconds=" + windowSeconds,
-            "--batchIntervalMillis=" + variant.intervalMillis());
+            "--batchIntervalMillis=" + variant.intervalMillis(),
+            "--readCommitted=true");
     // Each partition delivers its share of a full batch per interval, and no more.
     long perPartitionPerSecond = recordsPerBatch * 1000 / variant.intervalMillis() / partitions;
     List<String> arguments = new ArrayList<>(common);
@@ -420,7 +417,12 @@ public final class SparkStreamingBenchmark {
       return cluster.clientSubmitCommand(
           sparkClasspath,
           "1g",
-          Map.of("spark.streaming.kafka.maxRatePerPartition", Long.toString(perPartitionPerSecond)),
+          Map.of(
+              "spark.streaming.kafka.maxRatePerPartition",
+              Long.toString(perPartitionPerSecond),
+              // Transaction markers take offsets of their own.
+              "spark.streaming.kafka.allowNonConsecutiveOffsets",
+              "true"),
           SPARK_STREAMING_MAIN,
           requiredPath("sparkBench.streamingJar"),
           arguments);
@@ -494,11 +496,37 @@ public final class SparkStreamingBenchmark {
     }
   }
 
-  private long recordsIn(String topic) throws Exception {
-    try (Admin admin = broker.admin()) {
-      return EmbeddedKafkaBroker.endOffsets(admin, topic, partitions).values().stream()
-          .mapToLong(Long::longValue)
-          .sum();
+  /** How long a full phase's write took, and how late after its first line's stamp it committed. */
+  private record Write(long millis, long commitLateMillis) {}
+
+  /**
+   * Writes the lines in one transaction and commits it once the first line's stamp has come, or at
+   * once if the write took longer than that.
+   */
+  private Write writeCommitted(String id, String topic, StampedLines lines) throws Exception {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                // Batched generously: the applications wait for the lines.
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-" + id,
+                // Open from the write's start to the commit, the lead included.
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 300_000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      long millis = lines.send(producer, topic, partitions);
+      // Waits for a time of day, which is the condition itself.
+      for (long now = System.currentTimeMillis();
+          now < lines.startMillis();
+          now = System.currentTimeMillis()) {
+        Thread.sleep(Math.min(POLL.toMillis(), lines.startMillis() - now));
+      }
+      producer.commitTransaction();
+      return new Write(millis, System.currentTimeMillis() - lines.startMillis());
     }
   }
 
