@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.microbatch.examples.KafkaWordCount;
 import dev.microbatch.examples.WindowedCount;
 import dev.microbatch.examples.bench.BatchLog.Batch;
+import dev.microbatch.examples.kafka.CheckedSends;
 import dev.microbatch.examples.bench.OverheadVariant.App;
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
 import dev.microbatch.spark.cluster.LocalStandaloneCluster;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -110,6 +112,8 @@ public final class SparkStreamingBenchmark {
 
   private EmbeddedKafkaBroker broker;
   private LocalStandaloneCluster cluster;
+  /** The driver of the run in progress, for the shutdown hook. */
+  private volatile Process runningDriver;
   /** How long after their write starts a full phase's lines are stamped: twice the last write. */
   private long writeLeadMillis = 20_000;
   private String sparkClasspath;
@@ -159,6 +163,18 @@ public final class SparkStreamingBenchmark {
               LocalStandaloneCluster.Spec.twoWorkers(),
               sparkClasspath,
               LocalStandaloneCluster.sparkJavaOptions());
+      // A benchmark stopped with Ctrl-C leaves no driver, Master, Worker or executor behind.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    Process driver = runningDriver;
+                    if (driver != null) {
+                      driver.destroyForcibly();
+                    }
+                    cluster.close();
+                  },
+                  "spark-bench-stop"));
       printSettings();
       System.out.printf(
           "%n%-11s %-38s %15s %15s %15s %11s %7s %8s %5s  %s%n",
@@ -243,6 +259,7 @@ public final class SparkStreamingBenchmark {
       // As for the cluster's own JVMs: Spark binds to the loopback address, not the host's.
       submit.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
       Process driver = submit.start();
+      runningDriver = driver;
       try {
         awaitBatches(
             driver,
@@ -255,8 +272,7 @@ public final class SparkStreamingBenchmark {
         // so that however slowly a producer goes on the machine, every batch from then on finds
         // its full share waiting; three batches' worth more than needed, for a batch that fixed
         // its offsets around the commit. One line less per partition, so that the transaction's
-        // marker ends a range that also holds lines: Spark's reader of non-consecutive offsets
-        // fails on a range of nothing but a marker.
+        // marker ends a range that also holds lines (see endWithALine).
         sent =
             new StampedLines(
                 lines,
@@ -526,7 +542,26 @@ public final class SparkStreamingBenchmark {
         Thread.sleep(Math.min(POLL.toMillis(), lines.startMillis() - now));
       }
       producer.commitTransaction();
-      return new Write(millis, System.currentTimeMillis() - lines.startMillis());
+      long late = System.currentTimeMillis() - lines.startMillis();
+      endWithALine(topic);
+      return new Write(millis, late);
+    }
+  }
+
+  /**
+   * Writes an empty line (no words) to each partition outside any transaction, after the
+   * transaction's marker: Spark's reader of non-consecutive offsets, having read a range's last
+   * line, polls until it finds a record at or past the range's end, and fails after 2 minutes if
+   * the log ends with a marker.
+   */
+  private void endWithALine(String topic) throws Exception {
+    try (KafkaProducer<String, String> plain =
+        broker.producer(StringSerializer.class, StringSerializer.class)) {
+      CheckedSends<String, String> sends = new CheckedSends<>(plain);
+      for (int partition = 0; partition < partitions; partition++) {
+        sends.send(new ProducerRecord<>(topic, partition, null, ""));
+      }
+      sends.flush();
     }
   }
 
