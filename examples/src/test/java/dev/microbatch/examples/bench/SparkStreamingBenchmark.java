@@ -111,7 +111,7 @@ public final class SparkStreamingBenchmark {
   private static final long MIN_WRITE_LEAD_MILLIS = 5_000;
 
   private EmbeddedKafkaBroker broker;
-  private LocalStandaloneCluster cluster;
+  private volatile LocalStandaloneCluster cluster;
   /** The driver of the run in progress, for the shutdown hook. */
   private volatile Process runningDriver;
   /** How long after their write starts a full phase's lines are stamped: twice the last write. */
@@ -172,7 +172,10 @@ public final class SparkStreamingBenchmark {
                     if (driver != null) {
                       driver.destroyForcibly();
                     }
-                    cluster.close();
+                    LocalStandaloneCluster running = cluster;
+                    if (running != null) {
+                      running.close();
+                    }
                   },
                   "spark-bench-stop"));
       printSettings();
@@ -192,6 +195,7 @@ public final class SparkStreamingBenchmark {
     } finally {
       if (cluster != null) {
         cluster.close();
+        cluster = null; // closed: nothing left for the shutdown hook
       }
       broker.stop();
     }
@@ -307,6 +311,7 @@ public final class SparkStreamingBenchmark {
             all -> all.size() > completed);
       } finally {
         stop(driver);
+        runningDriver = null;
       }
       awaitClusterIdle();
       batches = BatchLog.read(batchLog);
