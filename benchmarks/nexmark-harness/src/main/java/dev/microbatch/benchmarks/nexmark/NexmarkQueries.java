@@ -1,7 +1,7 @@
 package dev.microbatch.benchmarks.nexmark;
 
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** What the harness knows of Nexmark's queries (as in Beam 2.60.0's {@code NexmarkQueryName}). */
 final class NexmarkQueries {
@@ -28,12 +28,20 @@ final class NexmarkQueries {
           "RESHUFFLE");
 
   /**
-   * Queries whose result count depends on how a runner bundles elements into panes, so that it
-   * differs between correct runners: q6 fires a pane whenever one holds at least one element
-   * ({@code Repeatedly.forever(AfterPane.elementCountAtLeast(1))}), so larger bundles make fewer
-   * panes; q10's panes fire on element counts or processing time.
+   * Queries whose result count differs between correct runners, and why: their triggers fire on
+   * how elements arrive, not on event time alone.
    */
-  private static final Set<Integer> PANE_DEPENDENT = Set.of(6, 10);
+  private static final Map<Integer, String> COUNT_DEPENDS_ON =
+      Map.of(
+          // Repeatedly.forever(AfterPane.elementCountAtLeast(1)) in the global window: a pane
+          // whenever one holds an element, so larger bundles make fewer panes.
+          6, "bundling into panes",
+          // Panes fire on element counts or processing time.
+          10, "bundling into panes and processing time",
+          // Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(10 s)) in
+          // the global window: a pane per bidder every 10 s of processing time, so a run that
+          // takes longer makes more.
+          12, "processing time (a pane per bidder every 10 s: a longer run makes more)");
 
   private NexmarkQueries() {}
 
@@ -54,7 +62,8 @@ final class NexmarkQueries {
     return query;
   }
 
-  static boolean resultCountDependsOnPanes(int query) {
-    return PANE_DEPENDENT.contains(query);
+  /** Why the result count of {@code query} may differ between correct runners, or null. */
+  static String resultCountDependsOn(int query) {
+    return COUNT_DEPENDS_ON.get(query);
   }
 }

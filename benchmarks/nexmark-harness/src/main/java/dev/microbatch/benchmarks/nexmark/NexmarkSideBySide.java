@@ -110,7 +110,8 @@ public final class NexmarkSideBySide {
     if (problems.isEmpty()) {
       out.println(
           "Nexmark side by side: every run completed; result counts checked across runners:"
-              + " all agree (but those of q6 and q10, which depend on bundling into panes)");
+              + " all agree (or differ where they depend on bundling or processing time: q6,"
+              + " q10, q12)");
     } else {
       out.println("Nexmark side by side: " + problems.size() + " problem(s):");
       problems.forEach(problem -> out.println("  " + problem));

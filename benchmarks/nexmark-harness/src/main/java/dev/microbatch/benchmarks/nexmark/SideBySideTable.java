@@ -74,7 +74,7 @@ final class SideBySideTable {
           }
           if (failed(measurements).isEmpty()
               && !sameResults(measurements)
-              && !NexmarkQueries.resultCountDependsOnPanes(query)) {
+              && NexmarkQueries.resultCountDependsOn(query) == null) {
             problems.add("q" + query + ": result counts differ: " + resultCounts(measurements));
           }
         });
@@ -191,9 +191,8 @@ final class SideBySideTable {
     if (sameResults(measurements)) {
       return "same";
     }
-    return NexmarkQueries.resultCountDependsOnPanes(query)
-        ? "differs: depends on bundling into panes (expected)"
-        : "MISMATCH";
+    String dependsOn = NexmarkQueries.resultCountDependsOn(query);
+    return dependsOn != null ? "differs: depends on " + dependsOn + " (expected)" : "MISMATCH";
   }
 
   private List<String> failed(Map<BenchRunner, Measurement> measurements) {

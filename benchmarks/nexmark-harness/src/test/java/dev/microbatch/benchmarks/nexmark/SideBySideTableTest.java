@@ -33,14 +33,16 @@ public class SideBySideTableTest {
   }
 
   @Test
-  public void differentCountsAreAMismatchButForThePaneDependentQueries() {
+  public void differentCountsAreAMismatchButWhereTheyDependOnBundlingOrProcessingTime() {
     add(5, 4000, 2, 2000, 3, 500, 2);
     add(6, 4000, 2, 2000, 1, 500, 2);
+    add(12, 4000, 30, 2000, 30, 500, 59);
 
     String rendered = table.render();
 
     assertThat(rendered, containsString("| 2 / 3 / 2 | MISMATCH |"));
     assertThat(rendered, containsString("| 2 / 1 / 2 | differs: depends on bundling into panes"));
+    assertThat(rendered, containsString("| 30 / 30 / 59 | differs: depends on processing time"));
     assertThat(table.problems(), hasSize(1));
     assertThat(table.problems().get(0), startsWith("q5: result counts differ: 2 / 3 / 2"));
   }
