@@ -7,11 +7,12 @@ import java.util.List;
 import org.junit.Test;
 
 /**
- * CI's smoke run of the Nexmark comparison: every query of {@code nexmarkSmoke.queries} on tiny
- * inputs, in batch mode, on MicroBatchRunner, FlinkRunner and DirectRunner, one JVM per runner
- * with that runner's classpath (built by the nexmark-on-* modules before this one). It checks that
- * every run completes, counts every event, and that the result counts agree across runners (but
- * for the pane-dependent q6 and q10). It asserts no timing: the table it prints is for reading.
+ * CI's smoke run of the Nexmark comparison: the queries of {@code nexmarkSmoke.queries} (set in
+ * the pom) on tiny inputs, in batch mode, on MicroBatchRunner, FlinkRunner and DirectRunner, one
+ * JVM per runner with that runner's classpath (built by the nexmark-on-* modules before this one),
+ * the three at the same time. It checks that every run completes, counts every event, and that
+ * the result counts agree across runners (but where they depend on bundling or processing time:
+ * q6, q10, q12). It asserts no timing: the table it prints is for reading.
  */
 public class NexmarkSmokeTest {
 
@@ -19,12 +20,12 @@ public class NexmarkSmokeTest {
   public void everyQueryRunsOnEveryRunnerWithTheSameResults() throws Exception {
     HarnessOptions options =
         HarnessOptions.parse(
-            "--queries=" + System.getProperty("nexmarkSmoke.queries", "0-12"),
+            "--queries=" + System.getProperty("nexmarkSmoke.queries", "0,3,4,5,8,11"),
             "--modes=batch",
             "--events=" + System.getProperty("nexmarkSmoke.events", "1000"),
             // Results are checked, timings are not: the runners may share the cores.
             "--jvms=concurrent",
-            // A JVM runs all queries; on tiny inputs that takes one to two minutes on 2 cores.
+            // A JVM runs all its queries; on tiny inputs that takes minutes at most.
             "--timeoutMinutes=10",
             "--benchmarksDir=" + System.getProperty("nexmark.benchmarksDir"),
             "--outputDir=" + System.getProperty("nexmark.outputDir"));
