@@ -6,14 +6,16 @@ import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
+import dev.microbatch.runner.dstream.RemoteRead;
+import dev.microbatch.runner.dstream.RemoteReadable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
 /**
@@ -31,6 +33,7 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   private final int parallelism;
   private final long maxRecordsPerBatch;
   private List<SplitReader<T>> splits;
+  private SerializablePipelineOptions serializableOptions;
   private boolean readingInFlight;
   private boolean readBefore;
   private boolean restoredAsRead;
@@ -69,13 +72,49 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
     // is always the same split and per-partition state downstream stays where it belongs.
     List<Partition<WindowedValue<T>>> partitions = new ArrayList<>();
     for (SplitReader<T> split : splits) {
-      partitions.add(sink -> read(batch, split, sink));
+      partitions.add(partitionOf(batch, split));
     }
     List<SplitReader<T>> readers = splits;
     return BatchResult.readLazily(
         partitions,
         index -> readers.get(index).isDone() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE,
         () -> isExhausted() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE);
+  }
+
+  /**
+   * A split's partition of this batch. A split read whole in one batch (no record limit) needs
+   * nothing from this JVM, so a cluster backend may read it where it is consumed; a split read
+   * over several batches keeps its open reader here.
+   */
+  private Partition<WindowedValue<T>> partitionOf(BatchContext batch, SplitReader<T> split) {
+    if (maxRecordsPerBatch >= 0 || split.isDone() || split.hasStarted()) {
+      return sink -> read(batch, split, sink);
+    }
+    return new RemoteReadable<>() {
+      @Override
+      public void forEach(ElementSink<? super WindowedValue<T>> sink) throws Exception {
+        read(batch, split, sink);
+      }
+
+      @Override
+      public RemoteRead<WindowedValue<T>> remoteRead() {
+        return new BoundedSplitRead<>(name(), split.source(), serializableOptions());
+      }
+
+      @Override
+      public void readElsewhere(RemoteRead.Report report) {
+        split.readElsewhere();
+        batch.addRecordsIn(name(), report.records());
+        batch.addTaskMetrics(report.metrics());
+      }
+    };
+  }
+
+  private SerializablePipelineOptions serializableOptions() {
+    if (serializableOptions == null) {
+      serializableOptions = new SerializablePipelineOptions(options);
+    }
+    return serializableOptions;
   }
 
   /** Reads a split's share of this batch, with the source's metrics under this step's name. */
@@ -143,56 +182,5 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
       }
     }
     return true;
-  }
-
-  /** The reader of one split; it stays open between batches when a batch limit stops it. */
-  private static final class SplitReader<T> {
-    private final BoundedSource<T> source;
-    private final PipelineOptions options;
-    private BoundedSource.BoundedReader<T> reader;
-    private boolean hasCurrent;
-    private volatile boolean done;
-
-    SplitReader(BoundedSource<T> source, PipelineOptions options, boolean done) {
-      this.source = source;
-      this.options = options;
-      this.done = done;
-    }
-
-    boolean isDone() {
-      return done;
-    }
-
-    /** Reads up to {@code limit} records (all if negative) into {@code sink}; returns the count. */
-    long read(long limit, ElementSink<? super WindowedValue<T>> sink) throws Exception {
-      if (done) {
-        return 0;
-      }
-      long count = 0;
-      try {
-        if (reader == null) {
-          reader = source.createReader(options);
-          hasCurrent = reader.start();
-        }
-        while (hasCurrent && (limit < 0 || count < limit)) {
-          T value = reader.getCurrent();
-          Instant timestamp = reader.getCurrentTimestamp();
-          sink.accept(WindowedValues.timestampedValueInGlobalWindow(value, timestamp));
-          count++;
-          hasCurrent = reader.advance();
-        }
-        if (!hasCurrent) {
-          done = true;
-          reader.close();
-        }
-      } catch (Exception e) {
-        if (reader != null) {
-          reader.close();
-        }
-        done = true;
-        throw e;
-      }
-      return count;
-    }
   }
 }

@@ -22,11 +22,19 @@ public final class SourceMetrics {
   public static <R> R scoped(BatchContext batch, String stepName, SourceWork<R> work)
       throws Exception {
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    try {
+      return scopedIn(metrics, stepName, work);
+    } finally {
+      batch.addTaskMetrics(metrics);
+    }
+  }
+
+  /** Runs {@code work} with its metrics going to {@code metrics} under {@code stepName}. */
+  public static <R> R scopedIn(MetricsContainerStepMap metrics, String stepName, SourceWork<R> work)
+      throws Exception {
     try (Closeable scope =
         MetricsEnvironment.scopedMetricsContainer(metrics.getContainer(stepName))) {
       return work.run();
-    } finally {
-      batch.addTaskMetrics(metrics);
     }
   }
 }

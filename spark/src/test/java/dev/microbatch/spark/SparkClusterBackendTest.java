@@ -12,9 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -114,6 +118,95 @@ public class SparkClusterBackendTest {
       expected.add(KV.of("W" + i, i < 1000 % 7 ? 143L : 142L));
     }
     PAssert.that(counts).containsInAnyOrder(expected);
+    assertEquals(PipelineResult.State.DONE, pipeline.run().waitUntilFinish());
+  }
+
+  /**
+   * The numbers {@code [from, to)}, split into ranges of {@code splitSize}; each element names the
+   * executor that read it.
+   */
+  private static final class ExecutorNamingSource extends BoundedSource<KV<String, Integer>> {
+    private final int from;
+    private final int to;
+    private final int splitSize;
+
+    ExecutorNamingSource(int from, int to, int splitSize) {
+      this.from = from;
+      this.to = to;
+      this.splitSize = splitSize;
+    }
+
+    @Override
+    public List<ExecutorNamingSource> split(long desiredBundleSizeBytes, PipelineOptions options) {
+      List<ExecutorNamingSource> splits = new ArrayList<>();
+      for (int start = from; start < to; start += splitSize) {
+        splits.add(new ExecutorNamingSource(start, Math.min(to, start + splitSize), splitSize));
+      }
+      return splits;
+    }
+
+    @Override
+    public long getEstimatedSizeBytes(PipelineOptions options) {
+      return 4L * (to - from);
+    }
+
+    @Override
+    public Coder<KV<String, Integer>> getOutputCoder() {
+      return KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
+    }
+
+    @Override
+    public BoundedReader<KV<String, Integer>> createReader(PipelineOptions options) {
+      ExecutorNamingSource source = this;
+      String executor = SparkEnv.get().executorId();
+      return new BoundedReader<>() {
+        private int next = from - 1;
+
+        @Override
+        public boolean start() {
+          return advance();
+        }
+
+        @Override
+        public boolean advance() {
+          next++;
+          return next < to;
+        }
+
+        @Override
+        public KV<String, Integer> getCurrent() {
+          return KV.of(executor, next);
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public BoundedSource<KV<String, Integer>> getCurrentSource() {
+          return source;
+        }
+      };
+    }
+  }
+
+  @Test
+  public void boundedSourceSplitsAreReadInTheExecutorsThatConsumeThem() {
+    Pipeline pipeline = pipeline();
+    PCollection<KV<String, Long>> perReader =
+        pipeline.apply(Read.from(new ExecutorNamingSource(0, 1000, 100))).apply(Count.perKey());
+    PAssert.that(perReader)
+        .satisfies(
+            counts -> {
+              long total = 0;
+              Set<String> readers = new HashSet<>();
+              for (KV<String, Long> count : counts) {
+                readers.add(count.getKey());
+                total += count.getValue();
+              }
+              assertEquals(1000L, total);
+              assertFalse("a split was read on the driver: " + readers, readers.contains("driver"));
+              return null;
+            });
     assertEquals(PipelineResult.State.DONE, pipeline.run().waitUntilFinish());
   }
 

@@ -1,5 +1,6 @@
 package dev.microbatch.io.kafka;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.RetriableException;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>Retrying loses and duplicates nothing: the calls ask for metadata or commit the same offsets
  * on every try, and a read goes on from the offset it stopped at, within the same task.
  */
-public final class BrokerRetry {
+public final class BrokerRetry implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   private static final Logger LOG = LoggerFactory.getLogger(BrokerRetry.class);
 
@@ -36,7 +39,7 @@ public final class BrokerRetry {
    * @param limit how long the broker may be unreachable before the batch fails; zero for no limit
    */
   public BrokerRetry(String input, Duration limit) {
-    this(input, limit, System::nanoTime);
+    this(input, limit, (LongSupplier & Serializable) System::nanoTime);
   }
 
   /** As {@link #BrokerRetry(String, Duration)}, with the clock that outages are timed by. */

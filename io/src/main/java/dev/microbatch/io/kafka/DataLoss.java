@@ -1,9 +1,10 @@
 package dev.microbatch.io.kafka;
 
-import dev.microbatch.io.SourceMetrics;
-import dev.microbatch.runner.dstream.BatchContext;
+import java.io.Serializable;
 import java.util.Locale;
-import org.apache.beam.sdk.metrics.Metrics;
+import java.util.Map;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * on where {@code auto.offset.reset} says, logs what it skipped and counts it in the {@value
  * #LOST_OFFSETS} counter.
  */
-public final class DataLoss {
+public final class DataLoss implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   private static final Logger LOG = LoggerFactory.getLogger(DataLoss.class);
   public static final String NAMESPACE = "microbatch.kafka";
@@ -29,15 +32,14 @@ public final class DataLoss {
 
   /**
    * @param input the read's name, for messages and the counter's step
+   * @param consumerConfig the read's consumer properties, whose auto.offset.reset says where to go on
    * @param failOnDataLoss whether lost offsets fail the batch
    */
-  public DataLoss(String input, KafkaReadSpec<?, ?> spec, boolean failOnDataLoss) {
+  public DataLoss(String input, Map<String, Object> consumerConfig, boolean failOnDataLoss) {
     this.input = input;
     this.failOnDataLoss = failOnDataLoss;
     this.reset =
-        String.valueOf(
-                spec.consumerConfig()
-                    .getOrDefault(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"))
+        String.valueOf(consumerConfig.getOrDefault(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"))
             .toLowerCase(Locale.ROOT);
   }
 
@@ -47,12 +49,12 @@ public final class DataLoss {
    * The offsets between the end and the expected one are counted as lost.
    */
   long pastTheEnd(
-      BatchContext batch, TopicPartition partition, long expected, long start, long end)
+      MetricsContainerStepMap metrics, TopicPartition partition, long expected, long start, long end)
       throws Exception {
     String found = "the partition ends at offset " + end + " (log start " + start + ")";
     refuseUnlessAllowed(partition, expected, found, "the broker replaced, the topic re-created?");
     long resumeAt = "earliest".equals(reset) ? start : end;
-    lost(batch, partition, expected, resumeAt, found, expected - end);
+    lost(metrics, partition, expected, resumeAt, found, expected - end);
     return resumeAt;
   }
 
@@ -63,12 +65,12 @@ public final class DataLoss {
    * lost.
    */
   long beforeTheStart(
-      BatchContext batch, TopicPartition partition, long expected, long start, long until)
+      MetricsContainerStepMap metrics, TopicPartition partition, long expected, long start, long until)
       throws Exception {
     String found = "the partition's log starts at offset " + start;
     refuseUnlessAllowed(partition, expected, found, "retention or deleteRecords removed them?");
     long resumeAt = "earliest".equals(reset) ? Math.min(start, until) : until;
-    lost(batch, partition, expected, resumeAt, found, resumeAt - expected);
+    lost(metrics, partition, expected, resumeAt, found, resumeAt - expected);
     return resumeAt;
   }
 
@@ -110,13 +112,12 @@ public final class DataLoss {
   }
 
   private void lost(
-      BatchContext batch,
+      MetricsContainerStepMap metrics,
       TopicPartition partition,
       long expected,
       long resumeAt,
       String found,
-      long count)
-      throws Exception {
+      long count) {
     LOG.warn(
         "{}: topic '{}' partition {} was to be read from offset {}, but {}; going on from offset {}"
             + " (auto.offset.reset={}), {} offsets lost",
@@ -128,12 +129,6 @@ public final class DataLoss {
         resumeAt,
         reset,
         count);
-    SourceMetrics.scoped(
-        batch,
-        input,
-        () -> {
-          Metrics.counter(NAMESPACE, LOST_OFFSETS).inc(count);
-          return count;
-        });
+    metrics.getContainer(input).getCounter(MetricName.named(NAMESPACE, LOST_OFFSETS)).inc(count);
   }
 }

@@ -2,9 +2,12 @@ package dev.microbatch.io.kafka;
 
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.BatchResult;
+import dev.microbatch.runner.dstream.ElementSink;
 import dev.microbatch.runner.dstream.InputDStream;
 import dev.microbatch.runner.dstream.InputRecovery;
 import dev.microbatch.runner.dstream.Partition;
+import dev.microbatch.runner.dstream.RemoteRead;
+import dev.microbatch.runner.dstream.RemoteReadable;
 import dev.microbatch.runner.rate.RateLimit;
 import dev.microbatch.runner.scheduler.BatchDetails.SliceInfo;
 import dev.microbatch.runner.scheduler.StreamingListener;
@@ -17,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -52,12 +57,15 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final DataLoss dataLoss;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
+  private final PartitionReading<K, V> reading;
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
+  private final Map<TopicPartition, PartitionConsumer> consumers = new HashMap<>();
+  /** Each partition's watermark after the last batch that read it, wherever it was read. */
+  private final Map<TopicPartition, Instant> watermarks = new ConcurrentHashMap<>();
   private KafkaMetadata metadata;
   private long delivered;
   private List<OffsetRange> inFlight = List.of();
   private Optional<List<OffsetRange>> replay = Optional.empty();
-  private final Map<TopicPartition, Instant> restoredWatermarks = new HashMap<>();
 
   /**
    * @param maxRecordsPerPartition most records one partition contributes to one batch; -1 for no
@@ -77,6 +85,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
       DataLoss dataLoss) {
     super(name);
     this.spec = spec;
+    this.reading = spec.partitionReading();
     this.maxRecordsPerPartition = maxRecordsPerPartition;
     this.rateLimit = rateLimit;
     this.badRecords = badRecords;
@@ -121,22 +130,83 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(ranges.size());
     for (int i = 0; i < ranges.size(); i++) {
       OffsetRange range = ranges.get(i);
-      PartitionReader<K, V> reader = readerOf(range.partition());
       long end = Math.max(range.until(), latest.getOrDefault(range.partition(), range.until()));
-      int index = i;
-      OnUndecodable onUndecodable =
-          badRecords
-              .map(output -> output.collectorFor(index))
-              .orElseGet(() -> OnUndecodable.fail(spec));
-      out.add(
-          sink -> {
-            long count = reader.read(batch, range, end, sink, onUndecodable);
-            batch.addRecordsIn(name(), count);
-          });
+      if (badRecords.isPresent()) {
+        // The undecodable records go to the bad-record output, which lives in this JVM.
+        OnUndecodable collector = badRecords.get().collectorFor(i);
+        out.add(sink -> readHere(batch, range, end, sink, collector));
+      } else {
+        out.add(new RangePartition(batch, range, end));
+      }
     }
     batch.afterCommit(() -> committed(ranges, consumed.committedInTransaction()));
     return BatchResult.readLazily(
         out, index -> partitionWatermark(ranges.get(index).partition()), this::watermark);
+  }
+
+  /** Reads {@code range} in this JVM with the partition's reader. */
+  private void readHere(
+      BatchContext batch,
+      OffsetRange range,
+      long end,
+      ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
+      OnUndecodable onUndecodable)
+      throws Exception {
+    PartitionReader<K, V> reader = readerOf(range.partition());
+    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    try {
+      long count = reader.read(metrics, range, end, sink, onUndecodable);
+      batch.addRecordsIn(name(), count);
+    } finally {
+      watermarks.put(range.partition(), reader.watermark());
+      batch.addTaskMetrics(metrics);
+    }
+  }
+
+  /**
+   * A range without a bad-record output: read here, or by a cluster backend in the executor that
+   * consumes it, which reports the records it read and the partition's new watermark.
+   */
+  private final class RangePartition
+      implements RemoteReadable<WindowedValue<KafkaRecord<K, V>>> {
+    private final BatchContext batch;
+    private final OffsetRange range;
+    private final long end;
+
+    RangePartition(BatchContext batch, OffsetRange range, long end) {
+      this.batch = batch;
+      this.range = range;
+      this.end = end;
+    }
+
+    @Override
+    public void forEach(ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink)
+        throws Exception {
+      readHere(batch, range, end, sink, OnUndecodable.fail(spec.describeTopics()));
+    }
+
+    @Override
+    public RemoteRead<WindowedValue<KafkaRecord<K, V>>> remoteRead() {
+      return new KafkaRangeRead<>(
+          name(),
+          reading,
+          range,
+          end,
+          watermarks.getOrDefault(range.partition(), BoundedWindow.TIMESTAMP_MIN_VALUE),
+          finished(range.partition()),
+          retry,
+          dataLoss);
+    }
+
+    @Override
+    public void readElsewhere(RemoteRead.Report report) {
+      if (!finished(range.partition())) {
+        // A finished partition's reported watermark is the end of time, not its policy's.
+        watermarks.put(range.partition(), report.watermark());
+      }
+      batch.addRecordsIn(name(), report.records());
+      batch.addTaskMetrics(report.metrics());
+    }
   }
 
   /** Most records one partition may deliver in this batch; -1 for no bound. */
@@ -159,7 +229,9 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
         continue;
       }
       long start = metadata().beginningOffsets(List.of(range.partition())).get(range.partition());
-      long resumeAt = dataLoss.pastTheEnd(batch, range.partition(), range.from(), start, end);
+      MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+      long resumeAt = dataLoss.pastTheEnd(metrics, range.partition(), range.from(), start, end);
+      batch.addTaskMetrics(metrics);
       checked.add(new OffsetRange(range.partition(), resumeAt, resumeAt));
     }
     return checked;
@@ -234,9 +306,14 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
    * the partition has stopped (it brings nothing more, so it holds no window back).
    */
   private Instant partitionWatermark(TopicPartition partition) {
-    return hasDeliveredEverything() || stopConditions.hasStopped(partition)
+    return finished(partition)
         ? BoundedWindow.TIMESTAMP_MAX_VALUE
-        : readerOf(partition).watermark();
+        : watermarks.getOrDefault(partition, BoundedWindow.TIMESTAMP_MIN_VALUE);
+  }
+
+  /** True when {@code partition} brings nothing more: it stopped, or all is delivered. */
+  private boolean finished(TopicPartition partition) {
+    return hasDeliveredEverything() || stopConditions.hasStopped(partition);
   }
 
   /** Finds the partitions to read; new ones are appended, in topic and partition order. */
@@ -317,9 +394,12 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     synchronized (readers) {
       return readers.computeIfAbsent(
           partition,
-          p ->
-              new PartitionReader<>(
-                  p, spec, retry, dataLoss, Optional.ofNullable(restoredWatermarks.get(p))));
+          p -> {
+            PartitionConsumer consumer = PartitionConsumer.open(p, reading);
+            consumers.put(p, consumer);
+            return new PartitionReader<>(
+                reading, consumer, retry, dataLoss, Optional.ofNullable(watermarks.get(p)));
+          });
     }
   }
 
@@ -333,7 +413,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   @Override
   protected void close() {
     synchronized (readers) {
-      readers.values().forEach(PartitionReader::close);
+      consumers.values().forEach(PartitionConsumer::close);
+      consumers.clear();
       readers.clear();
     }
     if (metadata != null) {
@@ -360,7 +441,9 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
             for (TopicPartition partition : partitions) {
               long offset = after.get(partition);
               at.add(new OffsetRange(partition, offset, offset));
-              watermarks.add(readerOf(partition).watermark());
+              watermarks.add(
+                  KafkaInputDStream.this.watermarks.getOrDefault(
+                      partition, BoundedWindow.TIMESTAMP_MIN_VALUE));
             }
             return new KafkaPositions(at, watermarks, total).encode();
           }
@@ -374,7 +457,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
               TopicPartition partition = restored.ranges().get(i).partition();
               partitions.add(partition);
               positions.put(partition, restored.ranges().get(i).from());
-              restoredWatermarks.put(partition, restored.watermarks().get(i));
+              KafkaInputDStream.this.watermarks.put(partition, restored.watermarks().get(i));
             }
             delivered = restored.delivered();
           }

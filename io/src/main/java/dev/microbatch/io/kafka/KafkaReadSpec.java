@@ -78,9 +78,16 @@ public record KafkaReadSpec<K, V>(
     return config;
   }
 
-  /** A consumer of raw bytes that reads the partitions' records. */
-  Consumer<byte[], byte[]> recordConsumer(Map<String, Object> config) {
-    return consumerFactory.apply(config);
+  /** What reading one of the partitions needs, to take wherever it is read. */
+  PartitionReading<K, V> partitionReading() {
+    return new PartitionReading<>(
+        consumerConfig,
+        byteConsumerConfig(),
+        keys,
+        values,
+        timestampPolicy,
+        consumerFactory,
+        describeTopics());
   }
 
   /**

@@ -19,13 +19,13 @@ interface OnUndecodable {
    * Fails the batch, naming the record's topic, partition and offset: without a bad-record handler,
    * skipping a record would lose it silently.
    */
-  static OnUndecodable fail(KafkaReadSpec<?, ?> spec) {
+  static OnUndecodable fail(String topics) {
     return (raw, cause, timestamp) -> {
       throw new IllegalStateException(
           "Cannot deserialize the record at "
               + UndecodableKafkaRecord.where(raw)
               + " of "
-              + spec.describeTopics()
+              + topics
               + ": "
               + cause.getMessage(),
           cause);

@@ -1,17 +1,16 @@
 package dev.microbatch.io.kafka;
 
-import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.ElementSink;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
@@ -26,12 +25,12 @@ import org.joda.time.Instant;
  * inside the range are delivered. While the broker is away, a read waits on from the offset it
  * reached (see {@link BrokerRetry}): the records it delivered stay delivered, none comes twice.
  */
-final class PartitionReader<K, V> implements AutoCloseable {
+final class PartitionReader<K, V> {
 
   private static final Duration POLL = Duration.ofMillis(100);
-  private static final int FETCH_MAX_WAIT_MILLIS = 10;
 
   private final TopicPartition partition;
+  private final PartitionConsumer partitionConsumer;
   private final Consumer<byte[], byte[]> consumer;
   private final Deserializer<K> keys;
   private final Deserializer<V> values;
@@ -39,37 +38,26 @@ final class PartitionReader<K, V> implements AutoCloseable {
   private final BrokerRetry retry;
   private final DataLoss dataLoss;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
-  private boolean positioned;
 
   /**
-   * @param previousWatermark the partition's watermark in the checkpoint a run resumed from, which
-   *     the timestamp policy continues from
+   * @param consumer the partition's consumer, which this reader reads with but does not own
+   * @param previousWatermark the partition's watermark after the last batch that read it (or in
+   *     the checkpoint a run resumed from), which the timestamp policy continues from
    */
   PartitionReader(
-      TopicPartition partition,
-      KafkaReadSpec<K, V> spec,
+      PartitionReading<K, V> reading,
+      PartitionConsumer consumer,
       BrokerRetry retry,
       DataLoss dataLoss,
-      java.util.Optional<Instant> previousWatermark) {
-    this.partition = partition;
+      Optional<Instant> previousWatermark) {
+    this.partition = consumer.partition();
+    this.partitionConsumer = consumer;
+    this.consumer = consumer.consumer();
     this.retry = retry;
     this.dataLoss = dataLoss;
-    Map<String, Object> config = spec.byteConsumerConfig();
-    // A poll that returns the records up to the end of the log also sends the next fetch, which
-    // the broker holds for fetch.max.wait.ms (500 ms by default) while nothing new arrives. When
-    // the range ended before those records, the reader seeks back, and the next batch's read
-    // would wait for that held fetch first: half a second per batch when a rate limit works
-    // through a backlog. The reader only fetches while it polls for records that exist, so a
-    // short wait costs nothing when idle. A value the read sets is kept.
-    config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MILLIS);
-    // Offsets that no longer exist must not be skipped silently: the reader is told (see
-    // DataLoss) instead of the consumer moving on by itself.
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-    this.consumer = spec.recordConsumer(config);
-    this.consumer.assign(List.of(partition));
-    this.keys = spec.keys().getDeserializer(spec.consumerConfig(), true);
-    this.values = spec.values().getDeserializer(spec.consumerConfig(), false);
-    this.policy = spec.timestampPolicy().createTimestampPolicy(partition, previousWatermark);
+    this.keys = reading.keys().getDeserializer(reading.consumerConfig(), true);
+    this.values = reading.values().getDeserializer(reading.consumerConfig(), false);
+    this.policy = reading.timestampPolicy().createTimestampPolicy(partition, previousWatermark);
     previousWatermark.ifPresent(previous -> watermark = previous);
   }
 
@@ -80,10 +68,11 @@ final class PartitionReader<K, V> implements AutoCloseable {
   /**
    * Reads {@code range} into {@code sink} and returns the number of records delivered; a record
    * that cannot be deserialized goes to {@code onUndecodable} instead. {@code latestOffset} is the
-   * partition's end when the batch started, for the policy's backlog.
+   * partition's end when the batch started, for the policy's backlog. Lost offsets are counted in
+   * {@code metrics}.
    */
   long read(
-      BatchContext batch,
+      MetricsContainerStepMap metrics,
       OffsetRange range,
       long latestOffset,
       ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
@@ -94,12 +83,7 @@ final class PartitionReader<K, V> implements AutoCloseable {
       watermark = policy.getWatermark(context);
       return 0;
     }
-    if (!positioned || consumer.position(partition) != range.from()) {
-      // A new consumer has no position, and asking for one would ask the broker (for the group's
-      // offset), which may be away; the range says where to start.
-      consumer.seek(partition, range.from());
-      positioned = true;
-    }
+    partitionConsumer.positionAt(range.from());
     long count = 0;
     BrokerRetry.Outage outage = retry.waitFor("reading " + range);
     while (consumer.position(partition) < range.until()) {
@@ -110,7 +94,7 @@ final class PartitionReader<K, V> implements AutoCloseable {
         // A fetch failed (a leader moving, a broker restarting); the consumer stays where it was.
         polled = List.of();
       } catch (OffsetOutOfRangeException e) {
-        long resumeAt = resumeAfterLoss(batch, range);
+        long resumeAt = resumeAfterLoss(metrics, range);
         consumer.seek(partition, resumeAt);
         context.position = resumeAt;
         continue;
@@ -151,7 +135,7 @@ final class PartitionReader<K, V> implements AutoCloseable {
    * Where to go on when the offset the consumer stands at no longer exists: before the log start
    * (retention), or past the end (the broker was replaced while reading).
    */
-  private long resumeAfterLoss(BatchContext batch, OffsetRange range) throws Exception {
+  private long resumeAfterLoss(MetricsContainerStepMap metrics, OffsetRange range) throws Exception {
     long expected = consumer.position(partition);
     List<TopicPartition> one = List.of(partition);
     long start =
@@ -162,10 +146,10 @@ final class PartitionReader<K, V> implements AutoCloseable {
             .get(partition);
     if (expected > end) {
       // Only this range's end is left to go to: the slice is fixed.
-      dataLoss.pastTheEnd(batch, partition, expected, start, end);
+      dataLoss.pastTheEnd(metrics, partition, expected, start, end);
       return range.until();
     }
-    return dataLoss.beforeTheStart(batch, partition, expected, start, range.until());
+    return dataLoss.beforeTheStart(metrics, partition, expected, start, range.until());
   }
 
   private KafkaRecord<K, V> decode(ConsumerRecord<byte[], byte[]> raw) {
@@ -173,11 +157,6 @@ final class PartitionReader<K, V> implements AutoCloseable {
     V value =
         raw.value() == null ? null : values.deserialize(raw.topic(), raw.headers(), raw.value());
     return KafkaRecords.of(raw, key, value);
-  }
-
-  @Override
-  public void close() {
-    consumer.close(Duration.ofSeconds(5));
   }
 
   /** The partition as the timestamp policy sees it: how far behind the end the read is. */

@@ -16,9 +16,26 @@ public final class Materialize {
    */
   public static <T> BatchResult<T> inParallel(BatchResult<T> result, TaskExecutor executor)
       throws Exception {
+    return inParallel(result, executor, false);
+  }
+
+  /**
+   * As {@link #inParallel(BatchResult, TaskExecutor)}, but leaves the {@link RemoteReadable}
+   * partitions unread, for a cluster backend that reads them where they are consumed; the
+   * watermarks of those are known once their reports are in.
+   */
+  public static <T> BatchResult<T> exceptRemoteReadable(
+      BatchResult<T> result, TaskExecutor executor) throws Exception {
+    return inParallel(result, executor, true);
+  }
+
+  private static <T> BatchResult<T> inParallel(
+      BatchResult<T> result, TaskExecutor executor, boolean leaveRemoteReadable)
+      throws Exception {
     List<Callable<Partition<T>>> tasks = new ArrayList<>();
     for (Partition<T> partition : result.partitions()) {
-      if (partition instanceof ListPartition<T>) {
+      if (partition instanceof ListPartition<T>
+          || (leaveRemoteReadable && partition instanceof RemoteReadable<T>)) {
         tasks.add(() -> partition);
       } else {
         tasks.add(

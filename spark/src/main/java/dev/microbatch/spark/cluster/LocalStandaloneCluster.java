@@ -135,6 +135,12 @@ public final class LocalStandaloneCluster implements AutoCloseable {
           new LocalStandaloneCluster(home, port, webUi, master, workers);
       cluster.awaitWorkers(spec.workers(), spec.startTimeout());
       return cluster;
+    } catch (IllegalStateException e) {
+      // The folder goes with the failed cluster: what its processes said goes into the error.
+      started.forEach(LocalStandaloneCluster::stop);
+      String logs = logTails(home.resolve("logs"), 20);
+      Directories.deleteQuietly(home);
+      throw new IllegalStateException(e.getMessage() + logs, e);
     } catch (IOException | InterruptedException | RuntimeException e) {
       started.forEach(LocalStandaloneCluster::stop);
       Directories.deleteQuietly(home);
@@ -259,7 +265,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!master.isAlive()) {
         throw new IllegalStateException(
-            "The Spark Master exited with " + master.exitValue() + "; see " + logDirectory());
+            "The Spark Master on port " + masterPort + " exited with " + master.exitValue());
       }
       try {
         alive = aliveWorkers();
@@ -285,9 +291,23 @@ public final class LocalStandaloneCluster implements AutoCloseable {
             + " Spark workers registered with "
             + masterUrl()
             + " within "
-            + timeout
-            + "; see "
-            + logDirectory());
+            + timeout);
+  }
+
+  /** The last {@code lines} lines of each process's log in {@code logs}, for an error message. */
+  private static String logTails(Path logs, int lines) {
+    StringBuilder tails = new StringBuilder();
+    try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+      for (Path log : files.sorted().toList()) {
+        List<String> all = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+        tails.append("\n--- last lines of ").append(log.getFileName()).append(" ---\n");
+        all.subList(Math.max(0, all.size() - lines), all.size())
+            .forEach(line -> tails.append(line).append('\n'));
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      tails.append("\n(the processes' logs could not be read: ").append(e).append(')');
+    }
+    return tails.toString();
   }
 
   private static int countAlive(String masterJson) {

@@ -9,6 +9,8 @@ import dev.microbatch.runner.dstream.FusedStageDStream;
 import dev.microbatch.runner.dstream.ListPartition;
 import dev.microbatch.runner.dstream.Materialize;
 import dev.microbatch.runner.dstream.Partition;
+import dev.microbatch.runner.dstream.RemoteRead;
+import dev.microbatch.runner.dstream.RemoteReadable;
 import dev.microbatch.runner.dstream.ShuffledDStream;
 import dev.microbatch.runner.dstream.StageFunction;
 import dev.microbatch.runner.dstream.StageOutputDStream;
@@ -18,6 +20,7 @@ import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.shuffle.KeyExtractor;
 import dev.microbatch.spark.task.Chunk;
 import dev.microbatch.spark.task.ClusterStageTask;
+import dev.microbatch.spark.task.InputReadTask;
 import dev.microbatch.spark.task.SideInputsPayload;
 import dev.microbatch.spark.task.StageResult;
 import dev.microbatch.spark.task.StageTaskSpec;
@@ -28,6 +31,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -62,6 +66,8 @@ public final class BatchPlan {
   private final Set<DStream<?>> collected = Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<JavaRDD<?>> persisted = new ArrayList<>();
   private final List<Broadcast<?>> broadcasts = new ArrayList<>();
+  /** The shipped streams' executor reads, whose reports are handed over once the jobs are done. */
+  private final List<ReadReports> readsToReport = new ArrayList<>();
 
   public BatchPlan(ClusterRun run, BatchContext batch, DStreamGraph graph) {
     this.run = run;
@@ -89,6 +95,7 @@ public final class BatchPlan {
         // their parents only as they are iterated.
         run.spark().union(all).foreachPartition(partition -> partition.forEachRemaining(x -> {}));
       }
+      readsToReport.forEach(ReadReports::handOver);
       record();
     } finally {
       persisted.forEach(rdd -> rdd.unpersist(false));
@@ -243,31 +250,55 @@ public final class BatchPlan {
     return new OnCluster(run.spark().union(all), partitions, watermark, () -> false);
   }
 
-  /** A stream computed on the driver, read here and sent to the executors as coder bytes. */
+  /**
+   * A stream computed on the driver (an input, a driver-placed stage), read by the executors that
+   * consume it: each partition that can be read elsewhere (an offset range, a source split) is read
+   * there; every other one is read here and sent as coder bytes. The stream's watermark is known
+   * once the remote reads have reported.
+   */
   private OnCluster ship(DStream<?> stream) throws Exception {
     @SuppressWarnings("unchecked")
     BatchResult<Object> read =
-        Materialize.inParallel((BatchResult<Object>) onDriver(stream), batch.executor());
-    ElementsCodec<Object> codec = codecOf(stream);
-    List<EncodedPartition> encoded = new ArrayList<>(read.numPartitions());
-    for (int i = 0; i < read.numPartitions(); i++) {
-      List<Object> elements = ((ListPartition<Object>) read.partitions().get(i)).elements();
-      encoded.add(new EncodedPartition(codec.encode(elements), read.watermarkOf(i).getMillis()));
-    }
-    Instant watermark = read.outputWatermark();
-    if (encoded.isEmpty()) {
+        Materialize.exceptRemoteReadable((BatchResult<Object>) onDriver(stream), batch.executor());
+    if (read.numPartitions() == 0) {
+      Instant watermark = read.outputWatermark();
       return new OnCluster(run.spark().emptyRDD(), 0, () -> watermark, () -> false);
     }
+    ElementsCodec<Object> codec = codecOf(stream);
+    List<RemoteRead<Object>> reads = new ArrayList<>(read.numPartitions());
+    List<Optional<RemoteReadable<Object>>> remote = new ArrayList<>();
+    for (int i = 0; i < read.numPartitions(); i++) {
+      Partition<Object> partition = read.partitions().get(i);
+      if (partition instanceof RemoteReadable<Object> readable) {
+        reads.add(readable.remoteRead());
+        remote.add(Optional.of(readable));
+      } else {
+        List<Object> elements = ((ListPartition<Object>) partition).elements();
+        reads.add(
+            new ShippedElements(
+                new EncodedPartition(codec.encode(elements), read.watermarkOf(i).getMillis()),
+                codec));
+        remote.add(Optional.empty());
+      }
+    }
+    String id = stream.id();
+    TaskReports reports = run.reports();
     JavaRDD<Object> chunks =
         run.spark()
-            .parallelize(encoded, encoded.size())
-            .map(
-                partition ->
-                    (Object)
-                        new Chunk(
-                            codec.decode(partition.elements()),
-                            new Instant(partition.watermarkMillis())));
-    return new OnCluster(chunks, encoded.size(), () -> watermark, () -> false);
+            .parallelize(reads, reads.size())
+            .mapPartitionsWithIndex(
+                (partition, one) ->
+                    BatchPlan.<Object>cast(InputReadTask.run(id, partition, one, reports)),
+                true);
+    ReadReports readReports =
+        new ReadReports(remote, () -> reportsOf(InputReadTask.reportsOf(id), reads.size()));
+    readsToReport.add(readReports);
+    Supplier<Instant> watermark =
+        () -> {
+          readReports.handOver();
+          return read.outputWatermark();
+        };
+    return new OnCluster(chunks, reads.size(), watermark, () -> false);
   }
 
   /**

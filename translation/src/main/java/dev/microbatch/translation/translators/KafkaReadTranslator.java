@@ -65,7 +65,7 @@ public final class KafkaReadTranslator implements TransformTranslator {
                 rateLimit,
                 badRecordOutput,
                 retry,
-                new DataLoss(name, spec, options.isFailOnDataLoss())),
+                new DataLoss(name, spec.consumerConfig(), options.isFailOnDataLoss())),
         List.of());
     if (badRecords.isPresent()) {
       Supplier<DStream<Object>> input = context.dstreamOf(records);
