@@ -1,6 +1,7 @@
 package dev.microbatch.io.kafka;
 
-import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.SinkTransaction;
+import dev.microbatch.runner.dstream.SinkTransactions;
 import dev.microbatch.runner.scheduler.BatchTime;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -40,12 +42,6 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   /** How long closing a client may take: what it has not sent by then is dropped. */
   private static final Duration CLOSE = Duration.ofSeconds(10);
 
-  /** Where a batch's transaction is committed or aborted (the batch's commit). */
-  @FunctionalInterface
-  public interface Transactions {
-    void commitTransaction(BatchContext.CommitAction commit, BatchContext.CommitAction abort);
-  }
-
   private final String name;
   private final TransactionalKafkaWrite<K, V> spec;
   private final BoundedWaits waits;
@@ -67,6 +63,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   private Optional<BatchTime> lastCommitted = Optional.empty();
 
   private volatile boolean publishing;
+  private final AtomicLong sent = new AtomicLong();
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
   public TransactionalKafkaSink(String name, TransactionalKafkaWrite<K, V> spec) {
@@ -93,7 +90,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
    * committed before it failed.
    */
   public synchronized void beginBatch(
-      BatchTime time, ConsumedOffsets consumed, Transactions transactions) throws Exception {
+      BatchTime time, ConsumedOffsets consumed, SinkTransactions transactions) throws Exception {
     if (currentAttempt.isPresent() && currentAttempt.get() == consumed) {
       return;
     }
@@ -111,10 +108,43 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
               + " publishing it again",
           time,
           name);
+      transactions.transactionAlreadyCommitted(name, target());
       return;
     }
     waits.run("beginning batch " + time + "'s transaction", deadline, producer::beginTransaction);
-    transactions.commitTransaction(() -> commit(time, consumed), this::abort);
+    sent.set(0);
+    transactions.commitTransaction(
+        new SinkTransaction() {
+          @Override
+          public String sink() {
+            return name;
+          }
+
+          @Override
+          public String target() {
+            return TransactionalKafkaSink.this.target();
+          }
+
+          @Override
+          public long records() {
+            return sent.get();
+          }
+
+          @Override
+          public void commit() throws Exception {
+            TransactionalKafkaSink.this.commit(time, consumed);
+          }
+
+          @Override
+          public void abort() throws Exception {
+            TransactionalKafkaSink.this.abort();
+          }
+        });
+  }
+
+  /** The topic and the producer's transactional id, as the batch page shows them. */
+  private String target() {
+    return "topic " + spec.topic() + ", transactional id " + spec.transactionalId();
   }
 
   /** Sends one record in the batch's transaction (dropped if the batch was published before). */
@@ -122,6 +152,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
     if (!publishing) {
       return;
     }
+    sent.incrementAndGet();
     producer.send(
         new ProducerRecord<>(spec.topic(), key, value),
         (metadata, error) -> {

@@ -1,9 +1,11 @@
 package dev.microbatch.io.kafka;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.SinkTransaction;
+import dev.microbatch.runner.dstream.SinkTransactions;
 import dev.microbatch.runner.scheduler.BatchTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,14 +37,20 @@ public class TransactionalKafkaSinkTest {
                         ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
                         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000,
                         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000)));
-    AtomicReference<BatchContext.CommitAction> commit = new AtomicReference<>();
-    AtomicReference<BatchContext.CommitAction> abort = new AtomicReference<>();
+    AtomicReference<SinkTransaction> transaction = new AtomicReference<>();
     sink.beginBatch(
         new BatchTime(1_000),
         new ConsumedOffsets(),
-        (onCommit, onAbort) -> {
-          commit.set(onCommit);
-          abort.set(onAbort);
+        new SinkTransactions() {
+          @Override
+          public void commitTransaction(SinkTransaction begun) {
+            transaction.set(begun);
+          }
+
+          @Override
+          public void transactionAlreadyCommitted(String sink, String target) {
+            throw new AssertionError("a first batch cannot have been committed before");
+          }
         });
 
     for (int i = 0; i < 10; i++) {
@@ -53,8 +61,9 @@ public class TransactionalKafkaSinkTest {
     awaitEndOffset("sink-out", 10);
     broker.shutDown();
     long started = System.nanoTime();
-    assertThrows(Exception.class, () -> commit.get().run());
-    abort.get().run();
+    assertEquals(10, transaction.get().records());
+    assertThrows(Exception.class, () -> transaction.get().commit());
+    transaction.get().abort();
     sink.close();
 
     long seconds = (System.nanoTime() - started) / 1_000_000_000;

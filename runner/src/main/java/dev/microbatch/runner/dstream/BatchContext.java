@@ -23,7 +23,7 @@ import org.joda.time.Instant;
  * metrics, the memoized results of the DStreams computed so far, and the actions to run once the
  * batch has committed.
  */
-public final class BatchContext {
+public final class BatchContext implements SinkTransactions {
 
   private final BatchTime time;
   private final int attempt;
@@ -36,8 +36,9 @@ public final class BatchContext {
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Map<DStream<?>, BatchResult<?>> results = new IdentityHashMap<>();
   private final Map<String, AtomicLong> recordsIn = new LinkedHashMap<>();
-  private final ConcurrentLinkedQueue<CommitAction> transactions = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<CommitAction> aborts = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<SinkTransaction> transactions = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<BatchDetails.TransactionInfo> transactionOutcomes =
+      new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CommitAction> afterCommit = new ConcurrentLinkedQueue<>();
   private final Map<Class<?>, Object> attributes = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<BatchDetails.SliceInfo> slices =
@@ -204,7 +205,8 @@ public final class BatchContext {
         List.copyOf(stages),
         watermarks,
         failure.map(BatchContext::stackTrace),
-        checkpoint);
+        checkpoint,
+        List.copyOf(transactionOutcomes));
   }
 
   private static String stackTrace(Throwable error) {
@@ -217,13 +219,16 @@ public final class BatchContext {
     afterCommit.add(action);
   }
 
-  /**
-   * Commits a sink's transaction with the batch: the first step of the batch's commit, before the
-   * checkpoint and before any source is finalized. {@code abort} runs instead if the batch fails.
-   */
-  public void commitTransaction(CommitAction commit, CommitAction abort) {
-    transactions.add(commit);
-    aborts.add(abort);
+  @Override
+  public void commitTransaction(SinkTransaction transaction) {
+    transactions.add(transaction);
+  }
+
+  @Override
+  public void transactionAlreadyCommitted(String sink, String target) {
+    transactionOutcomes.add(
+        new BatchDetails.TransactionInfo(
+            sink, target, 0, BatchDetails.TransactionOutcome.ALREADY_COMMITTED, 0));
   }
 
   /**
@@ -235,15 +240,43 @@ public final class BatchContext {
     return (A) attributes.computeIfAbsent(type, t -> create.get());
   }
 
-  List<CommitAction> transactions() {
-    return new ArrayList<>(transactions);
+  /** Commits the sinks' transactions, in the order they were begun; the first failure ends it. */
+  void commitTransactions() throws Exception {
+    for (SinkTransaction transaction = transactions.poll();
+        transaction != null;
+        transaction = transactions.poll()) {
+      long start = System.nanoTime();
+      try {
+        transaction.commit();
+      } catch (Exception | Error e) {
+        // Not committed: the abort that follows the failure ends it.
+        transactions.add(transaction);
+        throw e;
+      }
+      transactionOutcomes.add(
+          new BatchDetails.TransactionInfo(
+              transaction.sink(),
+              transaction.target(),
+              transaction.records(),
+              BatchDetails.TransactionOutcome.COMMITTED,
+              (System.nanoTime() - start) / 1_000_000));
+    }
   }
 
   /** Runs every sink's abort, keeping the first failure but trying them all. */
   void abort() {
-    for (CommitAction abort : aborts) {
+    for (SinkTransaction transaction = transactions.poll();
+        transaction != null;
+        transaction = transactions.poll()) {
+      transactionOutcomes.add(
+          new BatchDetails.TransactionInfo(
+              transaction.sink(),
+              transaction.target(),
+              transaction.records(),
+              BatchDetails.TransactionOutcome.ABORTED,
+              0));
       try {
-        abort.run();
+        transaction.abort();
       } catch (Exception e) {
         org.slf4j.LoggerFactory.getLogger(BatchContext.class)
             .warn("Aborting a transaction of failed batch {} failed", time, e);

@@ -217,9 +217,13 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     }
 
     @Override
-    public void commitTransaction(
-        BatchContext.CommitAction commit, BatchContext.CommitAction abort) {
-      batch.commitTransaction(commit, abort);
+    public void commitTransaction(SinkTransaction transaction) {
+      batch.commitTransaction(transaction);
+    }
+
+    @Override
+    public void transactionAlreadyCommitted(String sink, String target) {
+      batch.transactionAlreadyCommitted(sink, target);
     }
 
     @Override

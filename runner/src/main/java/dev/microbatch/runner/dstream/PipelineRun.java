@@ -149,9 +149,7 @@ public final class PipelineRun implements AutoCloseable {
       hooks.slicesFixed(batch);
       backend.computeOutputs(batch, graph);
       hooks.slicesRead(batch);
-      for (BatchContext.CommitAction transaction : batch.transactions()) {
-        transaction.run();
-      }
+      batch.commitTransactions();
     } catch (Exception | Error e) {
       batch.abort();
       throw e;

@@ -8,7 +8,7 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.joda.time.Instant;
 
 /** What the engine gives one task of a fused stage. */
-public interface TaskContext {
+public interface TaskContext extends SinkTransactions {
 
   BatchTime batchTime();
 
@@ -39,8 +39,6 @@ public interface TaskContext {
   /** A value shared by the DStreams and tasks of this batch; see {@link BatchContext#attribute}. */
   <A> A batchAttribute(Class<A> type, java.util.function.Supplier<A> create);
 
-  /** Commits a sink transaction with the batch; see {@link BatchContext#commitTransaction}. */
-  void commitTransaction(BatchContext.CommitAction commit, BatchContext.CommitAction abort);
 
   /** Runs {@code action} after the batch has committed (bundle finalization). */
   void afterCommit(BatchContext.CommitAction action);

@@ -15,6 +15,7 @@ import org.joda.time.Instant;
  * @param watermarks each stream's output watermark after the batch, by stream id
  * @param failure the stack trace of the failure that ended the batch, if it failed
  * @param checkpoint the checkpoint the batch wrote when it committed (with a checkpoint directory)
+ * @param transactions the sinks' transactions of the attempt that completed (or failed last)
  */
 public record BatchDetails(
     int attempts,
@@ -22,10 +23,12 @@ public record BatchDetails(
     List<StageInfo> stages,
     Map<String, Instant> watermarks,
     Optional<String> failure,
-    Optional<CheckpointInfo> checkpoint) {
+    Optional<CheckpointInfo> checkpoint,
+    List<TransactionInfo> transactions) {
 
   public static final BatchDetails NONE =
-      new BatchDetails(0, List.of(), List.of(), Map.of(), Optional.empty(), Optional.empty());
+      new BatchDetails(
+          0, List.of(), List.of(), Map.of(), Optional.empty(), Optional.empty(), List.of());
 
   /** A committed batch's checkpoint: its file's size, and how long encoding and writing took. */
   public record CheckpointInfo(long bytes, long millis) {}
@@ -34,7 +37,33 @@ public record BatchDetails(
     slices = List.copyOf(slices);
     stages = List.copyOf(stages);
     watermarks = Map.copyOf(watermarks);
+    transactions = List.copyOf(transactions);
   }
+
+  /** What became of a sink's transaction in the batch. */
+  public enum TransactionOutcome {
+    /** Committed with the batch. */
+    COMMITTED,
+    /** The batch failed before or while committing it, and it was aborted. */
+    ABORTED,
+    /**
+     * Not begun: an earlier attempt or run already committed this batch's transaction, so this
+     * attempt's records were dropped.
+     */
+    ALREADY_COMMITTED
+  }
+
+  /**
+   * One sink's transaction in a batch.
+   *
+   * @param sink the sink's step name
+   * @param target where it writes (a topic and transactional id)
+   * @param records the records written in it
+   * @param outcome what became of it
+   * @param commitMillis how long committing it took (0 unless committed)
+   */
+  public record TransactionInfo(
+      String sink, String target, long records, TransactionOutcome outcome, long commitMillis) {}
 
   /**
    * One input partition's slice of a batch: the offsets {@code [from, until)} it reads, and the

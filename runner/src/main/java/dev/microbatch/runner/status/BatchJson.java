@@ -17,7 +17,8 @@ import java.util.Map;
 final class BatchJson {
 
   /** The fields a batch in detail has beyond its summary. */
-  static final List<String> DETAIL_FIELDS = List.of("slices", "stages", "watermarks", "failure");
+  static final List<String> DETAIL_FIELDS =
+      List.of("slices", "stages", "transactions", "watermarks", "failure");
 
   private BatchJson() {}
 
@@ -84,7 +85,10 @@ final class BatchJson {
     return json;
   }
 
-  /** The summary and everything the batch did: slices, stages, watermarks, the failure. */
+  /**
+   * The summary and everything the batch did: slices, stages, sink transactions, watermarks, the
+   * failure.
+   */
   static Map<String, Object> detailed(BatchInfo batch, String status) {
     Map<String, Object> json = summary(batch, status);
     BatchDetails details = batch.details();
@@ -113,6 +117,17 @@ final class BatchJson {
       stages.add(s);
     }
     json.put("stages", stages);
+    List<Map<String, Object>> transactions = new ArrayList<>();
+    for (BatchDetails.TransactionInfo transaction : details.transactions()) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("sink", transaction.sink());
+      t.put("target", transaction.target());
+      t.put("records", transaction.records());
+      t.put("outcome", transaction.outcome().name());
+      t.put("commitTime", transaction.commitMillis());
+      transactions.add(t);
+    }
+    json.put("transactions", transactions);
     Map<String, Object> watermarks = new LinkedHashMap<>();
     details.watermarks().forEach((stream, w) -> watermarks.put(stream, WatermarkText.of(w)));
     json.put("watermarks", watermarks);

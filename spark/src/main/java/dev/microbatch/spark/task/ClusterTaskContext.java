@@ -2,6 +2,7 @@ package dev.microbatch.spark.task;
 
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.SideInput;
+import dev.microbatch.runner.dstream.SinkTransaction;
 import dev.microbatch.runner.dstream.StageTaskRun;
 import dev.microbatch.runner.dstream.TaskContext;
 import dev.microbatch.runner.scheduler.BatchTime;
@@ -108,8 +109,17 @@ final class ClusterTaskContext implements TaskContext {
   }
 
   @Override
-  public void commitTransaction(BatchContext.CommitAction commit, BatchContext.CommitAction abort) {
-    throw new UnsupportedOperationException(
+  public void commitTransaction(SinkTransaction transaction) {
+    throw notOnExecutors();
+  }
+
+  @Override
+  public void transactionAlreadyCommitted(String sink, String target) {
+    throw notOnExecutors();
+  }
+
+  private UnsupportedOperationException notOnExecutors() {
+    return new UnsupportedOperationException(
         "Stage "
             + spec.stageName()
             + " writes with a transaction committed with the batch (the exactly-once Kafka sink);"

@@ -27,7 +27,7 @@ public final class TransactionalKafkaSinkStep implements Step {
     sink.beginBatch(
         task.batchTime(),
         task.batchAttribute(ConsumedOffsets.class, ConsumedOffsets::new),
-        task::commitTransaction);
+        task);
   }
 
   @Override

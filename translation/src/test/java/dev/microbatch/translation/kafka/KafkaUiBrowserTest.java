@@ -7,6 +7,7 @@ import static org.junit.Assert.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
+import dev.microbatch.io.kafka.TransactionalKafkaWrite;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import dev.microbatch.runner.MicroBatchRunner;
@@ -24,12 +25,14 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
  * The web UI of a Kafka job, in headless Chromium: a batch's page shows the offset ranges it read
- * from each Kafka partition, as the REST API has them.
+ * from each Kafka partition and the exactly-once sink's transaction that committed its records, as
+ * the REST API has them.
  */
 public class KafkaUiBrowserTest {
 
@@ -49,10 +52,11 @@ public class KafkaUiBrowserTest {
   }
 
   @Test(timeout = 1_200_000)
-  public void aBatchPageShowsTheOffsetRangesItReadFromEachPartition() throws Exception {
+  public void aBatchPageShowsTheOffsetRangesItReadAndTheTransactionItCommitted() throws Exception {
     String chromium = Browser.chromium();
     String topic = "watched";
     TOPICS.create(topic, 2);
+    TOPICS.create("watched-copy", 1);
     TOPICS.produce(topic, 2, 400);
 
     MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
@@ -63,7 +67,17 @@ public class KafkaUiBrowserTest {
     options.setMaxRatePerPartition(100);
     Pipeline p = Pipeline.create(options);
     p.apply(TOPICS.read(topic, "watched-reader").withoutMetadata())
-        .apply(MapElements.into(TypeDescriptors.longs()).via(KV<String, Long>::getValue));
+        .apply(
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                .via((KV<String, Long> kv) -> KV.of(kv.getKey(), String.valueOf(kv.getValue()))))
+        .apply(
+            "Copy",
+            TransactionalKafkaWrite.<String, String>to("watched-copy")
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(StringSerializer.class)
+                .withTransactionalId("watched-copy-writer"));
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
     try {
       URI ui = result.uiAddress().orElseThrow();
@@ -101,6 +115,18 @@ public class KafkaUiBrowserTest {
         assertThat(row, containsString(">" + slice.get("fromOffset").asText() + "<"));
         assertThat(row, containsString(">" + slice.get("untilOffset").asText() + "<"));
       }
+      List<String> transactions = Browser.rows(page, "transactions");
+      assertEquals(1, transactions.size());
+      JsonNode transaction = detail.get("transactions").get(0);
+      assertEquals("COMMITTED", transaction.get("outcome").asText());
+      // Every record the batch read was written in its transaction.
+      assertEquals(read[0].get("inputSize").asLong(), transaction.get("records").asLong());
+      assertThat(transactions.get(0), containsString("Copy"));
+      assertThat(transactions.get(0), containsString("topic watched-copy"));
+      assertThat(transactions.get(0), containsString(">committed<"));
+      assertThat(
+          transactions.get(0),
+          containsString(">" + String.format("%,d", transaction.get("records").asLong()) + "<"));
       Browser.screenshot(
           chromium, ui + "/#/batch/" + batchId, Path.of("target", "ui-kafka-batch.png"));
     } finally {

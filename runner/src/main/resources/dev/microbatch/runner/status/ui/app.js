@@ -214,6 +214,14 @@ async function batchPage(batchId) {
       { title: "Slowest task", cell: s => ms(s.slowestTaskTime) },
       { title: "Output watermark", text: true, cell: s => s.outputWatermark },
     ], b.stages || []),
+    el("h2", {}, "Sink transactions"),
+    table("transactions", [
+      { title: "Sink", text: true, cell: t => t.sink },
+      { title: "Writes to", text: true, cell: t => t.target },
+      { title: "Records", cell: t => t.records.toLocaleString() },
+      { title: "Outcome", text: true, cell: t => t.outcome.toLowerCase().replace("_", " ") },
+      { title: "Commit time", cell: t => t.outcome === "COMMITTED" ? ms(t.commitTime) : "" },
+    ], b.transactions || []),
     el("h2", {}, "Watermarks"),
     table("watermarks", [
       { title: "Stream", text: true, cell: w => w[0] },
