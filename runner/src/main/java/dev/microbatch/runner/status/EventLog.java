@@ -4,13 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.microbatch.runner.scheduler.BatchInfo;
 import dev.microbatch.runner.scheduler.StreamingListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,74 +12,50 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The run's event log: one JSON line per event (the run's start, every batch submitted, started,
- * completed, retried or failed, the run's end), each written through to the file as it happens, so
- * that the log of a run killed with SIGKILL is whole up to its last event. A history server reads
- * it back as the live REST API would have shown it.
+ * completed, retried or failed, the run's end). In a local folder each line is written through to
+ * the file as it happens, so that the log of a run killed with SIGKILL is whole up to its last
+ * event; in any other Beam FileSystem the log is written in segments (see {@link EventLogStore}).
+ * A history server reads it back as the live REST API would have shown it.
  */
 public final class EventLog implements StreamingListener, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path file;
-  private final FileChannel channel;
+  private final EventLogStore.Writer writer;
   private final StatusServer.RunInfo run;
+  private boolean open = true;
 
-  private EventLog(Path file, FileChannel channel, StatusServer.RunInfo run) {
-    this.file = file;
-    this.channel = channel;
+  private EventLog(EventLogStore.Writer writer, StatusServer.RunInfo run) {
+    this.writer = writer;
     this.run = run;
   }
 
   /**
-   * Opens {@code <dir>/<run id>.jsonl} (with {@code -2}, {@code -3}, ... added to the id if taken)
-   * and writes the run's first event: the run as the REST API
-   * shows it, with {@code extra} fields. Only local directories are
-   * supported: a log must be readable after a crash, which needs appends that reach the file at
-   * once.
+   * Opens a new log for {@code run} in {@code dir} (a local folder, or a folder URI of any Beam
+   * FileSystem; the run's id gets {@code -2}, {@code -3}, ... added if a log of that id exists) and
+   * writes the run's first event: the run as the REST API shows it, with {@code extra} fields.
    *
-   * @throws IllegalArgumentException naming {@code --eventLogDir} when it is not a local directory
-   *     that can be written
+   * @throws IllegalArgumentException naming {@code --eventLogDir} when no FileSystem serves it
    */
   public static EventLog open(String dir, StatusServer.RunInfo run, Map<String, Object> extra)
       throws IOException {
-    Path directory = localDirectory(dir);
-    Files.createDirectories(directory);
-    // A job name run again in the same folder gets the next free id, so no log is overwritten.
-    StatusServer.RunInfo logged = run;
-    for (int n = 2; Files.exists(directory.resolve(logged.id() + ".jsonl")); n++) {
-      logged = run.withId(run.id() + "-" + n);
-    }
-    Path file = directory.resolve(logged.id() + ".jsonl");
-    FileChannel channel =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND);
-    EventLog log = new EventLog(file, channel, logged);
-    Map<String, Object> started = BatchJson.application(logged);
+    StatusServer.RunInfo[] logged = {run};
+    EventLogStore.Writer writer =
+        EventLogStore.create(dir, run.id(), id -> logged[0] = run.withId(id));
+    EventLog log = new EventLog(writer, logged[0]);
+    Map<String, Object> started = BatchJson.application(logged[0]);
     started.putAll(extra);
     log.write("RunStarted", started);
     return log;
   }
 
-  private static Path localDirectory(String dir) {
-    String path = dir.startsWith("file://") ? dir.substring("file://".length()) : dir;
-    if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-      throw new IllegalArgumentException(
-          "Invalid value for --eventLogDir: "
-              + dir
-              + " (only local directories are supported: a log must be whole after a crash)");
-    }
-    return Path.of(path);
+  /** Where the log is written: its file, or its folder of segments. */
+  public String location() {
+    return writer.location();
   }
 
-  public Path file() {
-    return file;
-  }
-
-  /** The run as logged: its id is the log's name without {@code .jsonl}. */
+  /** The run as logged: its id is the log's name. */
   public StatusServer.RunInfo run() {
     return run;
   }
@@ -104,6 +73,7 @@ public final class EventLog implements StreamingListener, AutoCloseable {
   @Override
   public void onBatchCompleted(BatchInfo batch) {
     write("BatchCompleted", BatchJson.detailed(batch, "COMPLETED"));
+    batchEnded();
   }
 
   @Override
@@ -114,16 +84,17 @@ public final class EventLog implements StreamingListener, AutoCloseable {
   @Override
   public void onBatchFailed(BatchInfo batch, Throwable error) {
     write("BatchFailed", BatchJson.detailed(batch, "FAILED"));
+    batchEnded();
   }
 
-  /** Writes the run's last event, with how it ended and its final metrics, and closes the file. */
+  /** Writes the run's last event, with how it ended and its final metrics, and closes the log. */
   public void runEnded(String state, List<Map<String, Object>> metrics) {
     write("RunEnded", Map.of("state", state, "metrics", metrics));
     close();
   }
 
   private synchronized void write(String event, Map<String, Object> fields) {
-    if (!channel.isOpen()) {
+    if (!open) {
       return;
     }
     Map<String, Object> line = new LinkedHashMap<>();
@@ -131,24 +102,39 @@ public final class EventLog implements StreamingListener, AutoCloseable {
     line.put("time", System.currentTimeMillis());
     line.putAll(fields);
     try {
-      byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      writer.append(JSON.writeValueAsString(line));
     } catch (IOException e) {
-      // The run goes on without its log rather than failing on it.
-      LOG.warn("Could not write to the event log {}; the run goes on without it", file, e);
-      close();
+      failed(e);
     }
+  }
+
+  private synchronized void batchEnded() {
+    if (!open) {
+      return;
+    }
+    try {
+      writer.batchEnded();
+    } catch (IOException e) {
+      failed(e);
+    }
+  }
+
+  private void failed(IOException e) {
+    // The run goes on without its log rather than failing on it.
+    LOG.warn("Could not write to the event log {}; the run goes on without it", location(), e);
+    close();
   }
 
   @Override
   public synchronized void close() {
+    if (!open) {
+      return;
+    }
+    open = false;
     try {
-      channel.close();
+      writer.close();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      LOG.warn("Could not finish the event log {}", location(), e);
     }
   }
 }

@@ -1,10 +1,9 @@
 package dev.microbatch.runner.status;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Serves finished or crashed runs from their event logs with the live REST API's paths and shapes:
@@ -15,30 +14,23 @@ public final class HistoryServer {
 
   private HistoryServer() {}
 
-  /** The event logs at {@code location}: the file, or every {@code *.jsonl} in the folder. */
-  static List<Path> eventLogs(Path location) throws IOException {
-    if (Files.isRegularFile(location)) {
-      return List.of(location);
-    }
-    if (!Files.isDirectory(location)) {
-      throw new IllegalArgumentException("No event log or folder of event logs at " + location);
-    }
-    try (Stream<Path> files = Files.list(location)) {
-      List<Path> logs = files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList();
-      if (logs.isEmpty()) {
-        throw new IllegalArgumentException("No event log (*.jsonl) in " + location);
-      }
-      return logs;
-    }
+  /**
+   * The event logs at {@code location}: a local log file or folder of them, or a folder URI of any
+   * Beam FileSystem holding run folders of segments (or one run folder).
+   */
+  static List<EventLogStore.Log> eventLogs(String location) throws IOException {
+    return EventLogStore.logsAt(location);
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1 || args.length > 2) {
-      System.err.println("Usage: HistoryServer <event log dir or file> [port]");
+      System.err.println("Usage: HistoryServer <event log dir, file or folder URI> [port]");
       System.exit(2);
     }
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 18080;
-    List<Path> logs = eventLogs(Path.of(args[0]));
+    // Registers the Beam FileSystems on the classpath, for a log folder given as a URI.
+    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+    List<EventLogStore.Log> logs = eventLogs(args[0]);
     StatusServer server = StatusServer.history("127.0.0.1", port, logs);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "history-server-stop"));
     System.out.println(

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,10 +22,10 @@ final class LoggedStatus implements StatusSource {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> LINE = new TypeReference<>() {};
 
-  private final Path file;
+  private final EventLogStore.Log log;
 
-  LoggedStatus(Path file) {
-    this.file = file;
+  LoggedStatus(EventLogStore.Log log) {
+    this.log = log;
   }
 
   /** What one read of the log found. */
@@ -42,9 +40,9 @@ final class LoggedStatus implements StatusSource {
   private Read read() {
     List<String> lines;
     try {
-      lines = Files.readAllLines(file);
+      lines = log.lines();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the event log " + file, e);
+      throw new UncheckedIOException("Cannot read the event log " + log.location(), e);
     }
     StatusServer.RunInfo run = null;
     String state = "INCOMPLETE";
@@ -97,7 +95,8 @@ final class LoggedStatus implements StatusSource {
       }
     }
     if (run == null) {
-      throw new IllegalStateException("The event log " + file + " has no RunStarted line");
+      throw new IllegalStateException(
+          "The event log " + log.location() + " has no RunStarted line");
     }
     return new Read(
         run,

@@ -64,7 +64,7 @@ public final class RunStatus {
       scheduler.addListener(log);
       scheduler.onTermination(
           status -> log.runEnded(status.name(), MetricsJson.of(pipelineRun.metrics().results())));
-      LOG.info("Event log at {}", log.file());
+      LOG.info("Event log at {}", log.location());
     }
     if (monitoring.getUiPort() > 0) {
       try {

@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +114,8 @@ public final class StatusServer implements AutoCloseable {
   }
 
   /** Serves finished (or crashed) runs from their event logs, one application per log. */
-  static StatusServer history(String host, int port, List<Path> eventLogs) throws IOException {
+  static StatusServer history(String host, int port, List<EventLogStore.Log> eventLogs)
+      throws IOException {
     List<StatusSource> runs = new ArrayList<>();
     eventLogs.forEach(log -> runs.add(new LoggedStatus(log)));
     return bind(host, port, runs, Optional.empty());

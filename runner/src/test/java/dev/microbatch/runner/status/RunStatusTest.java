@@ -202,7 +202,7 @@ public class RunStatusTest {
 
     // The event log: the run's start, three events per batch, the run's end; its completed batches
     // are the REST API's batches in detail.
-    List<String> lines = Files.readAllLines(log.file());
+    List<String> lines = Files.readAllLines(Path.of(log.location()));
     assertEquals(1 + 3 * 3 + 1, lines.size());
     assertEquals("RunStarted", JSON.readTree(lines.get(0)).get("event").asText());
     JsonNode completed = JSON.readTree(lines.get(3));
@@ -216,7 +216,7 @@ public class RunStatusTest {
 
     // The history server answers from the log exactly as the live run did.
     try (StatusServer fromLog =
-        StatusServer.history("127.0.0.1", 0, HistoryServer.eventLogs(logDir))) {
+        StatusServer.history("127.0.0.1", 0, HistoryServer.eventLogs(logDir.toString()))) {
       URI base = fromLog.address();
       String batchId = liveDetail.get("batchId").asText();
       assertEquals(liveBatches, get(base, "/api/v1/applications/spec-run/streaming/batches"));
@@ -254,7 +254,8 @@ public class RunStatusTest {
             + "\"inputSize\":5,\"recordsIn\":{\"in\":5}}\n"
             + "{\"event\":\"BatchStarted\",\"batchId\":200,\"status\":\"PROCESSING\"}\n"
             + "{\"event\":\"BatchCompleted\",\"batchId\":200,\"sta");
-    try (StatusServer history = StatusServer.history("127.0.0.1", 0, List.of(log))) {
+    try (StatusServer history =
+        StatusServer.history("127.0.0.1", 0, HistoryServer.eventLogs(log.toString()))) {
       JsonNode batches = get(history.address(), "/api/v1/applications/crashed/streaming/batches");
       assertEquals(2, batches.size());
       assertEquals("PROCESSING", batches.get(0).get("status").asText());
