@@ -35,8 +35,9 @@ public final class KafkaThroughputBenchmark {
           "plain-read",
           "Kafka client defaults",
           new PlainConsumerRead());
-  private final ThroughputVariant runner = runnerVariant(false);
-  private final ThroughputVariant exactlyOnceRunner = runnerVariant(true);
+  private final ThroughputVariant runner = runnerVariant(false, true);
+  private final ThroughputVariant runnerUiOff = runnerVariant(false, false);
+  private final ThroughputVariant exactlyOnceRunner = runnerVariant(true, true);
   private final ThroughputVariant plainCopy =
       new ThroughputVariant(
           "plain consumer+producer copy",
@@ -45,7 +46,8 @@ public final class KafkaThroughputBenchmark {
           new PlainKafkaCopy());
   private final List<ThroughputVariant> variants =
       BenchSupport.selectedVariants(
-          List.of(plainRead, runner, exactlyOnceRunner, plainCopy), ThroughputVariant::slug);
+          List.of(plainRead, runner, runnerUiOff, exactlyOnceRunner, plainCopy),
+          ThroughputVariant::slug);
   private final Measurements<ThroughputVariant> measurements = new Measurements<>();
 
   public static void main(String[] args) throws Exception {
@@ -84,9 +86,16 @@ public final class KafkaThroughputBenchmark {
     return measurements.allCorrect();
   }
 
-  private static ThroughputVariant runnerVariant(boolean exactlyOnce) {
+  /**
+   * The runner copying Kafka to Kafka, exactly once or not, with its web UI on (the default) or
+   * off (to show what the UI costs).
+   */
+  private static ThroughputVariant runnerVariant(boolean exactlyOnce, boolean ui) {
     List<String> args = new ArrayList<>();
     args.add("--runner=MicroBatchRunner");
+    if (!ui) {
+      args.add("--uiPort=0");
+    }
     args.add("--batchIntervalMillis=" + Long.getLong("kafkaBench.batchIntervalMillis", 1000));
     args.add("--logEveryBatch=false");
     String more = System.getProperty("kafkaBench.runnerArgs", "");
@@ -101,8 +110,8 @@ public final class KafkaThroughputBenchmark {
                 + " --checkpointLocation=<temp>; TransactionalKafkaWrite, input group",
             new MicroBatchKafkaCopy(args, true))
         : new ThroughputVariant(
-            "MicroBatchRunner Kafka-to-Kafka",
-            "microbatchrunner",
+            ui ? "MicroBatchRunner Kafka-to-Kafka" : "MicroBatchRunner Kafka-to-Kafka, UI off",
+            ui ? "microbatchrunner" : "microbatchrunner-ui-off",
             String.join(" ", args),
             new MicroBatchKafkaCopy(args, false));
   }
@@ -143,8 +152,13 @@ public final class KafkaThroughputBenchmark {
     System.out.printf("%nMeasured runs (records/s)%n");
     Map<ThroughputVariant, Double> medians =
         measurements.printMedians(variants, ThroughputVariant::label, 34, "%,12.0f");
-    for (ThroughputVariant measured : List.of(runner, exactlyOnceRunner)) {
+    for (ThroughputVariant measured : List.of(runner, runnerUiOff, exactlyOnceRunner)) {
       printRatios(medians, measured);
+    }
+    if (medians.containsKey(runner) && medians.containsKey(runnerUiOff)) {
+      System.out.printf(
+          "  ratio %s / %s (medians): %.2f%n",
+          runner.label(), runnerUiOff.label(), medians.get(runner) / medians.get(runnerUiOff));
     }
     System.out.println(
         measurements.allCorrect()

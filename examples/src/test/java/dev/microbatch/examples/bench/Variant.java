@@ -13,6 +13,12 @@ record Variant(String label, List<String> args) {
       new Variant(
           "MicroBatchRunner", List.of("--runner=MicroBatchRunner", "--logEveryBatch=false"));
 
+  /** The runner with its web UI, REST API and /metrics endpoint off, to show what they cost. */
+  static final Variant MICRO_BATCH_UI_OFF =
+      new Variant(
+          "MicroBatchRunner(UI off)",
+          List.of("--runner=MicroBatchRunner", "--logEveryBatch=false", "--uiPort=0"));
+
   /**
    * DirectRunner as a user gets it: immutability and encodability checks on. {@code
    * --blockOnRun=false} only makes {@code run()} return a handle at once, so that a run that is too
@@ -31,7 +37,8 @@ record Variant(String label, List<String> args) {
               "--enforceImmutability=false",
               "--enforceEncodability=false"));
 
-  static final List<Variant> ALL = List.of(MICRO_BATCH, DIRECT, DIRECT_UNCHECKED);
+  static final List<Variant> ALL =
+      List.of(MICRO_BATCH, MICRO_BATCH_UI_OFF, DIRECT, DIRECT_UNCHECKED);
 
   WordCount.Options options(String inputFile, String output) {
     String[] all =

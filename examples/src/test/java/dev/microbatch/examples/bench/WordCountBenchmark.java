@@ -19,7 +19,8 @@ import org.joda.time.Duration;
  *
  * <p>Settings are system properties: {@code bench.sizeMb} (200; or the first argument), {@code
  * bench.rounds} (3 measured), {@code bench.warmups} (1), {@code bench.dir} (target/bench), {@code
- * bench.variants} (all: microbatchrunner,directrunner,directrunner-no-enforcement), {@code
+ * bench.variants} (all:
+ * microbatchrunner,microbatchrunner-ui-off,directrunner,directrunner-no-enforcement), {@code
  * bench.timeoutMin} (20 per run; a run still going then has its threads dumped and is cancelled,
  * and its runner is not run again). The "load" column is the OS's 1-minute load average when the
  * run ended: other processes on the machine make a run slower.
@@ -125,7 +126,8 @@ public final class WordCountBenchmark {
     System.out.printf("%nMeasured runs (wall-clock seconds)%n");
     Map<Variant, Double> medians = measurements.printMedians(variants, Variant::label, 30, "%7.2f");
     Double micro = medians.get(Variant.MICRO_BATCH);
-    for (Variant direct : List.of(Variant.DIRECT, Variant.DIRECT_UNCHECKED)) {
+    for (Variant direct :
+        List.of(Variant.MICRO_BATCH_UI_OFF, Variant.DIRECT, Variant.DIRECT_UNCHECKED)) {
       if (micro != null && medians.containsKey(direct)) {
         System.out.printf(
             "  ratio %s / MicroBatchRunner (medians): %.2f%n",
