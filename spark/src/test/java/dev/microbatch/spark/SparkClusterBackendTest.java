@@ -28,14 +28,20 @@ import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.spark.SparkEnv;
 import org.joda.time.Duration;
@@ -207,6 +213,42 @@ public class SparkClusterBackendTest {
               assertFalse("a split was read on the driver: " + readers, readers.contains("driver"));
               return null;
             });
+    assertEquals(PipelineResult.State.DONE, pipeline.run().waitUntilFinish());
+  }
+
+  /** Sends each element to one of two outputs at random, as Beam's hot-key fanout does. */
+  private static final class SplitAtRandom extends DoFn<Integer, Integer> {
+    static final TupleTag<Integer> HEADS = new TupleTag<>() {};
+    static final TupleTag<Integer> TAILS = new TupleTag<>() {};
+
+    @ProcessElement
+    public void process(@Element Integer element, MultiOutputReceiver out) {
+      out.get(java.util.concurrent.ThreadLocalRandom.current().nextBoolean() ? HEADS : TAILS)
+          .output(element);
+    }
+  }
+
+  @Test
+  public void aStageWithTwoOutputsIsComputedOnceForBoth() {
+    Pipeline pipeline = pipeline();
+    List<Integer> numbers = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      numbers.add(i);
+    }
+    PCollectionTuple split =
+        pipeline
+            .apply(Create.of(numbers))
+            .apply(
+                ParDo.of(new SplitAtRandom())
+                    .withOutputTags(SplitAtRandom.HEADS, TupleTagList.of(SplitAtRandom.TAILS)));
+    // Each output through a shuffle of its own, then together again: a recomputed stage would
+    // split differently for each, and lose or double elements.
+    PCollection<Integer> heads =
+        split.get(SplitAtRandom.HEADS).apply("ReshuffleHeads", Reshuffle.viaRandomKey());
+    PCollection<Integer> tails =
+        split.get(SplitAtRandom.TAILS).apply("ReshuffleTails", Reshuffle.viaRandomKey());
+    PAssert.that(PCollectionList.of(heads).and(tails).apply(Flatten.pCollections()))
+        .containsInAnyOrder(numbers);
     assertEquals(PipelineResult.State.DONE, pipeline.run().waitUntilFinish());
   }
 

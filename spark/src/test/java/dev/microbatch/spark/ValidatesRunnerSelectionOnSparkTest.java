@@ -64,8 +64,13 @@ public class ValidatesRunnerSelectionOnSparkTest {
     System.setProperty("beamTestPipelineOptions", options);
     List<String> failures = new ArrayList<>();
     int run = 0;
+    // -Dvr.selection=Class#method,... runs other tests the same way (to look into one).
+    List<String> selection =
+        System.getProperty("vr.selection", "").isBlank()
+            ? SELECTION
+            : List.of(System.getProperty("vr.selection").split(","));
     try {
-      for (String test : SELECTION) {
+      for (String test : selection) {
         String[] parts = test.split("#");
         Result result =
             new JUnitCore().run(Request.method(Class.forName(parts[0]), parts[1]));
@@ -86,7 +91,7 @@ public class ValidatesRunnerSelectionOnSparkTest {
         System.setProperty("beamTestPipelineOptions", before);
       }
     }
-    assertEquals("tests run", SELECTION.size(), run);
+    assertEquals("tests run", selection.size(), run);
     assertEquals(String.join("\n\n", failures), 0, failures.size());
   }
 }

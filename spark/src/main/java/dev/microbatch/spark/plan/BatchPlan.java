@@ -142,12 +142,44 @@ public final class BatchPlan {
       planned = ship(stream);
     }
     if (graph.consumerCounts().getOrDefault(stream, 0) > 1) {
-      // Read by several: computed once (a stage task must not run twice in a batch).
-      planned.rdd().persist(StorageLevel.MEMORY_ONLY());
-      persisted.add(planned.rdd());
+      computeOnce(stream, planned);
     }
     cluster.put(stream, planned);
     return planned;
+  }
+
+  /**
+   * A stream read by several is computed once, by a job of its own, and kept in the executors'
+   * memory for its readers. Persisting alone is not enough: Spark computes a persisted RDD again in
+   * every stage that reads it before its blocks are known, and stages that read it (two shuffles
+   * of one stage's outputs) run at once. A stage task must run once per batch: its DoFns may have
+   * effects outside, or decide at random (Beam's hot-key fanout sends each element to one of two
+   * outputs at random; computed once per output, elements would be lost and doubled).
+   */
+  private void computeOnce(DStream<?> stream, OnCluster planned) {
+    JavaRDD<Object> rdd = planned.rdd();
+    rdd.persist(StorageLevel.MEMORY_ONLY());
+    persisted.add(rdd);
+    rdd.foreachPartition(partition -> partition.forEachRemaining(x -> {}));
+    int cached = 0;
+    for (org.apache.spark.storage.RDDInfo info : run.spark().sc().getRDDStorageInfo()) {
+      if (info.id() == rdd.id()) {
+        cached = info.numCachedPartitions();
+      }
+    }
+    if (cached < planned.partitions()) {
+      // Its readers would compute the missing partitions again.
+      throw new IllegalStateException(
+          "Only "
+              + cached
+              + " of the "
+              + planned.partitions()
+              + " partitions of "
+              + stream.id()
+              + ", which several streams read, fit in the executors' storage memory in batch "
+              + batch.time()
+              + "; give the executors more memory (spark.executor.memory, spark.memory.fraction)");
+    }
   }
 
   private OnCluster stage(FusedStageDStream stage) throws Exception {
