@@ -6,6 +6,8 @@ import java.io.Closeable;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.apache.beam.runners.core.LateDataUtils;
+import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
@@ -17,7 +19,10 @@ import org.joda.time.Instant;
 /**
  * The reduce side of a lifted Combine.perKey: merges the accumulators of each key and window in the
  * partition's state store (across batches) and, with the default trigger, emits a window's single
- * on-time pane once the input watermark passes the end of the window.
+ * on-time pane once the input watermark passes the end of the window. An accumulator for a window
+ * that has expired (the watermark of the last batch passed its end plus allowed lateness, which is
+ * zero in a streaming run) is dropped, as a GroupByKey drops late elements; the {@code
+ * droppedDueToLateness} counter then counts accumulators, each holding one or more elements.
  */
 public final class FinalCombineStep implements Step {
 
@@ -26,6 +31,8 @@ public final class FinalCombineStep implements Step {
   private final MetricsScope metrics;
   private final TimestampCombiner timestampCombiner;
   private final KeyedStateStore<Map<BoundedWindow, Accumulation>> store;
+  private final Instant lastInputWatermark;
+  private final CounterCell droppedDueToLateness;
 
   public FinalCombineStep(CombineSpec spec, StepEnvironment environment) {
     this.spec = spec;
@@ -33,6 +40,13 @@ public final class FinalCombineStep implements Step {
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
     this.timestampCombiner = spec.windowingStrategy().getTimestampCombiner();
     this.store = environment.task().stateStore(new AccumulationCodec(spec));
+    this.lastInputWatermark = environment.task().lastInputWatermark();
+    this.droppedDueToLateness =
+        environment
+            .task()
+            .metrics()
+            .getContainer(spec.stepName())
+            .getCounter(GroupAlsoByWindowStep.DROPPED_DUE_TO_LATENESS);
   }
 
   @Override
@@ -42,6 +56,11 @@ public final class FinalCombineStep implements Step {
         (Keyed<WindowedValue<KV<Object, Object>>>) element;
     WindowedValue<KV<Object, Object>> wv = keyed.element();
     BoundedWindow window = wv.getWindows().iterator().next();
+    if (LateDataUtils.garbageCollectionTime(window, spec.windowingStrategy())
+        .isBefore(lastInputWatermark)) {
+      droppedDueToLateness.inc();
+      return;
+    }
     Map<BoundedWindow, Accumulation> windows = store.getOrCreate(keyed.key(), k -> new HashMap<>());
     Accumulation acc = windows.get(window);
     try (Closeable scope = metrics.enter()) {

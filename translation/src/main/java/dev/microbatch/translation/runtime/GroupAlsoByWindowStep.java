@@ -74,6 +74,11 @@ public final class GroupAlsoByWindowStep implements Step {
   private final ExecutableTriggerStateMachine trigger;
   private final CounterCell droppedDueToLateness;
 
+  /** The counter of elements dropped for arriving after their window expired, in every step. */
+  static final MetricName DROPPED_DUE_TO_LATENESS =
+      MetricName.named(
+          GroupAlsoByWindowStep.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS);
+
   @SuppressWarnings("unchecked")
   public GroupAlsoByWindowStep(Spec spec, StepEnvironment environment) {
     this.spec = spec;
@@ -91,10 +96,7 @@ public final class GroupAlsoByWindowStep implements Step {
             .task()
             .metrics()
             .getContainer(spec.stepName())
-            .getCounter(
-                MetricName.named(
-                    GroupAlsoByWindowStep.class,
-                    LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
+            .getCounter(DROPPED_DUE_TO_LATENESS);
     this.reduceFn = SystemReduceFn.buffering((Coder<Object>) spec.valueCoder());
     this.trigger =
         ExecutableTriggerStateMachine.create(

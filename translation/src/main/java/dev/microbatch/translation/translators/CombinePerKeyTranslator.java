@@ -21,15 +21,16 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 /**
  * Combine.perKey with combiner lifting: each task accumulates its keys before the shuffle, and the
  * reduce side merges accumulators and extracts outputs. Lifted only where that is exactly Beam's
- * result: a plain CombineFn without side inputs, non-merging windows, the default trigger, in a
- * bounded run. Otherwise the composite is expanded (GroupByKey + Combine.GroupedValues).
+ * result: a plain CombineFn without side inputs, non-merging windows, the default trigger, and in a
+ * streaming run no allowed lateness (a window then has one pane, on time, and data for a window
+ * whose end the watermark passed is dropped; with lateness, the late panes need the trigger
+ * machinery). Otherwise the composite is expanded (GroupByKey + Combine.GroupedValues).
  */
 public final class CombinePerKeyTranslator implements TransformTranslator {
 
   @Override
   public boolean canTranslate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
-    if (context.options().isStreaming()
-        || !(transform.getTransform() instanceof Combine.PerKey<?, ?, ?> perKey)
+    if (!(transform.getTransform() instanceof Combine.PerKey<?, ?, ?> perKey)
         || !(perKey.getFn() instanceof Combine.CombineFn<?, ?, ?>)
         || !perKey.getSideInputs().isEmpty()) {
       return false;
@@ -39,6 +40,8 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
     return input.getCoder() instanceof KvCoder<?, ?> kv
         && strategy.getWindowFn().isNonMerging()
         && strategy.getTrigger() instanceof DefaultTrigger
+        && (!context.options().isStreaming()
+            || strategy.getAllowedLateness().equals(org.joda.time.Duration.ZERO))
         && accumulatorCoder(perKey, input, kv).isPresent();
   }
 
