@@ -38,7 +38,6 @@ import java.util.function.Supplier;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 import org.joda.time.Instant;
 
 /**
@@ -142,44 +141,28 @@ public final class BatchPlan {
       planned = ship(stream);
     }
     if (graph.consumerCounts().getOrDefault(stream, 0) > 1) {
-      computeOnce(stream, planned);
+      computeOnce(planned);
     }
     cluster.put(stream, planned);
     return planned;
   }
 
   /**
-   * A stream read by several is computed once, by a job of its own, and kept in the executors'
-   * memory for its readers. Persisting alone is not enough: Spark computes a persisted RDD again in
-   * every stage that reads it before its blocks are known, and stages that read it (two shuffles
-   * of one stage's outputs) run at once. A stage task must run once per batch: its DoFns may have
-   * effects outside, or decide at random (Beam's hot-key fanout sends each element to one of two
-   * outputs at random; computed once per output, elements would be lost and doubled).
+   * A stream read by several is computed once, by a job of its own, before its readers. A stage
+   * task must run once per batch: its DoFns may have effects outside, or decide at random (Beam's
+   * hot-key fanout sends each element to the hot or the cold output at random; computed once per
+   * output, elements would be lost and doubled). Persisting alone does not ensure it: Spark computes
+   * a persisted RDD again in every stage that reads it before its blocks are known, and again
+   * wherever fetching a block from another executor fails. A local checkpoint keeps the blocks on
+   * the executors (in memory, spilled to disk when memory is short) and cuts the lineage, so a
+   * block that cannot be read fails its reader's task (Spark retries it elsewhere, then fails the
+   * batch) instead of being computed a second time.
    */
-  private void computeOnce(DStream<?> stream, OnCluster planned) {
+  private void computeOnce(OnCluster planned) {
     JavaRDD<Object> rdd = planned.rdd();
-    rdd.persist(StorageLevel.MEMORY_ONLY());
+    rdd.rdd().localCheckpoint();
     persisted.add(rdd);
     rdd.foreachPartition(partition -> partition.forEachRemaining(x -> {}));
-    int cached = 0;
-    for (org.apache.spark.storage.RDDInfo info : run.spark().sc().getRDDStorageInfo()) {
-      if (info.id() == rdd.id()) {
-        cached = info.numCachedPartitions();
-      }
-    }
-    if (cached < planned.partitions()) {
-      // Its readers would compute the missing partitions again.
-      throw new IllegalStateException(
-          "Only "
-              + cached
-              + " of the "
-              + planned.partitions()
-              + " partitions of "
-              + stream.id()
-              + ", which several streams read, fit in the executors' storage memory in batch "
-              + batch.time()
-              + "; give the executors more memory (spark.executor.memory, spark.memory.fraction)");
-    }
   }
 
   private OnCluster stage(FusedStageDStream stage) throws Exception {
