@@ -107,6 +107,15 @@ public interface MicroBatchPipelineOptions
   void setCheckpointLocation(@Nullable String value);
 
   @Description(
+      "Every how many checkpoints the keyed state is written whole; the checkpoints between write"
+          + " only the keys whose state changed since the one before (1: every checkpoint whole)."
+          + " Recovery reads the last whole one and the changes after it.")
+  @Default.Integer(10)
+  int getStateSnapshotEvery();
+
+  void setStateSnapshotEvery(int value);
+
+  @Description(
       "How often a failed batch is re-run over the same slice, from the last committed state,"
           + " before the pipeline fails. Needs --checkpointLocation.")
   @Default.Integer(2)

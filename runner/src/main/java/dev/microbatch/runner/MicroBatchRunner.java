@@ -85,7 +85,11 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     FileSystems.setDefaultPipelineOptions(options);
     return Optional.of(
         GraphCheckpointer.of(
-            graph, new CheckpointStore(dir), options.getParallelism(), backend.keyedStateLocation()));
+            graph,
+            new CheckpointStore(dir),
+            options.getParallelism(),
+            backend.keyedStateLocation(),
+            options.getStateSnapshotEvery()));
   }
 
   /** Restores the run from the checkpoint; a run that cannot resume is closed before it starts. */

@@ -43,6 +43,12 @@ final class OptionsValidator {
       throw new InvalidOptionException(
           "maxBatchRetries", options.getMaxBatchRetries(), "must be >= 0");
     }
+    if (options.getStateSnapshotEvery() < 1) {
+      throw new InvalidOptionException(
+          "stateSnapshotEvery",
+          options.getStateSnapshotEvery(),
+          "must be >= 1 (1: every checkpoint holds all keyed state)");
+    }
     if (options.getSourceRetryTimeoutMillis() < 0) {
       throw new InvalidOptionException(
           "sourceRetryTimeoutMillis",

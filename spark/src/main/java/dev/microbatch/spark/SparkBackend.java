@@ -86,7 +86,13 @@ public final class SparkBackend implements Backend {
         context.sc().applicationId(),
         stateDirectory);
     return new SparkBackend(
-        new ClusterRun(context, broadcast, reports, runId, stateDirectory),
+        new ClusterRun(
+            context,
+            broadcast,
+            reports,
+            runId,
+            stateDirectory,
+            options.getStateSnapshotEvery()),
         !spark.getReuseSparkContext(),
         temporaryState);
   }

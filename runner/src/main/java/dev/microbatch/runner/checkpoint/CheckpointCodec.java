@@ -4,7 +4,8 @@ import static dev.microbatch.runner.state.Frames.readBytes;
 import static dev.microbatch.runner.state.Frames.writeBytes;
 
 import dev.microbatch.runner.scheduler.BatchTime;
-import dev.microbatch.runner.state.StoreId;
+import dev.microbatch.runner.state.StateCheckpoint;
+import dev.microbatch.runner.state.StateCheckpointCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,8 +22,8 @@ import java.util.Map;
  */
 final class CheckpointCodec {
 
-  // Version 1 had no integrity frame.
-  static final FileFormat CHECKPOINT = new FileFormat("checkpoint", 0x4D42434B, 2); // "MBCK"
+  // Version 1 had no integrity frame; version 2 held every keyed state store whole, as one blob.
+  static final FileFormat CHECKPOINT = new FileFormat("checkpoint", 0x4D42434B, 3); // "MBCK"
   static final FileFormat PENDING = new FileFormat("pending batch", 0x4D425042, 2); // "MBPB"
 
   private CheckpointCodec() {}
@@ -42,12 +43,7 @@ final class CheckpointCodec {
       out.writeUTF(watermark.getKey());
       out.writeLong(watermark.getValue());
     }
-    out.writeInt(checkpoint.stateStores().size());
-    for (Map.Entry<StoreId, byte[]> store : checkpoint.stateStores().entrySet()) {
-      out.writeUTF(store.getKey().stage());
-      out.writeInt(store.getKey().partition());
-      writeBytes(out, store.getValue());
-    }
+    StateCheckpointCodec.write(out, checkpoint.state());
     writeBytesMap(out, checkpoint.streamStates());
     out.flush();
     return IntegrityFrame.seal(CHECKPOINT, bytes.toByteArray());
@@ -69,14 +65,10 @@ final class CheckpointCodec {
     for (int i = 0; i < watermarkCount; i++) {
       watermarks.put(in.readUTF(), in.readLong());
     }
-    int storeCount = in.readInt();
-    Map<StoreId, byte[]> stores = new LinkedHashMap<>();
-    for (int i = 0; i < storeCount; i++) {
-      stores.put(new StoreId(in.readUTF(), in.readInt()), readBytes(in));
-    }
+    StateCheckpoint state = StateCheckpointCodec.read(in);
     Map<String, byte[]> streamStates = readBytesMap(in);
     return new Checkpoint(
-        time, new PipelineShape(parallelism, streams), positions, watermarks, stores, streamStates);
+        time, new PipelineShape(parallelism, streams), positions, watermarks, state, streamStates);
   }
 
   static byte[] encode(PendingBatch pending) throws IOException {

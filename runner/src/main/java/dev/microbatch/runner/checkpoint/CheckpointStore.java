@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import dev.microbatch.runner.state.StateCheckpoint;
+import dev.microbatch.runner.state.StateImage;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are {@code checkpoint-<batch time>} and {@code pending-<batch time>}, written to a
  * temporary name and renamed, so a reader never sees half a file, and sealed in an {@link
- * IntegrityFrame}, so that one damaged afterwards is refused. The latest {@link #KEEP} checkpoints
- * are kept; pending batches at or before the latest checkpoint are deleted.
+ * IntegrityFrame}, so that one damaged afterwards is refused. A checkpoint's keyed state is a
+ * snapshot or the changes since the checkpoint before it, so the state as of a checkpoint is its
+ * chain read back to the last snapshot. The latest {@link #KEEP} checkpoints are kept, with every
+ * older one their chains need; pending batches at or before the latest checkpoint are deleted.
  *
  * <p>A damaged latest checkpoint or pending batch stops recovery with a {@link
  * DamagedCheckpointException}: resuming from the checkpoint before would process, and publish,
@@ -40,6 +47,8 @@ public final class CheckpointStore {
 
   private final String directory;
   private final ResourceId root;
+  /** The snapshot each checkpoint this store has written or read chains back to, by time. */
+  private final Map<Long, Long> snapshotOf = new HashMap<>();
 
   public CheckpointStore(String directory) {
     this.directory = directory;
@@ -58,11 +67,13 @@ public final class CheckpointStore {
   public Recovery recover() throws IOException {
     List<Named> checkpoints = list(CHECKPOINT);
     Optional<Checkpoint> latest = Optional.empty();
+    StateImage state = StateImage.empty();
     if (!checkpoints.isEmpty()) {
       Named newest = checkpoints.get(checkpoints.size() - 1);
       try {
         latest =
             Optional.of(CheckpointCodec.decodeCheckpoint(newest.id().toString(), read(newest)));
+        state = stateOf(latest.get());
       } catch (DamagedFileException e) {
         throw refusal(e, fallBackFrom(checkpoints));
       }
@@ -82,7 +93,44 @@ public final class CheckpointStore {
         }
       }
     }
-    return new Recovery(latest, pending);
+    return new Recovery(latest, state, pending);
+  }
+
+  /**
+   * The keyed state as of {@code checkpoint}: the snapshot its chain starts from, with every delta
+   * after it up to {@code checkpoint} applied.
+   *
+   * @throws DamagedFileException if a checkpoint of the chain is damaged or missing
+   */
+  public StateImage stateOf(Checkpoint checkpoint) throws IOException {
+    List<StateCheckpoint> chain = new ArrayList<>();
+    List<Long> times = new ArrayList<>();
+    chain.add(checkpoint.state());
+    times.add(checkpoint.time().millis());
+    Optional<Long> parent = checkpoint.state().parent();
+    while (parent.isPresent()) {
+      ResourceId file =
+          root.resolve(CHECKPOINT + name(parent.get()), StandardResolveOptions.RESOLVE_FILE);
+      byte[] bytes;
+      try {
+        bytes = read(file);
+      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        throw new DamagedFileException(
+            file.toString(),
+            "it is missing, and the keyed state of the checkpoint of batch "
+                + times.get(times.size() - 1)
+                + " builds on it");
+      }
+      StateCheckpoint earlier =
+          CheckpointCodec.decodeCheckpoint(file.toString(), bytes).state();
+      chain.add(earlier);
+      times.add(parent.get());
+      parent = earlier.parent();
+    }
+    Collections.reverse(chain);
+    long snapshot = times.get(times.size() - 1);
+    times.forEach(time -> snapshotOf.put(time, snapshot));
+    return StateImage.replay(chain);
   }
 
   /** What moving a damaged latest checkpoint away means. */
@@ -124,10 +172,21 @@ public final class CheckpointStore {
     long time = checkpoint.time().millis();
     byte[] encoded = CheckpointCodec.encode(checkpoint);
     writeAtomically(CHECKPOINT + name(time), encoded);
+    Optional<Long> parent = checkpoint.state().parent();
+    snapshotOf.put(time, parent.isEmpty() ? time : snapshotOf.getOrDefault(parent.get(), -1L));
     List<ResourceId> obsolete = new ArrayList<>();
     List<Named> checkpoints = list(CHECKPOINT);
-    for (int i = 0; i < checkpoints.size() - KEEP; i++) {
-      obsolete.add(checkpoints.get(i).id());
+    // Kept: the latest KEEP checkpoints and the chains they build on. A chain this store has not
+    // read (-1: unknown) keeps everything before it.
+    long keepFrom = Long.MAX_VALUE;
+    for (int i = Math.max(0, checkpoints.size() - KEEP); i < checkpoints.size(); i++) {
+      keepFrom = Math.min(keepFrom, snapshotOf.getOrDefault(checkpoints.get(i).time(), -1L));
+    }
+    for (Named file : checkpoints) {
+      if (file.time() < keepFrom) {
+        obsolete.add(file.id());
+        snapshotOf.remove(file.time());
+      }
     }
     for (Named file : list(PENDING)) {
       if (file.time() <= time) {
@@ -153,7 +212,11 @@ public final class CheckpointStore {
   }
 
   private static byte[] read(Named file) throws IOException {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(file.id()))) {
+    return read(file.id());
+  }
+
+  private static byte[] read(ResourceId file) throws IOException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
       return in.readAllBytes();
     }
   }

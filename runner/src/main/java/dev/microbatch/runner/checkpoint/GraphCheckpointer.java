@@ -10,6 +10,7 @@ import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.dstream.StreamCheckpoint;
 import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.StateImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,9 +36,13 @@ public final class GraphCheckpointer implements BatchHooks {
   private final PipelineShape shape;
   private final Map<String, InputRecovery> inputs;
   private final Map<String, StreamCheckpoint> streamStates;
+  private final int snapshotEvery;
 
   /** The last committed batch's checkpoint: what a retry or a resumed run goes back to. */
   private Optional<Checkpoint> committed = Optional.empty();
+
+  /** Checkpoints written since the last keyed state snapshot (deltas since it). */
+  private int deltasSinceSnapshot;
 
   private Optional<PendingBatch> inFlight = Optional.empty();
 
@@ -46,21 +51,28 @@ public final class GraphCheckpointer implements BatchHooks {
       CheckpointStore store,
       PipelineShape shape,
       Map<String, InputRecovery> inputs,
-      Map<String, StreamCheckpoint> streamStates) {
+      Map<String, StreamCheckpoint> streamStates,
+      int snapshotEvery) {
     this.graph = graph;
     this.store = store;
     this.shape = shape;
     this.inputs = inputs;
     this.streamStates = streamStates;
+    this.snapshotEvery = snapshotEvery;
   }
 
   /**
    * A checkpointer for {@code graph} run on a backend that keeps keyed state in {@code
    * keyedStateLocation} (see {@link dev.microbatch.runner.dstream.Backend#keyedStateLocation()});
    * every input must be able to checkpoint its position, and one that cannot is named in the error.
+   * Every {@code snapshotEvery}th checkpoint holds all keyed state; those between hold what changed.
    */
   public static GraphCheckpointer of(
-      DStreamGraph graph, CheckpointStore store, int parallelism, String keyedStateLocation) {
+      DStreamGraph graph,
+      CheckpointStore store,
+      int parallelism,
+      String keyedStateLocation,
+      int snapshotEvery) {
     Map<String, InputRecovery> inputs = new LinkedHashMap<>();
     Map<String, StreamCheckpoint> states = new LinkedHashMap<>();
     List<String> streams = new ArrayList<>();
@@ -84,7 +96,12 @@ public final class GraphCheckpointer implements BatchHooks {
       }
     }
     return new GraphCheckpointer(
-        graph, store, PipelineShape.of(parallelism, streams, keyedStateLocation), inputs, states);
+        graph,
+        store,
+        PipelineShape.of(parallelism, streams, keyedStateLocation),
+        inputs,
+        states,
+        snapshotEvery);
   }
 
   /**
@@ -110,7 +127,8 @@ public final class GraphCheckpointer implements BatchHooks {
         input.getValue().restorePosition(position);
       }
       committed = Optional.of(checkpoint);
-      restoreCommitted(run);
+      deltasSinceSnapshot = recovery.state().deltas();
+      restoreCommitted(run, recovery.state());
       LOG.info(
           "Resuming from the checkpoint of batch {} in {}", checkpoint.time(), store.directory());
     }
@@ -169,18 +187,22 @@ public final class GraphCheckpointer implements BatchHooks {
     for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
       positions.put(input.getKey(), input.getValue().positionAfterBatch());
     }
+    boolean snapshot = committed.isEmpty() || deltasSinceSnapshot + 1 >= snapshotEvery;
+    Optional<Long> parent =
+        snapshot ? Optional.empty() : committed.map(c -> c.time().millis());
     Checkpoint checkpoint =
         new Checkpoint(
             batch.time(),
             shape,
             positions,
             batch.progress().watermarksById(graph),
-            batch.stateStores().snapshot(),
+            batch.stateStores().checkpoint(parent),
             snapshotStreamStates());
     long bytes = store.write(checkpoint);
     batch.recordCheckpoint(
         new BatchDetails.CheckpointInfo(bytes, (System.nanoTime() - started) / 1_000_000));
     committed = Optional.of(checkpoint);
+    deltasSinceSnapshot = snapshot ? 0 : deltasSinceSnapshot + 1;
     inFlight = Optional.empty();
   }
 
@@ -189,17 +211,19 @@ public final class GraphCheckpointer implements BatchHooks {
     if (inFlight.isEmpty() || !inFlight.get().time().equals(failed)) {
       return false; // it failed before fixing its slice, or after its checkpoint was written
     }
-    restoreCommitted(run);
+    restoreCommitted(
+        run, committed.isPresent() ? store.stateOf(committed.get()) : StateImage.empty());
     replay(inFlight.get());
     return true;
   }
 
   /**
-   * Back to the last committed batch: its state stores, watermarks and stream states; before the
-   * first commit, empty stores and streams as they started (watermarks have not moved yet).
+   * Back to the last committed batch: its keyed state ({@code keyedState}, read back from the
+   * directory, as the run keeps no copy of it), watermarks and stream states; before the first
+   * commit, empty stores and streams as they started (watermarks have not moved yet).
    */
-  private void restoreCommitted(PipelineRun run) throws IOException {
-    run.stateStores().restore(committed.map(Checkpoint::stateStores).orElse(Map.of()));
+  private void restoreCommitted(PipelineRun run, StateImage keyedState) throws IOException {
+    run.stateStores().restore(keyedState);
     Map<String, Instant> watermarks = new LinkedHashMap<>();
     committed.ifPresent(
         checkpoint ->

@@ -84,7 +84,7 @@ public final class BatchContext implements SinkTransactions {
         1,
         false,
         executor,
-        new StateStores(),
+        StateStores.uncheckpointed(),
         new MetricsAccumulator(),
         new StreamProgress(),
         Map.of());

@@ -25,7 +25,7 @@ public final class PipelineRun implements AutoCloseable {
   private final Backend backend;
   private final BatchHooks hooks;
   private final int maxBatchRetries;
-  private final StateStores stateStores = new StateStores();
+  private final StateStores stateStores;
   private final MetricsAccumulator metrics = new MetricsAccumulator();
   private final StreamProgress progress = new StreamProgress();
 
@@ -47,6 +47,7 @@ public final class PipelineRun implements AutoCloseable {
     this.backend = backend;
     this.hooks = hooks;
     this.maxBatchRetries = maxBatchRetries;
+    this.stateStores = hooks == BatchHooks.NONE ? StateStores.uncheckpointed() : new StateStores();
   }
 
   /** A local run without checkpoints: a failed batch fails the run. */

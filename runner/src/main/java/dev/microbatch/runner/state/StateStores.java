@@ -1,20 +1,40 @@
 package dev.microbatch.runner.state;
 
+import dev.microbatch.runner.shuffle.KeyBytes;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * All keyed state stores of one running pipeline, by stage name and partition.
+ * All keyed state stores of one running pipeline (or of one stage partition on an executor), by
+ * stage name and partition.
  *
  * <p>Restored state stays encoded until the stage opens its store (only the stage knows its codec);
- * a store not opened since the restore is checkpointed again as it was read.
+ * a store not opened since the restore has not changed, and a snapshot writes it as it was read.
  */
 public final class StateStores {
 
   private final ConcurrentHashMap<StoreId, KeyedStateStore<?>> stores = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<StoreId, byte[]> restored = new ConcurrentHashMap<>();
+  private final boolean checkpointed;
+  private final ConcurrentHashMap<StoreId, Map<KeyBytes, byte[]>> restored =
+      new ConcurrentHashMap<>();
+
+  /** Stores that are checkpointed: they keep track of what changed since the last checkpoint. */
+  public StateStores() {
+    this(true);
+  }
+
+  private StateStores(boolean checkpointed) {
+    this.checkpointed = checkpointed;
+  }
+
+  /** Stores of a run without checkpoints, which need not keep track of what changed. */
+  public static StateStores uncheckpointed() {
+    return new StateStores(false);
+  }
 
   @SuppressWarnings("unchecked")
   public <S> KeyedStateStore<S> store(String stage, int partition, StateCodec<S> codec) {
@@ -23,11 +43,11 @@ public final class StateStores {
   }
 
   private <S> KeyedStateStore<S> open(StoreId id, StateCodec<S> codec) {
-    KeyedStateStore<S> store = new KeyedStateStore<>(codec);
-    byte[] bytes = restored.remove(id);
-    if (bytes != null) {
+    KeyedStateStore<S> store = new KeyedStateStore<>(codec, checkpointed);
+    Map<KeyBytes, byte[]> state = restored.remove(id);
+    if (state != null) {
       try {
-        store.decode(bytes);
+        store.load(state);
       } catch (IOException | RuntimeException e) {
         throw new IllegalStateException(
             "Cannot read the checkpointed state of stage "
@@ -40,21 +60,29 @@ public final class StateStores {
     return store;
   }
 
-  /** Every store, encoded: the live ones and those restored but not opened since. */
-  public Map<StoreId, byte[]> snapshot() throws IOException {
-    Map<StoreId, byte[]> snapshot = new HashMap<>(restored);
+  /**
+   * The state to checkpoint: every store whole ({@code parent} empty), or what changed since the
+   * checkpoint {@code parent}, which must be the last one this was asked for or restored from.
+   */
+  public StateCheckpoint checkpoint(Optional<Long> parent) throws IOException {
+    boolean snapshot = parent.isEmpty();
+    Map<StoreId, StoreChanges> changes = new HashMap<>();
+    if (snapshot) {
+      restored.forEach((id, state) -> changes.put(id, new StoreChanges(state, Set.of())));
+    }
     for (Map.Entry<StoreId, KeyedStateStore<?>> store : stores.entrySet()) {
-      if (store.getValue().size() > 0) {
-        snapshot.put(store.getKey(), store.getValue().encode());
+      StoreChanges changed = store.getValue().checkpoint(snapshot);
+      if (!changed.isEmpty()) {
+        changes.put(store.getKey(), changed);
       }
     }
-    return snapshot;
+    return new StateCheckpoint(parent, changes);
   }
 
-  /** Replaces every store with the checkpointed ones (decoded when their stage opens them). */
-  public void restore(Map<StoreId, byte[]> checkpointed) {
+  /** Replaces every store with checkpointed ones (decoded when their stage opens them). */
+  public void restore(StateImage image) {
     stores.clear();
     restored.clear();
-    restored.putAll(checkpointed);
+    restored.putAll(image.stores());
   }
 }

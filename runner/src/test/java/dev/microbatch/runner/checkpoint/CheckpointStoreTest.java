@@ -7,13 +7,19 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.shuffle.KeyBytes;
+import dev.microbatch.runner.state.StateCheckpoint;
+import dev.microbatch.runner.state.StateImage;
+import dev.microbatch.runner.state.StoreChanges;
 import dev.microbatch.runner.state.StoreId;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -26,14 +32,53 @@ public class CheckpointStoreTest {
   private static final PipelineShape SHAPE =
       new PipelineShape(2, List.of("KafkaInputDStream:Read", "FusedStageDStream:Count"));
 
+  private static final StoreId COUNT = new StoreId("Count", 1);
+
+  private static KeyBytes key(String key) {
+    return new KeyBytes(key.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static Checkpoint checkpoint(long time, String position) {
+    return checkpoint(
+        time,
+        position,
+        StateCheckpoint.snapshot(
+            Map.of(COUNT, new StoreChanges(Map.of(key("k"), new byte[] {1, 2, 3}), Set.of()))));
+  }
+
+  private static Checkpoint checkpoint(long time, String position, StateCheckpoint state) {
     return new Checkpoint(
         new BatchTime(time),
         SHAPE,
         Map.of("KafkaInputDStream:Read", position.getBytes()),
         Map.of("FusedStageDStream:Count", time - 500),
-        Map.of(new StoreId("Count", 1), new byte[] {1, 2, 3}),
+        state,
         Map.of("SideInputDStream:View", new byte[] {4}));
+  }
+
+  /** A delta on {@code parent}: {@code written} keys get their name's bytes, {@code removed} go. */
+  private static Checkpoint delta(long time, long parent, List<String> written, Set<String> removed) {
+    Map<KeyBytes, byte[]> values = new java.util.HashMap<>();
+    written.forEach(k -> values.put(key(k), (k + "@" + time).getBytes(StandardCharsets.UTF_8)));
+    Set<KeyBytes> gone = new java.util.HashSet<>();
+    removed.forEach(k -> gone.add(key(k)));
+    return checkpoint(
+        time,
+        "p" + time,
+        StateCheckpoint.delta(parent, Map.of(COUNT, new StoreChanges(values, gone))));
+  }
+
+  private static Map<String, String> contents(StateImage image) {
+    Map<String, String> contents = new java.util.TreeMap<>();
+    image
+        .stores()
+        .getOrDefault(COUNT, Map.of())
+        .forEach(
+            (k, v) ->
+                contents.put(
+                    new String(k.bytes(), StandardCharsets.UTF_8),
+                    new String(v, StandardCharsets.UTF_8)));
+    return contents;
   }
 
   @Test
@@ -57,7 +102,7 @@ public class CheckpointStoreTest {
     assertEquals(SHAPE, latest.shape());
     assertArrayEquals("p1".getBytes(), latest.inputPositions().get("KafkaInputDStream:Read"));
     assertEquals(Long.valueOf(500), latest.watermarks().get("FusedStageDStream:Count"));
-    assertArrayEquals(new byte[] {1, 2, 3}, latest.stateStores().get(new StoreId("Count", 1)));
+    assertArrayEquals(new byte[] {1, 2, 3}, recovery.state().stores().get(COUNT).get(key("k")));
     assertArrayEquals(new byte[] {4}, latest.streamStates().get("SideInputDStream:View"));
     PendingBatch pending = recovery.pending().orElseThrow();
     assertEquals(new BatchTime(2000), pending.time());
@@ -71,11 +116,55 @@ public class CheckpointStoreTest {
       store.writePending(new PendingBatch(new BatchTime(time), Map.of()));
       store.write(checkpoint(time, "p" + time));
     }
-    String[] names = temp.getRoot().list();
-    Arrays.sort(names);
     assertEquals(
         List.of("checkpoint-00000000000000004000", "checkpoint-00000000000000005000"),
-        List.of(names));
+        fileNames());
+  }
+
+  @Test
+  public void theKeyedStateOfADeltaIsItsSnapshotWithEveryChangeSinceAppliedInOrder()
+      throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    store.write(checkpoint(1000, "p1"));
+    store.write(delta(2000, 1000, List.of("a", "b"), Set.of()));
+    store.write(delta(3000, 2000, List.of("b"), Set.of("k")));
+
+    Recovery recovery = new CheckpointStore(temp.getRoot().getPath()).recover();
+
+    assertEquals(new BatchTime(3000), recovery.checkpoint().orElseThrow().time());
+    assertEquals(Map.of("a", "a@2000", "b", "b@3000"), contents(recovery.state()));
+    assertEquals(2, recovery.state().deltas());
+  }
+
+  @Test
+  public void prunedAreOnlyCheckpointsThatNoKeptOneBuildsOn() throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    store.write(checkpoint(1000, "p1"));
+    store.write(delta(2000, 1000, List.of("a"), Set.of()));
+    store.write(delta(3000, 2000, List.of("b"), Set.of()));
+    store.write(checkpoint(4000, "p4")); // a snapshot; 3000, kept, still needs 1000 and 2000
+    assertEquals(4, temp.getRoot().list().length);
+
+    store.write(delta(5000, 4000, List.of("c"), Set.of()));
+
+    assertEquals(
+        List.of("checkpoint-00000000000000004000", "checkpoint-00000000000000005000"),
+        fileNames());
+  }
+
+  @Test
+  public void aMissingCheckpointOfTheLatestOnesChainIsRefusedNamingIt() throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    store.write(checkpoint(1000, "p1"));
+    store.write(delta(2000, 1000, List.of("a"), Set.of()));
+    store.write(delta(3000, 2000, List.of("b"), Set.of()));
+    Path middle = new File(temp.getRoot(), "checkpoint-00000000000000002000").toPath();
+    Files.delete(middle);
+
+    String message = refusal();
+
+    assertTrue(message, message.contains(middle.toString()));
+    assertTrue(message, message.contains("missing"));
   }
 
   @Test
@@ -119,6 +208,12 @@ public class CheckpointStoreTest {
 
     assertTrue(message, message.contains(pending.toString()));
     assertTrue(message, message.contains("run the batch again over a new slice"));
+  }
+
+  private List<String> fileNames() {
+    String[] names = temp.getRoot().list();
+    Arrays.sort(names);
+    return List.of(names);
   }
 
   /** Writes checkpoints of batches 1000 and 2000 and returns the latest one's file. */

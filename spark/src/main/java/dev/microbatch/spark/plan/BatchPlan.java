@@ -186,7 +186,8 @@ public final class BatchPlan {
                 run.runId(),
                 run.stateDirectory(),
                 batch.progress().lastCommittedBatch().map(BatchTime::millis),
-                batch.time().millis()));
+                batch.time().millis(),
+                run.stateSnapshotEvery()));
     Broadcast<Map<String, StageFunction>> functions = run.functions();
     TaskReports reports = run.reports();
     JavaRDD<Object> tasks =

@@ -12,10 +12,12 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * @param runId tells this run's cached state apart on executors that outlive it
  * @param stateDirectory a directory every executor reaches, for the versions of keyed state
+ * @param stateSnapshotEvery every how many versions of a partition's state are written whole
  */
 public record ClusterRun(
     JavaSparkContext spark,
     Broadcast<Map<String, StageFunction>> functions,
     TaskReports reports,
     String runId,
-    String stateDirectory) {}
+    String stateDirectory,
+    int stateSnapshotEvery) {}

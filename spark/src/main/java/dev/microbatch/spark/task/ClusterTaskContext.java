@@ -27,7 +27,7 @@ final class ClusterTaskContext implements TaskContext {
   private final StageTaskRun.Outputs outputs;
   private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
   private final Map<Class<?>, Object> attributes = new HashMap<>();
-  private StateStores state;
+  private ExecutorStateStores.Opened state;
 
   ClusterTaskContext(
       StageTaskSpec spec, int partition, List<SideInput> sideInputs, int numOutputs) {
@@ -58,7 +58,7 @@ final class ClusterTaskContext implements TaskContext {
             e);
       }
     }
-    return state;
+    return state.stores();
   }
 
   @Override

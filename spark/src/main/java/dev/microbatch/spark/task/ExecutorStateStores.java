@@ -1,5 +1,6 @@
 package dev.microbatch.spark.task;
 
+import dev.microbatch.runner.state.StateCheckpoint;
 import dev.microbatch.runner.state.StateStores;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ExecutorStateStores {
 
-  private record Cached(long version, StateStores stores) {}
+  /** A version of a partition's state: its batch, and the chain of files it is read from. */
+  record Version(long version, long snapshotVersion, int deltas) {}
+
+  /** A partition's state as a task opened it: the stores and the version they hold, if any. */
+  record Opened(StateStores stores, Optional<Version> version) {}
+
+  private record Cached(Version version, StateStores stores) {}
 
   private static final ConcurrentHashMap<String, Cached> CACHE = new ConcurrentHashMap<>();
 
@@ -32,43 +39,62 @@ public final class ExecutorStateStores {
 
   /**
    * The partition's state as of the last committed batch: the newest version written at or before
-   * it (a task that did not open its state wrote none), from the cache when the cached copy is that
-   * version. The cached copy is taken out while the task runs, so a task that fails leaves nothing
-   * half-changed behind for the next one.
+   * it (a task that did not open or change its state wrote none), from the cache when the cached
+   * copy is that version. The cached copy is taken out while the task runs, so a task that fails
+   * leaves nothing half-changed behind for the next one.
    */
-  static StateStores open(StageTaskSpec.StateVersions versions, String stage, int partition)
+  static Opened open(StageTaskSpec.StateVersions versions, String stage, int partition)
       throws IOException {
     Cached cached = CACHE.remove(key(versions, stage, partition));
     if (versions.readVersion().isEmpty()) {
-      return new StateStores();
+      return new Opened(new StateStores(), Optional.empty());
     }
     Path directory = StateFiles.partitionDirectory(versions.directory(), stage, partition);
     Optional<Long> newest = StateFiles.newestUpTo(directory, versions.readVersionMillis());
-    StateStores stores = new StateStores();
     if (newest.isEmpty()) {
-      return stores; // the partition has never had state
+      return new Opened(new StateStores(), Optional.empty()); // never had state
     }
-    if (cached != null && cached.version() == newest.get()) {
-      return cached.stores();
+    if (cached != null && cached.version().version() == newest.get()) {
+      return new Opened(cached.stores(), Optional.of(cached.version()));
     }
-    stores.restore(StateFiles.read(StateFiles.version(directory, newest.get())));
-    return stores;
+    StateFiles.Chain chain = StateFiles.read(directory, newest.get());
+    StateStores stores = new StateStores();
+    stores.restore(chain.image());
+    return new Opened(
+        stores, Optional.of(new Version(newest.get(), chain.snapshotVersion(), chain.deltas())));
   }
 
-  /** Writes this batch's version of the partition's state and keeps it cached for the next. */
+  /**
+   * Writes this batch's version of the partition's state (a snapshot every {@code snapshotEvery}
+   * versions, else what changed; nothing when nothing did) and keeps it cached for the next.
+   */
   static void commit(
-      StageTaskSpec.StateVersions versions, String stage, int partition, StateStores stores)
+      StageTaskSpec.StateVersions versions, String stage, int partition, Opened opened)
       throws IOException {
     Path directory = StateFiles.partitionDirectory(versions.directory(), stage, partition);
-    Optional<Long> base =
-        versions.readVersion().isPresent()
-            ? StateFiles.newestUpTo(directory, versions.readVersionMillis())
-            : Optional.empty();
-    StateFiles.write(StateFiles.version(directory, versions.writeVersion()), stores.snapshot());
-    CACHE.put(key(versions, stage, partition), new Cached(versions.writeVersion(), stores));
-    // The version this one was built on stays until the batch commits: a retry goes back to it.
+    Optional<Version> base = opened.version();
+    boolean snapshot = base.isEmpty() || base.get().deltas() + 1 >= versions.snapshotEvery();
+    StateCheckpoint state =
+        opened.stores().checkpoint(snapshot ? Optional.empty() : base.map(Version::version));
+    Path file = StateFiles.version(directory, versions.writeVersion());
+    Version written;
+    if (!snapshot && state.stores().isEmpty()) {
+      // Unchanged: the version it was read as stands for this batch too.
+      StateFiles.delete(file);
+      written = base.get();
+    } else {
+      StateFiles.write(file, state);
+      written =
+          snapshot
+              ? new Version(versions.writeVersion(), versions.writeVersion(), 0)
+              : new Version(
+                  versions.writeVersion(), base.get().snapshotVersion(), base.get().deltas() + 1);
+    }
+    CACHE.put(key(versions, stage, partition), new Cached(written, opened.stores()));
+    // The chain of the version this one was built on stays until the batch commits: a retry goes
+    // back to it.
     if (base.isPresent()) {
-      StateFiles.pruneBefore(directory, base.get());
+      StateFiles.pruneBefore(directory, base.get().snapshotVersion());
     }
   }
 

@@ -30,17 +30,23 @@ public record StageTaskSpec(
    * @param runId the run whose cached state an executor may hold
    * @param directory where each stage partition's versions are written
    * @param readVersionMillis the last committed batch, or {@link #NONE}
+   * @param snapshotEvery every how many versions are written whole (the others hold what changed)
    */
   public record StateVersions(
-      String runId, String directory, long readVersionMillis, long writeVersion)
+      String runId, String directory, long readVersionMillis, long writeVersion, int snapshotEvery)
       implements Serializable {
 
     /** No batch has committed yet: state starts empty. */
     public static final long NONE = Long.MIN_VALUE;
 
     public static StateVersions of(
-        String runId, String directory, Optional<Long> readVersion, long writeVersion) {
-      return new StateVersions(runId, directory, readVersion.orElse(NONE), writeVersion);
+        String runId,
+        String directory,
+        Optional<Long> readVersion,
+        long writeVersion,
+        int snapshotEvery) {
+      return new StateVersions(
+          runId, directory, readVersion.orElse(NONE), writeVersion, snapshotEvery);
     }
 
     public Optional<Long> readVersion() {

@@ -2,8 +2,9 @@ package dev.microbatch.spark.task;
 
 import dev.microbatch.runner.checkpoint.FileFormat;
 import dev.microbatch.runner.checkpoint.IntegrityFrame;
-import dev.microbatch.runner.state.Frames;
-import dev.microbatch.runner.state.StoreId;
+import dev.microbatch.runner.state.StateCheckpoint;
+import dev.microbatch.runner.state.StateCheckpointCodec;
+import dev.microbatch.runner.state.StateImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,21 +16,27 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * The versions of one stage partition's keyed state on disk: {@code
- * <directory>/<stage>/<partition>/<batch time>.state}, each a snapshot of every store of the
- * partition, sealed in an {@link IntegrityFrame} and written under a temporary name first, so that
- * a version either exists whole or not at all.
+ * <directory>/<stage>/<partition>/<batch time>.state}, each either a snapshot of every store of the
+ * partition or what changed since the version it names as its parent, sealed in an {@link
+ * IntegrityFrame} and written under a temporary name first, so that a version either exists whole
+ * or not at all. A version's state is its chain read back to the snapshot it starts from.
  */
 final class StateFiles {
 
-  static final FileFormat FORMAT = new FileFormat("stage partition state", 0x4D425353, 1); // MBSS
+  // Version 1 held a snapshot of every store in every version.
+  static final FileFormat FORMAT = new FileFormat("stage partition state", 0x4D425353, 2); // MBSS
 
   private static final String SUFFIX = ".state";
+
+  /** A version's state: its stores, the snapshot its chain starts from, and the deltas since. */
+  record Chain(StateImage image, long snapshotVersion, int deltas) {}
 
   private StateFiles() {}
 
@@ -41,39 +48,53 @@ final class StateFiles {
     return partitionDirectory.resolve(version + SUFFIX);
   }
 
-  static void write(Path file, Map<StoreId, byte[]> stores) throws IOException {
+  /** @return the bytes written */
+  static long write(Path file, StateCheckpoint state) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(stores.size());
-    for (Map.Entry<StoreId, byte[]> store : stores.entrySet()) {
-      out.writeUTF(store.getKey().stage());
-      out.writeInt(store.getKey().partition());
-      Frames.writeBytes(out, store.getValue());
-    }
+    StateCheckpointCodec.write(out, state);
     out.flush();
     Files.createDirectories(file.getParent());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(temporary, IntegrityFrame.seal(FORMAT, bytes.toByteArray()));
+    byte[] sealed = IntegrityFrame.seal(FORMAT, bytes.toByteArray());
+    Files.write(temporary, sealed);
     Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return sealed.length;
   }
 
   /**
-   * The stores of a version.
+   * The state of a version: it and the versions it builds on, back to a snapshot.
    *
-   * @throws NoSuchFileException if the version was never written (or was pruned)
+   * @throws NoSuchFileException if a version of the chain was never written (or was pruned)
    */
-  static Map<StoreId, byte[]> read(Path file) throws IOException {
-    byte[] content = IntegrityFrame.open(FORMAT, file.toString(), Files.readAllBytes(file));
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
-    int count = in.readInt();
-    Map<StoreId, byte[]> stores = new HashMap<>();
-    for (int i = 0; i < count; i++) {
-      StoreId id = new StoreId(in.readUTF(), in.readInt());
-      stores.put(id, Frames.readBytes(in));
+  static Chain read(Path partitionDirectory, long version) throws IOException {
+    List<StateCheckpoint> chain = new ArrayList<>();
+    long current = version;
+    while (true) {
+      Path file = version(partitionDirectory, current);
+      if (!Files.exists(file)) {
+        throw new NoSuchFileException(
+            file.toString(),
+            null,
+            "version " + version + " of the partition's state builds on it, and it is missing");
+      }
+      byte[] content = IntegrityFrame.open(FORMAT, file.toString(), Files.readAllBytes(file));
+      StateCheckpoint state =
+          StateCheckpointCodec.read(new DataInputStream(new ByteArrayInputStream(content)));
+      chain.add(state);
+      if (state.parent().isEmpty()) {
+        break;
+      }
+      current = state.parent().get();
     }
-    return stores;
+    Collections.reverse(chain);
+    return new Chain(StateImage.replay(chain), current, chain.size() - 1);
   }
 
+  /** Deletes a version, if it was written (by an attempt of the batch that did not commit). */
+  static void delete(Path file) throws IOException {
+    Files.deleteIfExists(file);
+  }
   /**
    * The newest version at or before {@code version}: a task that did not open its state in some
    * batch wrote no version for it, and its state then is that of the version before.

@@ -1,0 +1,132 @@
+package dev.microbatch.runner.state;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import dev.microbatch.runner.shuffle.KeyBytes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.Test;
+
+/** What a checkpoint of keyed state writes: what changed since the one before, and no more. */
+public class KeyedStateStoreTest {
+
+  private static final StateCodec<long[]> COUNTS = new CountCodec();
+
+  private static KeyBytes key(int i) {
+    return new KeyBytes(("key-" + i).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Set<String> names(Iterable<KeyBytes> keys) {
+    Set<String> names = new TreeSet<>();
+    keys.forEach(k -> names.add(new String(k.bytes(), StandardCharsets.UTF_8)));
+    return names;
+  }
+
+  /** A store of 100 keys counted once each, checkpointed whole. */
+  private static KeyedStateStore<long[]> hundredKeysCheckpointed() throws IOException {
+    KeyedStateStore<long[]> store = new KeyedStateStore<>(COUNTS);
+    for (int i = 0; i < 100; i++) {
+      store.getOrCreate(key(i), k -> new long[1])[0]++;
+    }
+    assertEquals(100, store.checkpoint(true).written().size());
+    return store;
+  }
+
+  @Test
+  public void aBatchThatChangesOneKeyInAHundredWritesThatKeyOnly() throws Exception {
+    KeyedStateStore<long[]> store = hundredKeysCheckpointed();
+
+    store.getOrCreate(key(7), k -> new long[1])[0]++;
+    StoreChanges changes = store.checkpoint(false);
+
+    assertEquals(Set.of("key-7"), names(changes.written().keySet()));
+    assertEquals(2L, java.nio.ByteBuffer.wrap(changes.written().get(key(7))).getLong());
+    assertTrue(changes.removed().isEmpty());
+    assertTrue("nothing changed since", store.checkpoint(false).isEmpty());
+  }
+
+  @Test
+  public void aScanOverEveryKeyThatChangesNoneWritesNothing() throws Exception {
+    KeyedStateStore<long[]> store = hundredKeysCheckpointed();
+
+    long total = 0;
+    for (Map.Entry<KeyBytes, long[]> entry : store.entries()) {
+      total += entry.getValue()[0];
+    }
+    store.get(key(3)); // looked at, not changed
+
+    assertEquals(100, total);
+    assertTrue(store.checkpoint(false).isEmpty());
+  }
+
+  @Test
+  public void aScanThatChangesSomeKeysWritesThoseAndTheKeysItRemoves() throws Exception {
+    KeyedStateStore<long[]> store = hundredKeysCheckpointed();
+
+    Iterator<Map.Entry<KeyBytes, long[]>> entries = store.entries().iterator();
+    while (entries.hasNext()) {
+      Map.Entry<KeyBytes, long[]> entry = entries.next();
+      if (entry.getKey().equals(key(1))) {
+        entry.getValue()[0] += 10;
+      } else if (entry.getKey().equals(key(2))) {
+        entries.remove();
+      }
+    }
+    store.remove(key(3));
+    StoreChanges changes = store.checkpoint(false);
+
+    assertEquals(Set.of("key-1"), names(changes.written().keySet()));
+    assertEquals(Set.of("key-2", "key-3"), names(changes.removed()));
+    assertEquals(98, store.size());
+  }
+
+  @Test
+  public void aKeyRemovedAndCreatedAgainIsWrittenNotRemoved() throws Exception {
+    KeyedStateStore<long[]> store = hundredKeysCheckpointed();
+
+    store.remove(key(5));
+    store.getOrCreate(key(5), k -> new long[1])[0] = 1; // the same bytes as checkpointed
+    store.getOrCreate(key(100), k -> new long[1]); // new, never checkpointed
+    store.remove(key(100));
+    StoreChanges changes = store.checkpoint(false);
+
+    assertEquals(Set.of("key-5"), names(changes.written().keySet()));
+    assertTrue("a key never checkpointed is not removed", changes.removed().isEmpty());
+  }
+
+  @Test
+  public void stateLoadedFromACheckpointCountsAsCheckpointed() throws Exception {
+    KeyedStateStore<long[]> original = hundredKeysCheckpointed();
+    StateStores stores = new StateStores();
+    Map<KeyBytes, byte[]> contents = new java.util.HashMap<>();
+    for (Map.Entry<KeyBytes, long[]> entry : original.entries()) {
+      contents.put(entry.getKey(), java.nio.ByteBuffer.allocate(8).putLong(1).array());
+    }
+    stores.restore(
+        StateImage.replay(
+            java.util.List.of(
+                StateCheckpoint.snapshot(
+                    Map.of(new StoreId("Count", 0), new StoreChanges(contents, Set.of()))))));
+
+    assertTrue(
+        "not opened since the restore: unchanged",
+        stores.checkpoint(Optional.of(1000L)).stores().isEmpty());
+    KeyedStateStore<long[]> restored = stores.store("Count", 0, COUNTS);
+    restored.getOrCreate(key(9), k -> new long[1])[0]++;
+    StateCheckpoint delta = stores.checkpoint(Optional.of(2000L));
+
+    assertEquals(Optional.of(2000L), delta.parent());
+    assertEquals(
+        Set.of("key-9"), names(delta.stores().get(new StoreId("Count", 0)).written().keySet()));
+    assertEquals(
+        "a snapshot holds every key",
+        100,
+        stores.checkpoint(Optional.empty()).stores().get(new StoreId("Count", 0)).written().size());
+  }
+}
