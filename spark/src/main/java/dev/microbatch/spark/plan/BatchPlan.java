@@ -141,7 +141,7 @@ public final class BatchPlan {
       planned = ship(stream);
     }
     if (graph.consumerCounts().getOrDefault(stream, 0) > 1) {
-      computeOnce(planned);
+      planned = computeOnce(stream, planned);
     }
     cluster.put(stream, planned);
     return planned;
@@ -151,18 +151,37 @@ public final class BatchPlan {
    * A stream read by several is computed once, by a job of its own, before its readers. A stage
    * task must run once per batch: its DoFns may have effects outside, or decide at random (Beam's
    * hot-key fanout sends each element to the hot or the cold output at random; computed once per
-   * output, elements would be lost and doubled). Persisting alone does not ensure it: Spark computes
-   * a persisted RDD again in every stage that reads it before its blocks are known, and again
-   * wherever fetching a block from another executor fails. A local checkpoint keeps the blocks on
-   * the executors (in memory, spilled to disk when memory is short) and cuts the lineage, so a
-   * block that cannot be read fails its reader's task (Spark retries it elsewhere, then fails the
-   * batch) instead of being computed a second time.
+   * output, elements would be lost and doubled). Persisting alone does not ensure it: Spark
+   * computes a persisted RDD again in every stage that reads it before its blocks are known, and
+   * again wherever a block cannot be fetched from the executor that holds it. So the partitions
+   * are kept as coder bytes (which Spark can ship to a reader on another executor; see {@link
+   * KeptPartitions}), in a local checkpoint: in memory, spilled to disk when memory is short, and
+   * with the lineage cut, so that a block that cannot be read fails its reader's task (Spark
+   * retries it, then fails the batch) instead of being computed a second time.
+   *
+   * @return the stream as its readers read it
    */
-  private void computeOnce(OnCluster planned) {
-    JavaRDD<Object> rdd = planned.rdd();
-    rdd.rdd().localCheckpoint();
-    persisted.add(rdd);
-    rdd.foreachPartition(partition -> partition.forEachRemaining(x -> {}));
+  private OnCluster computeOnce(DStream<?> stream, OnCluster planned) {
+    KeptPartitions keeping = keepingFor(stream);
+    JavaRDD<KeptPartitions.Kept> kept = planned.rdd().map(keeping::keep);
+    kept.rdd().localCheckpoint();
+    persisted.add(kept);
+    kept.foreachPartition(partition -> partition.forEachRemaining(x -> {}));
+    return new OnCluster(
+        kept.map(keeping::read), planned.partitions(), planned.watermark(), planned.pending());
+  }
+
+  private KeptPartitions keepingFor(DStream<?> stream) {
+    if (!(stream instanceof FusedStageDStream stage)) {
+      return KeptPartitions.ofStream(codecOf(stream));
+    }
+    Map<Integer, ElementsCodec<Object>> codecs = new java.util.HashMap<>();
+    for (DStream<?> reader : graph.streamsById().values()) {
+      if (reader instanceof StageOutputDStream<?> output && output.stage() == stage) {
+        codecs.put(output.output(), codecOf(output));
+      }
+    }
+    return KeptPartitions.ofStage(codecs);
   }
 
   private OnCluster stage(FusedStageDStream stage) throws Exception {
