@@ -7,7 +7,6 @@ import java.nio.channels.Channels;
 import dev.microbatch.runner.state.StateCheckpoint;
 import dev.microbatch.runner.state.StateImage;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Comparator;
@@ -103,34 +102,33 @@ public final class CheckpointStore {
    * @throws DamagedFileException if a checkpoint of the chain is damaged or missing
    */
   public StateImage stateOf(Checkpoint checkpoint) throws IOException {
-    List<StateCheckpoint> chain = new ArrayList<>();
+    long latest = checkpoint.time().millis();
     List<Long> times = new ArrayList<>();
-    chain.add(checkpoint.state());
-    times.add(checkpoint.time().millis());
-    Optional<Long> parent = checkpoint.state().parent();
-    while (parent.isPresent()) {
-      ResourceId file =
-          root.resolve(CHECKPOINT + name(parent.get()), StandardResolveOptions.RESOLVE_FILE);
-      byte[] bytes;
-      try {
-        bytes = read(file);
-      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-        throw new DamagedFileException(
-            file.toString(),
-            "it is missing, and the keyed state of the checkpoint of batch "
-                + times.get(times.size() - 1)
-                + " builds on it");
-      }
-      StateCheckpoint earlier =
-          CheckpointCodec.decodeCheckpoint(file.toString(), bytes).state();
-      chain.add(earlier);
-      times.add(parent.get());
-      parent = earlier.parent();
+    StateImage.Chain chain =
+        StateImage.readChain(
+            latest,
+            time -> {
+              times.add(time);
+              return time == latest ? checkpoint.state() : readState(time, times);
+            });
+    times.forEach(time -> snapshotOf.put(time, chain.snapshotVersion()));
+    return chain.image();
+  }
+
+  /** The keyed state of the checkpoint of {@code time}, which {@code chain}'s one before needs. */
+  private StateCheckpoint readState(long time, List<Long> chain) throws IOException {
+    ResourceId file = root.resolve(CHECKPOINT + name(time), StandardResolveOptions.RESOLVE_FILE);
+    byte[] bytes;
+    try {
+      bytes = read(file);
+    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+      throw new DamagedFileException(
+          file.toString(),
+          "it is missing, and the keyed state of the checkpoint of batch "
+              + chain.get(chain.size() - 2)
+              + " builds on it");
     }
-    Collections.reverse(chain);
-    long snapshot = times.get(times.size() - 1);
-    times.forEach(time -> snapshotOf.put(time, snapshot));
-    return StateImage.replay(chain);
+    return CheckpointCodec.decodeCheckpoint(file.toString(), bytes).state();
   }
 
   /** What moving a damaged latest checkpoint away means. */

@@ -187,7 +187,8 @@ public final class GraphCheckpointer implements BatchHooks {
     for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
       positions.put(input.getKey(), input.getValue().positionAfterBatch());
     }
-    boolean snapshot = committed.isEmpty() || deltasSinceSnapshot + 1 >= snapshotEvery;
+    boolean snapshot =
+        committed.isEmpty() || StateImage.snapshotDue(deltasSinceSnapshot, snapshotEvery);
     Optional<Long> parent =
         snapshot ? Optional.empty() : committed.map(c -> c.time().millis());
     Checkpoint checkpoint =

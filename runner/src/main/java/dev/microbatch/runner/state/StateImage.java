@@ -1,6 +1,9 @@
 package dev.microbatch.runner.state;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +50,38 @@ public final class StateImage {
     return new StateImage(stores, chain.size() - 1);
   }
 
+  /** Reads one version's state checkpoint, wherever a backend keeps them. */
+  @FunctionalInterface
+  public interface VersionReader {
+    StateCheckpoint read(long version) throws IOException;
+  }
+
+  /** The state as of {@code version}: it and the versions it builds on, back to a snapshot. */
+  public static Chain readChain(long version, VersionReader reader) throws IOException {
+    List<StateCheckpoint> chain = new ArrayList<>();
+    long current = version;
+    StateCheckpoint state = reader.read(current);
+    chain.add(state);
+    while (state.parent().isPresent()) {
+      current = state.parent().get();
+      state = reader.read(current);
+      chain.add(state);
+    }
+    Collections.reverse(chain);
+    return new Chain(replay(chain), current);
+  }
+
+  /** A version's state and the snapshot version its chain starts from. */
+  public record Chain(StateImage image, long snapshotVersion) {}
+
   /** How many deltas were applied to the snapshot. */
   public int deltas() {
     return deltas;
+  }
+
+  /** Whether the checkpoint after one with this state's chain is a snapshot again. */
+  public static boolean snapshotDue(int deltasSinceSnapshot, int snapshotEvery) {
+    return deltasSinceSnapshot + 1 >= snapshotEvery;
   }
 
   /** The stores, by id; a store with no state is absent. */

@@ -1,6 +1,7 @@
 package dev.microbatch.spark.task;
 
 import dev.microbatch.runner.state.StateCheckpoint;
+import dev.microbatch.runner.state.StateImage;
 import dev.microbatch.runner.state.StateStores;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,11 +58,13 @@ public final class ExecutorStateStores {
     if (cached != null && cached.version().version() == newest.get()) {
       return new Opened(cached.stores(), Optional.of(cached.version()));
     }
-    StateFiles.Chain chain = StateFiles.read(directory, newest.get());
+    StateImage.Chain chain = StateFiles.read(directory, newest.get());
     StateStores stores = new StateStores();
     stores.restore(chain.image());
     return new Opened(
-        stores, Optional.of(new Version(newest.get(), chain.snapshotVersion(), chain.deltas())));
+        stores,
+        Optional.of(
+            new Version(newest.get(), chain.snapshotVersion(), chain.image().deltas())));
   }
 
   /**
@@ -73,7 +76,8 @@ public final class ExecutorStateStores {
       throws IOException {
     Path directory = StateFiles.partitionDirectory(versions.directory(), stage, partition);
     Optional<Version> base = opened.version();
-    boolean snapshot = base.isEmpty() || base.get().deltas() + 1 >= versions.snapshotEvery();
+    boolean snapshot =
+        base.isEmpty() || StateImage.snapshotDue(base.get().deltas(), versions.snapshotEvery());
     StateCheckpoint state =
         opened.stores().checkpoint(snapshot ? Optional.empty() : base.map(Version::version));
     Path file = StateFiles.version(directory, versions.writeVersion());

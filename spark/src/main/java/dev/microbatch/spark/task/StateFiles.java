@@ -16,9 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -34,9 +31,6 @@ final class StateFiles {
   static final FileFormat FORMAT = new FileFormat("stage partition state", 0x4D425353, 2); // MBSS
 
   private static final String SUFFIX = ".state";
-
-  /** A version's state: its stores, the snapshot its chain starts from, and the deltas since. */
-  record Chain(StateImage image, long snapshotVersion, int deltas) {}
 
   private StateFiles() {}
 
@@ -67,28 +61,20 @@ final class StateFiles {
    *
    * @throws NoSuchFileException if a version of the chain was never written (or was pruned)
    */
-  static Chain read(Path partitionDirectory, long version) throws IOException {
-    List<StateCheckpoint> chain = new ArrayList<>();
-    long current = version;
-    while (true) {
-      Path file = version(partitionDirectory, current);
-      if (!Files.exists(file)) {
-        throw new NoSuchFileException(
-            file.toString(),
-            null,
-            "version " + version + " of the partition's state builds on it, and it is missing");
-      }
-      byte[] content = IntegrityFrame.open(FORMAT, file.toString(), Files.readAllBytes(file));
-      StateCheckpoint state =
-          StateCheckpointCodec.read(new DataInputStream(new ByteArrayInputStream(content)));
-      chain.add(state);
-      if (state.parent().isEmpty()) {
-        break;
-      }
-      current = state.parent().get();
-    }
-    Collections.reverse(chain);
-    return new Chain(StateImage.replay(chain), current, chain.size() - 1);
+  static StateImage.Chain read(Path partitionDirectory, long version) throws IOException {
+    return StateImage.readChain(
+        version,
+        current -> {
+          Path file = version(partitionDirectory, current);
+          if (!Files.exists(file)) {
+            throw new NoSuchFileException(
+                file.toString(),
+                null,
+                "version " + version + " of the partition's state builds on it, and it is missing");
+          }
+          byte[] content = IntegrityFrame.open(FORMAT, file.toString(), Files.readAllBytes(file));
+          return StateCheckpointCodec.read(new DataInputStream(new ByteArrayInputStream(content)));
+        });
   }
 
   /** Deletes a version, if it was written (by an attempt of the batch that did not commit). */
