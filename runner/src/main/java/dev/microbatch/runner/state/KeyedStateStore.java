@@ -6,16 +6,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.HashCode;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.HashFunction;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
+import org.joda.time.Instant;
 
 /**
  * The keyed state of one partition of one stateful stage; it lives across batches. The engine
@@ -23,10 +26,14 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
  * encoded for checkpoints.
  *
  * <p>Steps change a key's state in place, so the store cannot see writes. It knows which keys were
- * reached since the last checkpoint (looked up, created, removed, or passed by a scan over all
- * keys), and a checkpoint encodes only those and writes those whose encoding differs from the one
- * last checkpointed (kept as a 128-bit hash): a batch that touches 1% of the keys writes about 1% of
- * the state, and a timer scan that reaches every key but changes few writes few.
+ * reached since the last checkpoint (looked up, created or removed), and a checkpoint encodes only
+ * those and writes those whose encoding differs from the one last checkpointed (kept as a 128-bit
+ * hash): a batch that touches 1% of the keys writes about 1% of the state.
+ *
+ * <p>A step with timers gives the store a {@link Timetable}; the store then keeps its keys indexed by
+ * when they are next due ({@link #due}) and by their watermark holds ({@link #earliestHold}), so a
+ * batch visits the keys it reached or that became due, not every key. A reached key's wake is read
+ * again from its state the next time the index is asked.
  *
  * <p>A store is only touched by the task that owns its partition in the current batch, so it needs
  * no locking.
@@ -38,6 +45,8 @@ public final class KeyedStateStore<S> {
   /** A key's state and the hash of its last checkpointed encoding. */
   private static final class Slot<S> {
     final S value;
+    /** Where the key stands in the wake index; null while not indexed. */
+    Wake wake;
     boolean checkpointed;
     long hashHigh;
     long hashLow;
@@ -67,8 +76,11 @@ public final class KeyedStateStore<S> {
   /** Keys in the last checkpoint removed since. */
   private final Set<KeyBytes> removed = new HashSet<>();
 
-  private boolean scanned;
   private final boolean checkpointed;
+  private final WakeIndex index = new WakeIndex();
+  /** Keys reached since the index was last brought up to date; only kept once scheduled. */
+  private final Set<KeyBytes> stale = new HashSet<>();
+  private Timetable<S> timetable;
 
   /** A store whose state is checkpointed: it keeps track of what changed. */
   KeyedStateStore(StateCodec<S> codec) {
@@ -107,45 +119,85 @@ public final class KeyedStateStore<S> {
     }
   }
 
-  /** A live view of the entries; callers may remove through its iterator. */
-  public Iterable<Map.Entry<KeyBytes, S>> entries() {
-    return () -> {
-      scanned = true;
-      Iterator<Map.Entry<KeyBytes, Slot<S>>> all = slots.entrySet().iterator();
-      return new Iterator<>() {
-        private Map.Entry<KeyBytes, Slot<S>> current;
-
-        @Override
-        public boolean hasNext() {
-          return all.hasNext();
-        }
-
-        @Override
-        public Map.Entry<KeyBytes, S> next() {
-          current = all.next();
-          return new AbstractMap.SimpleImmutableEntry<>(current.getKey(), current.getValue().value);
-        }
-
-        @Override
-        public void remove() {
-          all.remove();
-          forget(current.getKey(), current.getValue());
-        }
-      };
-    };
-  }
-
   public int size() {
     return slots.size();
   }
 
+  /**
+   * From now on keeps the keys indexed by when {@code timetable} says they are due. Steps are built
+   * per batch and the store lives across batches, so only the first call indexes every key.
+   */
+  public void schedule(Timetable<S> timetable) {
+    if (this.timetable != null) {
+      return;
+    }
+    this.timetable = timetable;
+    for (Map.Entry<KeyBytes, Slot<S>> entry : slots.entrySet()) {
+      stale.add(entry.getKey());
+    }
+  }
+
+  /**
+   * The keys a step must visit now: those due by the input watermark {@code watermark} or
+   * processing time {@code now}, keys reached since the index was last asked judged by their state
+   * as it is now. A copy: visiting may create, change or remove keys.
+   */
+  public List<KeyBytes> due(Instant watermark, Instant now) {
+    requireScheduled();
+    Set<KeyBytes> due = new LinkedHashSet<>();
+    for (KeyBytes key : stale) {
+      Slot<S> slot = slots.get(key);
+      if (slot != null && reindex(key, slot).dueBy(watermark, now)) {
+        due.add(key);
+      }
+    }
+    stale.clear();
+    index.collectDue(watermark, now, due);
+    return new ArrayList<>(due);
+  }
+
+  /** The earliest time any key holds the output watermark at. */
+  public Optional<Instant> earliestHold() {
+    requireScheduled();
+    for (KeyBytes key : stale) {
+      Slot<S> slot = slots.get(key);
+      if (slot != null) {
+        reindex(key, slot);
+      }
+    }
+    stale.clear();
+    return index.earliestHold();
+  }
+
+  private Wake reindex(KeyBytes key, Slot<S> slot) {
+    if (slot.wake != null) {
+      index.remove(key, slot.wake);
+    }
+    slot.wake = timetable.wakeOf(slot.value);
+    index.add(key, slot.wake);
+    return slot.wake;
+  }
+
+  private void requireScheduled() {
+    if (timetable == null) {
+      throw new IllegalStateException("A store was asked what is due before it was scheduled");
+    }
+  }
+
   private void reach(KeyBytes key) {
-    if (checkpointed && !scanned) {
+    if (timetable != null) {
+      stale.add(key);
+    }
+    if (checkpointed) {
       reached.add(key);
     }
   }
 
   private void forget(KeyBytes key, Slot<S> slot) {
+    if (slot.wake != null) {
+      index.remove(key, slot.wake);
+    }
+    stale.remove(key);
     if (!checkpointed) {
       return;
     }
@@ -164,7 +216,7 @@ public final class KeyedStateStore<S> {
       throw new IllegalStateException("A store of a run without checkpoints was checkpointed");
     }
     Map<KeyBytes, byte[]> written = new HashMap<>();
-    Iterable<KeyBytes> candidates = snapshot || scanned ? slots.keySet() : reached;
+    Iterable<KeyBytes> candidates = snapshot ? slots.keySet() : reached;
     for (KeyBytes key : candidates) {
       Slot<S> slot = slots.get(key);
       if (slot == null) {
@@ -185,7 +237,6 @@ public final class KeyedStateStore<S> {
     }
     reached.clear();
     removed.clear();
-    scanned = false;
     return new StoreChanges(written, gone);
   }
 
@@ -194,12 +245,16 @@ public final class KeyedStateStore<S> {
     slots.clear();
     reached.clear();
     removed.clear();
-    scanned = false;
+    index.clear();
+    stale.clear();
     for (Map.Entry<KeyBytes, byte[]> entry : checkpointed.entrySet()) {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry.getValue()));
       Slot<S> slot = new Slot<>(codec.decode(entry.getKey(), in));
       slot.update(entry.getValue());
       slots.put(entry.getKey(), slot);
+      if (timetable != null) {
+        stale.add(entry.getKey());
+      }
     }
   }
 

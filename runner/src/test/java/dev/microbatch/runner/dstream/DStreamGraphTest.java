@@ -13,11 +13,15 @@ import dev.microbatch.runner.scheduler.JobScheduler;
 import dev.microbatch.runner.scheduler.StreamingListener;
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.shuffle.Keyed;
+import dev.microbatch.runner.state.KeyedStateStore;
 import dev.microbatch.runner.state.StateCodec;
+import dev.microbatch.runner.state.Timetable;
+import dev.microbatch.runner.state.Wake;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
@@ -75,6 +79,11 @@ public class DStreamGraphTest {
    * watermark reaches the end of time.
    */
   private static final class CountAtEnd implements StageFunction {
+    private static final Timetable<long[]> AT_END_OF_TIME =
+        count ->
+            new Wake(
+                Optional.of(BoundedWindow.TIMESTAMP_MAX_VALUE), Optional.empty(), Optional.empty());
+
     @Override
     public int numOutputs() {
       return 1;
@@ -94,14 +103,12 @@ public class DStreamGraphTest {
 
         @Override
         public Instant advanceWatermark(Instant inputWatermark) {
-          if (!inputWatermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
-            List<KeyBytes> done = new ArrayList<>();
-            for (var entry : context.stateStore(COUNTS).entries()) {
-              String word = new String(entry.getKey().bytes(), StandardCharsets.UTF_8);
-              context.emit(0, word + "=" + entry.getValue()[0]);
-              done.add(entry.getKey());
-            }
-            done.forEach(context.stateStore(COUNTS)::remove);
+          KeyedStateStore<long[]> counts = context.stateStore(COUNTS);
+          counts.schedule(AT_END_OF_TIME);
+          for (KeyBytes key : counts.due(inputWatermark, inputWatermark)) {
+            String word = new String(key.bytes(), StandardCharsets.UTF_8);
+            context.emit(0, word + "=" + counts.get(key)[0]);
+            counts.remove(key);
           }
           return inputWatermark;
         }

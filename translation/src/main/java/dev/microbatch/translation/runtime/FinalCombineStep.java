@@ -1,11 +1,14 @@
 package dev.microbatch.translation.runtime;
 
+import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.shuffle.Keyed;
 import dev.microbatch.runner.state.KeyedStateStore;
+import dev.microbatch.runner.state.Wake;
 import java.io.Closeable;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -32,6 +35,7 @@ public final class FinalCombineStep implements Step {
   private final TimestampCombiner timestampCombiner;
   private final KeyedStateStore<Map<BoundedWindow, Accumulation>> store;
   private final Instant lastInputWatermark;
+  private final Instant processingTime;
   private final CounterCell droppedDueToLateness;
 
   public FinalCombineStep(CombineSpec spec, StepEnvironment environment) {
@@ -40,6 +44,8 @@ public final class FinalCombineStep implements Step {
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
     this.timestampCombiner = spec.windowingStrategy().getTimestampCombiner();
     this.store = environment.task().stateStore(new AccumulationCodec(spec));
+    store.schedule(FinalCombineStep::wakeOf);
+    this.processingTime = environment.task().processingTime();
     this.lastInputWatermark = environment.task().lastInputWatermark();
     this.droppedDueToLateness =
         environment
@@ -75,14 +81,18 @@ public final class FinalCombineStep implements Step {
     }
   }
 
+  /**
+   * Emits the windows the watermark passed, visiting only the keys with such a window (or reached
+   * this batch); the output watermark is held at the earliest timestamp of any pending window.
+   */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
-    Instant outputWatermark = inputWatermark;
     try (Closeable scope = metrics.enter()) {
-      Iterator<Map.Entry<dev.microbatch.runner.shuffle.KeyBytes, Map<BoundedWindow, Accumulation>>>
-          keys = store.entries().iterator();
-      while (keys.hasNext()) {
-        Map<BoundedWindow, Accumulation> windows = keys.next().getValue();
+      for (KeyBytes key : store.due(inputWatermark, processingTime)) {
+        Map<BoundedWindow, Accumulation> windows = store.get(key);
+        if (windows == null) {
+          continue;
+        }
         Iterator<Map.Entry<BoundedWindow, Accumulation>> it = windows.entrySet().iterator();
         while (it.hasNext()) {
           Map.Entry<BoundedWindow, Accumulation> e = it.next();
@@ -97,16 +107,32 @@ public final class FinalCombineStep implements Step {
                     window,
                     PaneInfo.createPane(true, true, PaneInfo.Timing.ON_TIME, 0, 0)));
             it.remove();
-          } else if (acc.timestamp.isBefore(outputWatermark)) {
-            outputWatermark = acc.timestamp;
           }
         }
         if (windows.isEmpty()) {
-          keys.remove();
+          store.remove(key);
         }
       }
     }
-    return outputWatermark;
+    return store.earliestHold().filter(h -> h.isBefore(inputWatermark)).orElse(inputWatermark);
+  }
+
+  /**
+   * A key is due when the watermark reaches the end of its earliest window, and holds the output
+   * watermark at the earliest timestamp of its windows; a key with no windows left, at once.
+   */
+  private static Wake wakeOf(Map<BoundedWindow, Accumulation> windows) {
+    if (windows.isEmpty()) {
+      return Wake.now();
+    }
+    Instant end = null;
+    Instant hold = null;
+    for (Map.Entry<BoundedWindow, Accumulation> e : windows.entrySet()) {
+      Instant windowEnd = e.getKey().maxTimestamp();
+      end = end == null || windowEnd.isBefore(end) ? windowEnd : end;
+      hold = hold == null || e.getValue().timestamp.isBefore(hold) ? e.getValue().timestamp : hold;
+    }
+    return new Wake(Optional.of(end), Optional.empty(), Optional.of(hold));
   }
 
   @Override

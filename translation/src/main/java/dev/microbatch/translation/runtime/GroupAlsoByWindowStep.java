@@ -90,6 +90,7 @@ public final class GroupAlsoByWindowStep implements Step {
             .stateStore(
                 new KeyStateCodec(
                     spec.keyCoder(), spec.windowingStrategy().getWindowFn().windowCoder()));
+    store.schedule(KeyedTimers.timetable(HOLDS));
     this.output = environment.output(spec.mainOutput());
     this.droppedDueToLateness =
         environment
@@ -146,8 +147,9 @@ public final class GroupAlsoByWindowStep implements Step {
     try (Closeable scope = metrics.enter()) {
       return KeyedTimers.forEachKey(
           store,
+          withElements ? List.copyOf(batchValues.keySet()) : List.of(),
           watermark,
-          HOLDS,
+          processingTime,
           (key, state) -> {
             ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
                 runnerFor(state);

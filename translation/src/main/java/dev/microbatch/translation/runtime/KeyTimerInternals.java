@@ -99,6 +99,17 @@ final class KeyTimerInternals extends InMemoryTimerInternals {
     return java.util.List.copyOf(pending.values());
   }
 
+  /** The earliest time among the pending timers that {@code which} selects. */
+  Optional<Instant> earliestTimestamp(Predicate<TimerData> which) {
+    Instant earliest = null;
+    for (TimerData timer : pending.values()) {
+      if (which.test(timer) && (earliest == null || timer.getTimestamp().isBefore(earliest))) {
+        earliest = timer.getTimestamp();
+      }
+    }
+    return Optional.ofNullable(earliest);
+  }
+
   /** The earliest output timestamp among the pending timers that {@code holds} selects. */
   Optional<Instant> earliestOutputTimestamp(Predicate<TimerData> holds) {
     Instant earliest = null;

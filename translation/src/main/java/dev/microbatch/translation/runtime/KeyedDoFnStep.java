@@ -56,6 +56,7 @@ public final class KeyedDoFnStep extends DoFnStep {
             .task()
             .stateStore(
                 new KeyStateCodec(keyCoder, spec.windowingStrategy().getWindowFn().windowCoder()));
+    store.schedule(KeyedTimers.timetable(KeyedDoFnStep::hold));
   }
 
   @Override
@@ -189,8 +190,9 @@ public final class KeyedDoFnStep extends DoFnStep {
     Instant processingTime = environment.task().processingTime();
     return KeyedTimers.forEachKey(
         store,
+        List.of(),
         watermark,
-        KeyedDoFnStep::hold,
+        processingTime,
         (key, state) -> {
           current = state;
           KeyedTimers.fireDue(state, watermark, processingTime, this::fire);

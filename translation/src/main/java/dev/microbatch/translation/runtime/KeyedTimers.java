@@ -2,11 +2,15 @@ package dev.microbatch.translation.runtime;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.state.KeyedStateStore;
-import java.util.Iterator;
-import java.util.Map;
+import dev.microbatch.runner.state.Timetable;
+import dev.microbatch.runner.state.Wake;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.state.TimeDomain;
 import org.joda.time.Instant;
 
 /** Advances one key's timer clocks and takes the timers that became due, earliest first. */
@@ -61,29 +65,50 @@ final class KeyedTimers {
   }
 
   /**
-   * Runs {@code work} for every key of the store, drops keys left with no timers (their windows are
-   * all garbage-collected), and returns the output watermark: the input watermark held back by the
-   * earliest {@code hold} of any key.
+   * When a key is due: at its earliest event-time timer by the watermark, at its earliest
+   * processing-time timer by processing time; meanwhile it holds the output watermark at {@code
+   * hold}. A key with no timers left is due at once, for {@link #forEachKey} to drop it.
+   */
+  static Timetable<KeyState> timetable(Hold hold) {
+    return state -> {
+      KeyTimerInternals timers = state.timers();
+      if (!timers.hasPendingTimers()) {
+        return Wake.now();
+      }
+      return new Wake(
+          timers.earliestTimestamp(timer -> timer.getDomain() == TimeDomain.EVENT_TIME),
+          timers.earliestTimestamp(timer -> timer.getDomain() != TimeDomain.EVENT_TIME),
+          hold.of(state));
+    };
+  }
+
+  /**
+   * Runs {@code work} for every key that is due by {@code inputWatermark} or {@code
+   * processingTime} (a key with no timers is due at once), and for those in {@code alsoVisit}; drops
+   * keys left
+   * with no timers (their windows are all garbage-collected), and returns the output watermark: the
+   * input watermark held back by the earliest hold of any key.
    */
   static Instant forEachKey(
-      KeyedStateStore<KeyState> store, Instant inputWatermark, Hold hold, KeyWork work)
+      KeyedStateStore<KeyState> store,
+      Collection<KeyBytes> alsoVisit,
+      Instant inputWatermark,
+      Instant processingTime,
+      KeyWork work)
       throws Exception {
-    Instant outputWatermark = inputWatermark;
-    Iterator<Map.Entry<KeyBytes, KeyState>> keys = store.entries().iterator();
-    while (keys.hasNext()) {
-      Map.Entry<KeyBytes, KeyState> entry = keys.next();
-      KeyState state = entry.getValue();
-      work.run(entry.getKey(), state);
-      if (!state.timers().hasPendingTimers()) {
-        keys.remove();
+    Set<KeyBytes> keys = new LinkedHashSet<>(store.due(inputWatermark, processingTime));
+    keys.addAll(alsoVisit);
+    for (KeyBytes key : keys) {
+      KeyState state = store.get(key);
+      if (state == null) {
         continue;
       }
-      Optional<Instant> held = hold.of(state);
-      if (held.isPresent() && held.get().isBefore(outputWatermark)) {
-        outputWatermark = held.get();
+      work.run(key, state);
+      if (!state.timers().hasPendingTimers()) {
+        store.remove(key);
       }
     }
-    return outputWatermark;
+    return store.earliestHold().filter(h -> h.isBefore(inputWatermark)).orElse(inputWatermark);
   }
 
   /**

@@ -93,6 +93,7 @@ public final class SplittableProcessStep implements Step {
                 new KeyStateCodec(
                     KeyStateCodec.keyCoderOf(spec.inputCoder(), spec.stepName()),
                     processFn.getInputWindowingStrategy().getWindowFn().windowCoder()));
+    store.schedule(KeyedTimers.timetable(HOLDS));
     this.checkpointTimer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -193,8 +194,9 @@ public final class SplittableProcessStep implements Step {
     try (Closeable scope = metrics.enter()) {
       return KeyedTimers.forEachKey(
           store,
+          List.of(),
           inputWatermark,
-          HOLDS,
+          processingTime,
           (key, state) -> {
             current = state;
             byte[] keyBytes = (byte[]) state.key();
