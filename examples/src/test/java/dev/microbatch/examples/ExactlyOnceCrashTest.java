@@ -60,13 +60,16 @@ public class ExactlyOnceCrashTest {
       for (int run = 0; run < KILLS; run++) {
         java.util.Set<Path> logsBefore = eventLogs();
         Files.deleteIfExists(logs.resolve("run-" + run + ".log"));
+        // Runs alternate between the heap and the RocksDB state backend: each restores the
+        // other's checkpoints (their format is the same), and both are killed mid-stream.
         Process job =
             startJob(
                 CRASH,
                 ExactlyOnceKafkaJob.class,
                 List.of(),
                 checkpoints,
-                logs.resolve("run-" + run + ".log"));
+                logs.resolve("run-" + run + ".log"),
+                List.of("--stateBackend=" + (run % 2 == 0 ? "heap" : "rocksdb")));
         Path log = logs.resolve("run-" + run + ".log");
         // Killed at a random moment once this run has committed a batch of its own, so that every
         // kill hits a running stream (a slow start on a loaded machine would otherwise be killed
@@ -349,6 +352,17 @@ public class ExactlyOnceCrashTest {
 
   private static Process startJob(
       Job job, Class<?> main, List<String> jvmArgs, Path checkpoints, Path log) throws Exception {
+    return startJob(job, main, jvmArgs, checkpoints, log, List.of());
+  }
+
+  private static Process startJob(
+      Job job,
+      Class<?> main,
+      List<String> jvmArgs,
+      Path checkpoints,
+      Path log,
+      List<String> jobArgs)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -359,6 +373,7 @@ public class ExactlyOnceCrashTest {
     command.add(main.getName());
     command.addAll(KIT.jobArguments(job, checkpoints, 200));
     command.add("--eventLogDir=" + events());
+    command.addAll(jobArgs);
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

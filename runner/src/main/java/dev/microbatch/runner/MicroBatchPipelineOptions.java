@@ -116,6 +116,23 @@ public interface MicroBatchPipelineOptions
   void setStateSnapshotEvery(int value);
 
   @Description(
+      "Where keyed state lives while the job runs: 'heap' (Java objects; the default, fastest"
+          + " while the state fits in memory) or 'rocksdb' (a RocksDB database on the local disk"
+          + " of each JVM that owns a partition, for state larger than the heap; only the keys a"
+          + " batch touches are in memory). Flink's 'hashmap' and 'filesystem' mean 'heap'."
+          + " Checkpoints are the same for both.")
+  @Nullable String getStateBackend();
+
+  void setStateBackend(@Nullable String value);
+
+  @Description(
+      "Local directory for the RocksDB state backend's working files (each JVM creates its own"
+          + " directory in it and deletes it at the end). Unset: the JVM's java.io.tmpdir.")
+  @Nullable String getStateLocalDir();
+
+  void setStateLocalDir(@Nullable String value);
+
+  @Description(
       "How often a failed batch is re-run over the same slice, from the last committed state,"
           + " before the pipeline fails. Needs --checkpointLocation.")
   @Default.Integer(2)

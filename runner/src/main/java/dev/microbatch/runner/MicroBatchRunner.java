@@ -62,7 +62,8 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
             new LocalTaskExecutor(options.getParallelism(), options.getJobName()),
             backend,
             checkpointer.<BatchHooks>map(c -> c).orElse(BatchHooks.NONE),
-            checkpointer.isPresent() ? options.getMaxBatchRetries() : 0);
+            checkpointer.isPresent() ? options.getMaxBatchRetries() : 0,
+            StateBackendOptions.of(options));
     JobScheduler scheduler = new JobScheduler(run, generatorFor(graph), options.isLogEveryBatch());
     Optional<GraphCheckpointer.Resume> resumed = checkpointer.map(c -> recover(c, run));
     resumed.ifPresent(resume -> scheduler.resume(resume.lastCommitted(), resume.pending()));

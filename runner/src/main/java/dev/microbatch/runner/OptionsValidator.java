@@ -55,6 +55,7 @@ final class OptionsValidator {
           options.getSourceRetryTimeoutMillis(),
           "must be >= 0 (0: retry forever)");
     }
+    StateBackendOptions.of(options);
     dev.microbatch.runner.backend.Backends.validate(options);
     String location = options.getCheckpointLocation();
     if (location != null) {

@@ -1,6 +1,7 @@
 package dev.microbatch.spark;
 
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.StateBackendOptions;
 import dev.microbatch.runner.dstream.Backend;
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.DStream;
@@ -92,7 +93,8 @@ public final class SparkBackend implements Backend {
             reports,
             runId,
             stateDirectory,
-            options.getStateSnapshotEvery()),
+            options.getStateSnapshotEvery(),
+            StateBackendOptions.of(options)),
         !spark.getReuseSparkContext(),
         temporaryState);
   }

@@ -16,7 +16,8 @@ import org.junit.runner.notification.Failure;
  * A selection of Beam's own ValidatesRunner tests, at least one of every category the suite's
  * report lists (ParDo, GroupByKey, Flatten, state, timers, triggers, side inputs, splittable DoFn,
  * TestStream, unbounded sources, metrics, merging windows), run on the Spark backend over the
- * loopback cluster, in batch and streaming mode. The whole suite runs with {@code mvn -pl
+ * loopback cluster, in batch mode (keyed state on the heap) and streaming mode (in RocksDB on the
+ * executors). The whole suite runs with {@code mvn -pl
  * validates-runner-tests -am verify -Pspark-backend}; this keeps CI's part of it short.
  */
 public class ValidatesRunnerSelectionOnSparkTest {
@@ -60,7 +61,8 @@ public class ValidatesRunnerSelectionOnSparkTest {
         "[\"--runner=TestMicroBatchRunner\",\"--clusterMaster="
             + LoopbackSparkCluster.master()
             + "\",\"--reuseSparkContext=true\""
-            + (streaming ? ",\"--streaming=true\"" : "")
+            // Streaming mode keeps executors' keyed state in RocksDB, batch mode on the heap.
+            + (streaming ? ",\"--streaming=true\",\"--stateBackend=rocksdb\"" : "")
             + "]";
     String before = System.getProperty("beamTestPipelineOptions");
     System.setProperty("beamTestPipelineOptions", options);

@@ -25,8 +25,16 @@ final class BatchLog {
    * @param records records it read
    * @param schedulingDelayMillis from its time to its start
    * @param processingMillis from its start to its end
+   * @param checkpointBytes the bytes of its checkpoint (0: none, or not a runner's log)
+   * @param checkpointMillis how long writing its checkpoint took
    */
-  record Batch(long batchTime, long records, long schedulingDelayMillis, long processingMillis) {}
+  record Batch(
+      long batchTime,
+      long records,
+      long schedulingDelayMillis,
+      long processingMillis,
+      long checkpointBytes,
+      long checkpointMillis) {}
 
   private BatchLog() {}
 
@@ -48,7 +56,9 @@ final class BatchLog {
                 batch.path("batchId").asLong(),
                 batch.path("inputSize").asLong(),
                 batch.path("schedulingDelay").asLong(),
-                batch.path("processingTime").asLong()));
+                batch.path("processingTime").asLong(),
+                batch.path("checkpointBytes").asLong(),
+                batch.path("checkpointTime").asLong()));
       }
     }
     return batches;

@@ -18,7 +18,12 @@ final class BenchSupport {
    * all of them if it is empty.
    */
   static <V> List<V> selectedVariants(List<V> all, Function<V, String> slug) {
-    String wanted = System.getProperty("bench.variants", "");
+    return selectedVariants(all, slug, "bench.variants");
+  }
+
+  /** The variants named in the system property {@code property}, or all if it is empty. */
+  static <V> List<V> selectedVariants(List<V> all, Function<V, String> slug, String property) {
+    String wanted = System.getProperty(property, "");
     if (wanted.isBlank()) {
       return all;
     }
@@ -26,7 +31,8 @@ final class BenchSupport {
     List<V> selected = all.stream().filter(v -> slugs.contains(slug.apply(v))).toList();
     if (selected.size() != slugs.size()) {
       throw new IllegalArgumentException(
-          "bench.variants="
+          property
+              + "="
               + wanted
               + ": known variants are "
               + all.stream().map(slug).collect(Collectors.joining(",")));

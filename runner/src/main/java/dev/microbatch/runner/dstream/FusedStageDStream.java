@@ -165,6 +165,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
         StageTaskRun.Outcome outcome =
             StageTaskRun.run(
                 name(), function, this, input.partitions().get(index), () -> input.watermarkOf(index));
+        batch.stateStores().release(name(), partition);
         return new TaskResult(new TaskOutput(outputs.byOutput()), outcome);
       } finally {
         batch.addTaskMetrics(metrics);

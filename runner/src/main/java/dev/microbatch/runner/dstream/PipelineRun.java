@@ -3,6 +3,7 @@ package dev.microbatch.runner.dstream;
 import dev.microbatch.runner.executor.TaskExecutor;
 import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchTime;
+import dev.microbatch.runner.state.StateBackendSpec;
 import dev.microbatch.runner.state.StateStores;
 import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -35,24 +36,26 @@ public final class PipelineRun implements AutoCloseable {
    * @param backend where the streams are computed
    * @param hooks checkpointing's part in each batch
    * @param maxBatchRetries how often a failed batch is re-run over its slice before the run fails
+   * @param stateBackend where the keyed state of this JVM's tasks lives
    */
   public PipelineRun(
       DStreamGraph graph,
       TaskExecutor executor,
       Backend backend,
       BatchHooks hooks,
-      int maxBatchRetries) {
+      int maxBatchRetries,
+      StateBackendSpec stateBackend) {
     this.graph = graph;
     this.executor = executor;
     this.backend = backend;
     this.hooks = hooks;
     this.maxBatchRetries = maxBatchRetries;
-    this.stateStores = hooks == BatchHooks.NONE ? StateStores.uncheckpointed() : new StateStores();
+    this.stateStores = new StateStores(stateBackend.open(), hooks != BatchHooks.NONE);
   }
 
-  /** A local run without checkpoints: a failed batch fails the run. */
+  /** A local run without checkpoints, its state in heap: a failed batch fails the run. */
   public PipelineRun(DStreamGraph graph, TaskExecutor executor) {
-    this(graph, executor, new LocalBackend(), BatchHooks.NONE, 0);
+    this(graph, executor, new LocalBackend(), BatchHooks.NONE, 0, StateBackendSpec.HEAP);
   }
 
   public DStreamGraph graph() {
@@ -183,5 +186,10 @@ public final class PipelineRun implements AutoCloseable {
     graph.close();
     backend.close();
     executor.close();
+    if (executor.isTerminated()) {
+      stateStores.close();
+    } else {
+      LOG.warn("Keyed state stores are left open: tasks of this run are still running");
+    }
   }
 }

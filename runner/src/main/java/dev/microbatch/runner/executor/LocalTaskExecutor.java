@@ -9,11 +9,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The embedded executor: a fixed pool of {@code parallelism} threads in this JVM. */
 public final class LocalTaskExecutor implements TaskExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalTaskExecutor.class);
+  private static final int CLOSE_DEADLINE_SECONDS = 60;
 
   private final int parallelism;
   private final ExecutorService pool;
@@ -60,13 +66,14 @@ public final class LocalTaskExecutor implements TaskExecutor {
               }));
     }
     List<R> results = new ArrayList<>(tasks.size());
-    Exception failure = null;
+    Throwable failure = null;
     for (Future<R> future : futures) {
       try {
         results.add(future.get());
       } catch (ExecutionException e) {
+        // An Error too waits for the other tasks: what they use (state) is torn down after this.
         if (failure == null && !(e.getCause() instanceof CancellationException)) {
-          failure = unwrap(e);
+          failure = e.getCause() != null ? e.getCause() : e;
         }
       } catch (InterruptedException e) {
         aborted.set(true);
@@ -75,21 +82,16 @@ public final class LocalTaskExecutor implements TaskExecutor {
         throw e;
       }
     }
-    if (failure != null) {
-      throw failure;
-    }
-    return results;
-  }
-
-  private static Exception unwrap(ExecutionException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof Exception exception) {
-      return exception;
-    }
-    if (cause instanceof Error error) {
+    if (failure instanceof Error error) {
       throw error;
     }
-    return e;
+    if (failure instanceof Exception exception) {
+      throw exception;
+    }
+    if (failure != null) {
+      throw new ExecutionException(failure);
+    }
+    return results;
   }
 
   @Override
@@ -100,5 +102,24 @@ public final class LocalTaskExecutor implements TaskExecutor {
   @Override
   public void close() {
     pool.shutdownNow();
+    // Tasks are interrupted; what they use (keyed state, consumers) is closed after this returns.
+    try {
+      for (int waited = 0; waited < CLOSE_DEADLINE_SECONDS; waited += 5) {
+        if (pool.awaitTermination(5, TimeUnit.SECONDS)) {
+          return;
+        }
+        LOG.info("Waiting for the tasks of a closed run to stop ({} s so far)", waited + 5);
+      }
+      LOG.warn(
+          "Tasks of a closed run still running after {} s; their resources stay open",
+          CLOSE_DEADLINE_SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return pool.isTerminated();
   }
 }

@@ -17,6 +17,11 @@ public interface TaskExecutor extends AutoCloseable {
 
   int parallelism();
 
+  /** True once no task runs any more (after {@link #close}), so that what tasks use can be freed. */
+  default boolean isTerminated() {
+    return true;
+  }
+
   @Override
   void close();
 }

@@ -6,263 +6,83 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.HashCode;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.HashFunction;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
 import org.joda.time.Instant;
 
 /**
  * The keyed state of one partition of one stateful stage; it lives across batches. The engine
  * stores opaque per-key values; the translation layer decides what a key's state is and how it is
- * encoded for checkpoints.
+ * encoded ({@link StateCodec}) and when it is due ({@link Timetable}).
  *
- * <p>Steps change a key's state in place, so the store cannot see writes. It knows which keys were
- * reached since the last checkpoint (looked up, created or removed), and a checkpoint encodes only
- * those and writes those whose encoding differs from the one last checkpointed (kept as a 128-bit
- * hash): a batch that touches 1% of the keys writes about 1% of the state.
- *
- * <p>A step with timers gives the store a {@link Timetable}; the store then keeps its keys indexed by
- * when they are next due ({@link #due}) and by their watermark holds ({@link #earliestHold}), so a
- * batch visits the keys it reached or that became due, not every key. A reached key's wake is read
- * again from its state the next time the index is asked.
+ * <p>Values are live objects that steps change in place; a store writes them back where it keeps
+ * them when the task that changed them ends ({@link #release}) and at a checkpoint. A step with
+ * timers gives the store a {@link Timetable}; the store then keeps its keys indexed by when they are
+ * next due ({@link #due}) and by their watermark holds ({@link #earliestHold}), so a batch visits
+ * the keys it reached or that became due, not every key.
  *
  * <p>A store is only touched by the task that owns its partition in the current batch, so it needs
  * no locking.
  */
-public final class KeyedStateStore<S> {
+public abstract class KeyedStateStore<S> {
 
-  private static final HashFunction HASH = Hashing.murmur3_128();
-
-  /** A key's state and the hash of its last checkpointed encoding. */
-  private static final class Slot<S> {
-    final S value;
-    /** Where the key stands in the wake index; null while not indexed. */
-    Wake wake;
-    boolean checkpointed;
-    long hashHigh;
-    long hashLow;
-
-    Slot(S value) {
-      this.value = value;
-    }
-
-    /** True if {@code encoded} differs from what was checkpointed last; it is now. */
-    boolean update(byte[] encoded) {
-      HashCode hash = HASH.hashBytes(encoded);
-      byte[] bytes = hash.asBytes();
-      long high = java.nio.ByteBuffer.wrap(bytes, 0, 8).getLong();
-      long low = java.nio.ByteBuffer.wrap(bytes, 8, 8).getLong();
-      boolean changed = !checkpointed || high != hashHigh || low != hashLow;
-      checkpointed = true;
-      hashHigh = high;
-      hashLow = low;
-      return changed;
-    }
-  }
-
-  private final Map<KeyBytes, Slot<S>> slots = new HashMap<>();
-  private final StateCodec<S> codec;
-  /** Keys reached since the last checkpoint, unless a scan reached them all. */
-  private final Set<KeyBytes> reached = new HashSet<>();
-  /** Keys in the last checkpoint removed since. */
-  private final Set<KeyBytes> removed = new HashSet<>();
-
-  private final boolean checkpointed;
-  private final WakeIndex index = new WakeIndex();
-  /** Keys reached since the index was last brought up to date; only kept once scheduled. */
-  private final Set<KeyBytes> stale = new HashSet<>();
-  private Timetable<S> timetable;
-
-  /** A store whose state is checkpointed: it keeps track of what changed. */
-  KeyedStateStore(StateCodec<S> codec) {
-    this(codec, true);
-  }
-
-  KeyedStateStore(StateCodec<S> codec, boolean checkpointed) {
-    this.codec = codec;
-    this.checkpointed = checkpointed;
-  }
-
-  public S getOrCreate(KeyBytes key, Function<KeyBytes, S> create) {
-    Slot<S> slot = slots.get(key);
-    if (slot == null) {
-      slot = new Slot<>(create.apply(key));
-      slots.put(key, slot);
-    }
-    reach(key);
-    return slot.value;
-  }
+  /** The key's state, created by {@code create} if it has none. */
+  public abstract S getOrCreate(KeyBytes key, Function<KeyBytes, S> create);
 
   /** The key's state; null when it has none. */
-  public S get(KeyBytes key) {
-    Slot<S> slot = slots.get(key);
-    if (slot == null) {
-      return null;
-    }
-    reach(key);
-    return slot.value;
-  }
+  public abstract S get(KeyBytes key);
 
-  public void remove(KeyBytes key) {
-    Slot<S> slot = slots.remove(key);
-    if (slot != null) {
-      forget(key, slot);
-    }
-  }
+  public abstract void remove(KeyBytes key);
 
-  public int size() {
-    return slots.size();
-  }
+  /** How many keys have state. */
+  public abstract long size();
 
   /**
    * From now on keeps the keys indexed by when {@code timetable} says they are due. Steps are built
    * per batch and the store lives across batches, so only the first call indexes every key.
    */
-  public void schedule(Timetable<S> timetable) {
-    if (this.timetable != null) {
-      return;
-    }
-    this.timetable = timetable;
-    for (Map.Entry<KeyBytes, Slot<S>> entry : slots.entrySet()) {
-      stale.add(entry.getKey());
-    }
-  }
+  public abstract void schedule(Timetable<S> timetable);
 
   /**
    * The keys a step must visit now: those due by the input watermark {@code watermark} or
    * processing time {@code now}, keys reached since the index was last asked judged by their state
    * as it is now. A copy: visiting may create, change or remove keys.
    */
-  public List<KeyBytes> due(Instant watermark, Instant now) {
-    requireScheduled();
-    Set<KeyBytes> due = new LinkedHashSet<>();
-    for (KeyBytes key : stale) {
-      Slot<S> slot = slots.get(key);
-      if (slot != null && reindex(key, slot).dueBy(watermark, now)) {
-        due.add(key);
-      }
-    }
-    stale.clear();
-    index.collectDue(watermark, now, due);
-    return new ArrayList<>(due);
-  }
+  public abstract List<KeyBytes> due(Instant watermark, Instant now);
 
   /** The earliest time any key holds the output watermark at. */
-  public Optional<Instant> earliestHold() {
-    requireScheduled();
-    for (KeyBytes key : stale) {
-      Slot<S> slot = slots.get(key);
-      if (slot != null) {
-        reindex(key, slot);
-      }
-    }
-    stale.clear();
-    return index.earliestHold();
-  }
+  public abstract Optional<Instant> earliestHold();
 
-  private Wake reindex(KeyBytes key, Slot<S> slot) {
-    if (slot.wake != null) {
-      index.remove(key, slot.wake);
-    }
-    slot.wake = timetable.wakeOf(slot.value);
-    index.add(key, slot.wake);
-    return slot.wake;
-  }
-
-  private void requireScheduled() {
-    if (timetable == null) {
-      throw new IllegalStateException("A store was asked what is due before it was scheduled");
-    }
-  }
-
-  private void reach(KeyBytes key) {
-    if (timetable != null) {
-      stale.add(key);
-    }
-    if (checkpointed) {
-      reached.add(key);
-    }
-  }
-
-  private void forget(KeyBytes key, Slot<S> slot) {
-    if (slot.wake != null) {
-      index.remove(key, slot.wake);
-    }
-    stale.remove(key);
-    if (!checkpointed) {
-      return;
-    }
-    reached.remove(key);
-    if (slot.checkpointed) {
-      removed.add(key);
-    }
-  }
+  /**
+   * The task that used the store ended: what it changed goes back where the store keeps its state.
+   * The values it handed out must not be used after this.
+   */
+  void release() throws IOException {}
 
   /**
    * What changed since the last checkpoint (or everything, for a snapshot), encoded; from now on
    * that is what was checkpointed last.
    */
-  StoreChanges checkpoint(boolean snapshot) throws IOException {
-    if (!checkpointed) {
-      throw new IllegalStateException("A store of a run without checkpoints was checkpointed");
-    }
-    Map<KeyBytes, byte[]> written = new HashMap<>();
-    Iterable<KeyBytes> candidates = snapshot ? slots.keySet() : reached;
-    for (KeyBytes key : candidates) {
-      Slot<S> slot = slots.get(key);
-      if (slot == null) {
-        continue;
-      }
-      byte[] encoded = encode(slot.value);
-      if (slot.update(encoded) || snapshot) {
-        written.put(key, encoded);
-      }
-    }
-    Set<KeyBytes> gone = new HashSet<>();
-    if (!snapshot) {
-      for (KeyBytes key : removed) {
-        if (!slots.containsKey(key)) {
-          gone.add(key);
-        }
-      }
-    }
-    reached.clear();
-    removed.clear();
-    return new StoreChanges(written, gone);
-  }
+  abstract StoreChanges checkpoint(boolean snapshot) throws IOException;
 
-  /** Puts back checkpointed state; it counts as checkpointed. */
-  void load(Map<KeyBytes, byte[]> checkpointed) throws IOException {
-    slots.clear();
-    reached.clear();
-    removed.clear();
-    index.clear();
-    stale.clear();
-    for (Map.Entry<KeyBytes, byte[]> entry : checkpointed.entrySet()) {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry.getValue()));
-      Slot<S> slot = new Slot<>(codec.decode(entry.getKey(), in));
-      slot.update(entry.getValue());
-      slots.put(entry.getKey(), slot);
-      if (timetable != null) {
-        stale.add(entry.getKey());
-      }
-    }
-  }
+  /** Replaces the state with checkpointed state, which counts as checkpointed. */
+  abstract void load(Map<KeyBytes, byte[]> checkpointed) throws IOException;
 
-  private byte[] encode(S value) throws IOException {
+  static <S> byte[] encode(StateCodec<S> codec, S value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     codec.encode(value, out);
     out.flush();
     return bytes.toByteArray();
+  }
+
+  static <S> S decode(StateCodec<S> codec, KeyBytes key, byte[] bytes) throws IOException {
+    return codec.decode(key, new DataInputStream(new ByteArrayInputStream(bytes)));
+  }
+
+  static IllegalStateException notScheduled() {
+    return new IllegalStateException("A store was asked what is due before it was scheduled");
   }
 }

@@ -15,25 +15,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Restored state stays encoded until the stage opens its store (only the stage knows its codec);
  * a store not opened since the restore has not changed, and a snapshot writes it as it was read.
  */
-public final class StateStores {
+public final class StateStores implements AutoCloseable {
 
   private final ConcurrentHashMap<StoreId, KeyedStateStore<?>> stores = new ConcurrentHashMap<>();
+  private final StateBackend backend;
   private final boolean checkpointed;
   private final ConcurrentHashMap<StoreId, Map<KeyBytes, byte[]>> restored =
       new ConcurrentHashMap<>();
 
-  /** Stores that are checkpointed: they keep track of what changed since the last checkpoint. */
+  /**
+   * Heap stores that are checkpointed: they keep track of what changed since the last checkpoint.
+   */
   public StateStores() {
-    this(true);
+    this(new HeapStateBackend(), true);
   }
 
-  private StateStores(boolean checkpointed) {
+  /**
+   * Stores kept by {@code backend}, which these own (and close); {@code checkpointed} ones keep
+   * track of what changed since the last checkpoint.
+   */
+  public StateStores(StateBackend backend, boolean checkpointed) {
+    this.backend = backend;
     this.checkpointed = checkpointed;
   }
 
-  /** Stores of a run without checkpoints, which need not keep track of what changed. */
+  /** Heap stores of a run without checkpoints, which need not keep track of what changed. */
   public static StateStores uncheckpointed() {
-    return new StateStores(false);
+    return new StateStores(new HeapStateBackend(), false);
   }
 
   @SuppressWarnings("unchecked")
@@ -43,7 +51,7 @@ public final class StateStores {
   }
 
   private <S> KeyedStateStore<S> open(StoreId id, StateCodec<S> codec) {
-    KeyedStateStore<S> store = new KeyedStateStore<>(codec, checkpointed);
+    KeyedStateStore<S> store = backend.open(id, codec, checkpointed);
     Map<KeyBytes, byte[]> state = restored.remove(id);
     if (state != null) {
       try {
@@ -79,10 +87,33 @@ public final class StateStores {
     return new StateCheckpoint(parent, changes);
   }
 
+  /**
+   * The task of partition {@code partition} of stage {@code stage} ended: its stores write back
+   * what it changed (to RocksDB; heap stores hold it already).
+   */
+  public void release(String stage, int partition) throws IOException {
+    for (Map.Entry<StoreId, KeyedStateStore<?>> store : stores.entrySet()) {
+      StoreId id = store.getKey();
+      if (id.partition() == partition
+          && (id.stage().equals(stage) || id.stage().startsWith(stage + "#"))) {
+        store.getValue().release();
+      }
+    }
+  }
+
   /** Replaces every store with checkpointed ones (decoded when their stage opens them). */
   public void restore(StateImage image) {
     stores.clear();
+    backend.discardAll();
     restored.clear();
     restored.putAll(image.stores());
+  }
+
+  /** Frees the backend's memory and local files; the stores are gone. */
+  @Override
+  public void close() {
+    stores.clear();
+    restored.clear();
+    backend.close();
   }
 }

@@ -118,7 +118,8 @@ public class BatchEventsTest {
             new LocalTaskExecutor(2, "events-spec"),
             new LocalBackend(),
             ALWAYS_RETRY,
-            maxRetries);
+            maxRetries,
+            dev.microbatch.runner.state.StateBackendSpec.HEAP);
     JobScheduler scheduler =
         new JobScheduler(run, JobGenerator.backToBack(BatchClock.system(), 100), false);
     Recorder recorder = new Recorder();

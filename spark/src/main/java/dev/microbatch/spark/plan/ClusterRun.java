@@ -1,6 +1,7 @@
 package dev.microbatch.spark.plan;
 
 import dev.microbatch.runner.dstream.StageFunction;
+import dev.microbatch.runner.state.StateBackendSpec;
 import dev.microbatch.spark.task.TaskReports;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,6 +14,7 @@ import org.apache.spark.broadcast.Broadcast;
  * @param runId tells this run's cached state apart on executors that outlive it
  * @param stateDirectory a directory every executor reaches, for the versions of keyed state
  * @param stateSnapshotEvery every how many versions of a partition's state are written whole
+ * @param stateBackend where executors keep live keyed state between batches
  */
 public record ClusterRun(
     JavaSparkContext spark,
@@ -20,4 +22,5 @@ public record ClusterRun(
     TaskReports reports,
     String runId,
     String stateDirectory,
-    int stateSnapshotEvery) {}
+    int stateSnapshotEvery,
+    StateBackendSpec stateBackend) {}

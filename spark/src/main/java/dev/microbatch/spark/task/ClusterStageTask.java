@@ -33,14 +33,20 @@ public final class ClusterStageTask {
     }
     ClusterTaskContext context =
         new ClusterTaskContext(spec, partition, sideInputs.value().sideInputs(), function.numOutputs());
-    StageTaskRun.Outcome outcome =
-        StageTaskRun.run(
-            spec.stageName(),
-            function,
-            context,
-            new ListPartition<>(chunk.elements()),
-            chunk::watermark);
-    context.commitState();
+    StageTaskRun.Outcome outcome;
+    try {
+      outcome =
+          StageTaskRun.run(
+              spec.stageName(),
+              function,
+              context,
+              new ListPartition<>(chunk.elements()),
+              chunk::watermark);
+      context.commitState();
+    } catch (Exception | Error e) {
+      context.discardState();
+      throw e;
+    }
     reports.add(
         new TaskReport(
             spec.stage(),

@@ -48,6 +48,14 @@ final class ClusterTaskContext implements TaskContext {
     }
   }
 
+  /** Drops the state this task opened: it failed, and its changes must not be seen again. */
+  void discardState() {
+    if (state != null) {
+      ExecutorStateStores.discard(state);
+      state = null;
+    }
+  }
+
   private StateStores state() {
     if (state == null) {
       try {

@@ -47,19 +47,24 @@ public final class ExecutorStateStores {
   static Opened open(StageTaskSpec.StateVersions versions, String stage, int partition)
       throws IOException {
     Cached cached = CACHE.remove(key(versions, stage, partition));
-    if (versions.readVersion().isEmpty()) {
-      return new Opened(new StateStores(), Optional.empty());
-    }
+    Optional<Long> newest = Optional.empty();
     Path directory = StateFiles.partitionDirectory(versions.directory(), stage, partition);
-    Optional<Long> newest = StateFiles.newestUpTo(directory, versions.readVersionMillis());
-    if (newest.isEmpty()) {
-      return new Opened(new StateStores(), Optional.empty()); // never had state
+    if (versions.readVersion().isPresent()) {
+      newest = StateFiles.newestUpTo(directory, versions.readVersionMillis());
     }
-    if (cached != null && cached.version().version() == newest.get()) {
+    if (cached != null
+        && newest.isPresent()
+        && cached.version().version() == newest.get()) {
       return new Opened(cached.stores(), Optional.of(cached.version()));
     }
+    if (cached != null) {
+      cached.stores().close(); // a later, uncommitted version, or of a run that restarted
+    }
+    StateStores stores = new StateStores(versions.backend().open(), true);
+    if (newest.isEmpty()) {
+      return new Opened(stores, Optional.empty()); // never had state
+    }
     StateImage.Chain chain = StateFiles.read(directory, newest.get());
-    StateStores stores = new StateStores();
     stores.restore(chain.image());
     return new Opened(
         stores,
@@ -94,16 +99,29 @@ public final class ExecutorStateStores {
               : new Version(
                   versions.writeVersion(), base.get().snapshotVersion(), base.get().deltas() + 1);
     }
-    CACHE.put(key(versions, stage, partition), new Cached(written, opened.stores()));
     // The chain of the version this one was built on stays until the batch commits: a retry goes
     // back to it.
     if (base.isPresent()) {
       StateFiles.pruneBefore(directory, base.get().snapshotVersion());
     }
+    CACHE.put(key(versions, stage, partition), new Cached(written, opened.stores()));
+  }
+
+  /** A task that failed: the state it opened and changed is dropped (a retry reads the files). */
+  static void discard(Opened opened) {
+    opened.stores().close();
   }
 
   /** Drops what this JVM cached for a run that has ended (a driver running tasks in local mode). */
   public static void forgetRun(String runId) {
-    CACHE.keySet().removeIf(key -> key.startsWith(runId + "/"));
+    CACHE.entrySet()
+        .removeIf(
+            entry -> {
+              boolean ended = entry.getKey().startsWith(runId + "/");
+              if (ended) {
+                entry.getValue().stores().close();
+              }
+              return ended;
+            });
   }
 }

@@ -1,5 +1,6 @@
 package dev.microbatch.spark.task;
 
+import dev.microbatch.runner.state.StateBackendSpec;
 import java.io.Serializable;
 import java.util.Optional;
 
@@ -31,9 +32,15 @@ public record StageTaskSpec(
    * @param directory where each stage partition's versions are written
    * @param readVersionMillis the last committed batch, or {@link #NONE}
    * @param snapshotEvery every how many versions are written whole (the others hold what changed)
+   * @param backend where an executor keeps a partition's live state between versions
    */
   public record StateVersions(
-      String runId, String directory, long readVersionMillis, long writeVersion, int snapshotEvery)
+      String runId,
+      String directory,
+      long readVersionMillis,
+      long writeVersion,
+      int snapshotEvery,
+      StateBackendSpec backend)
       implements Serializable {
 
     /** No batch has committed yet: state starts empty. */
@@ -44,9 +51,10 @@ public record StageTaskSpec(
         String directory,
         Optional<Long> readVersion,
         long writeVersion,
-        int snapshotEvery) {
+        int snapshotEvery,
+        StateBackendSpec backend) {
       return new StateVersions(
-          runId, directory, readVersion.orElse(NONE), writeVersion, snapshotEvery);
+          runId, directory, readVersion.orElse(NONE), writeVersion, snapshotEvery, backend);
     }
 
     public Optional<Long> readVersion() {

@@ -7,6 +7,8 @@ import static org.junit.Assert.assertTrue;
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.state.CountCodec;
 import dev.microbatch.runner.state.KeyedStateStore;
+import dev.microbatch.runner.state.StateBackendKind;
+import dev.microbatch.runner.state.StateBackendSpec;
 import dev.microbatch.runner.state.StateCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +21,22 @@ import java.util.stream.Stream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
 
 /**
  * A stage partition's keyed state on an executor: each batch's version holds what changed, a
  * snapshot every few versions, and any JVM reads a version back from its chain of files.
  */
+@RunWith(Parameterized.class)
 public class ExecutorStateStoresTest {
+
+  @Parameterized.Parameters(name = "{0}")
+  public static Object[] backends() {
+    return StateBackendKind.values();
+  }
+
+  @Parameterized.Parameter public StateBackendKind backend;
 
   @Rule public final TemporaryFolder temp = new TemporaryFolder();
 
@@ -39,7 +51,17 @@ public class ExecutorStateStoresTest {
   }
 
   private StageTaskSpec.StateVersions versions(Optional<Long> read, long write) {
-    return StageTaskSpec.StateVersions.of(runId, temp.getRoot().getPath(), read, write, 3);
+    return StageTaskSpec.StateVersions.of(
+        runId,
+        versionsDirectory().toString(),
+        read,
+        write,
+        3,
+        new StateBackendSpec(backend, temp.getRoot().toPath().resolve("local").toString()));
+  }
+
+  private Path versionsDirectory() {
+    return temp.getRoot().toPath().resolve("versions");
   }
 
   /** Runs batch {@code time} after {@code read}: counts {@code keys} once more each. */
@@ -59,11 +81,12 @@ public class ExecutorStateStoresTest {
     ExecutorStateStores.Opened opened =
         ExecutorStateStores.open(versions(Optional.of(version), version + 1), STAGE, 0);
     long[] count = opened.stores().store(STAGE, 0, COUNTS).get(key(k));
+    ExecutorStateStores.discard(opened);
     return count == null ? 0 : count[0];
   }
 
   private TreeSet<String> files() throws IOException {
-    try (Stream<Path> all = Files.walk(temp.getRoot().toPath())) {
+    try (Stream<Path> all = Files.walk(versionsDirectory())) {
       TreeSet<String> names = new TreeSet<>();
       all.filter(Files::isRegularFile).forEach(f -> names.add(f.getFileName().toString()));
       return names;
@@ -78,7 +101,7 @@ public class ExecutorStateStoresTest {
     }
     batch(Optional.empty(), 1000, thousand);
     batch(Optional.of(1000L), 2000, 7);
-    Path directory = StateFiles.partitionDirectory(temp.getRoot().getPath(), STAGE, 0);
+    Path directory = StateFiles.partitionDirectory(versionsDirectory().toString(), STAGE, 0);
     long snapshot = Files.size(StateFiles.version(directory, 1000));
     long delta = Files.size(StateFiles.version(directory, 2000));
 

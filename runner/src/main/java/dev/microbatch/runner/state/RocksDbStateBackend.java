@@ -1,0 +1,143 @@
+package dev.microbatch.runner.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed state in one RocksDB database on local disk, for state larger than the heap. Every store of
+ * the owning {@link StateStores} lives in it under a prefix of its own.
+ *
+ * <p>The database is working storage, not a checkpoint: it has no write-ahead log, and a run that
+ * restarts rebuilds it from the checkpoint, so it is deleted when the backend is closed.
+ */
+final class RocksDbStateBackend implements StateBackend {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDbStateBackend.class);
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path root;
+  private final Map<StoreId, Integer> prefixes = new HashMap<>();
+  private final LRUCache blockCache = new LRUCache(64L << 20);
+  private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
+  private final ReadOptions readOptions = new ReadOptions();
+  private Options options;
+  private Path dir;
+  private RocksDB db;
+  private int generation;
+  private boolean closed;
+
+  RocksDbStateBackend(Path localDir) {
+    this.root = localDir;
+  }
+
+  @Override
+  public synchronized <S> KeyedStateStore<S> open(
+      StoreId id, StateCodec<S> codec, boolean checkpointed) {
+    int prefix = prefixes.computeIfAbsent(id, i -> prefixes.size());
+    return new RocksDbStateStore<>(this, prefix, codec, checkpointed);
+  }
+
+  /** The database, opened on first use. */
+  synchronized RocksDB db() {
+    if (closed) {
+      throw new IllegalStateException(
+          "RocksDB keyed state was used after its run closed it", new Throwable("used here"));
+    }
+    if (db == null) {
+      try {
+        Files.createDirectories(root);
+        dir = Files.createTempDirectory(root, "microbatch-rocksdb-" + generation++ + "-");
+        options = options();
+        db = RocksDB.open(options, dir.toString());
+        LOG.info("Keyed state in RocksDB at {}", dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create the RocksDB state directory in " + root, e);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("Cannot open RocksDB keyed state in " + dir, e);
+      }
+    }
+    return db;
+  }
+
+  WriteOptions writeOptions() {
+    return writeOptions;
+  }
+
+  ReadOptions readOptions() {
+    return readOptions;
+  }
+
+  /**
+   * Point reads dominate (a key's state per element), so the tables carry bloom filters; memtables
+   * are kept small because a JVM may hold many of these databases (one per executor partition).
+   */
+  private Options options() {
+    BlockBasedTableConfig table =
+        new BlockBasedTableConfig()
+            .setBlockCache(blockCache)
+            .setFilterPolicy(new BloomFilter(10, false))
+            .setBlockSize(16 * 1024);
+    return new Options()
+        .setCreateIfMissing(true)
+        .setWriteBufferSize(16L << 20)
+        .setMaxWriteBufferNumber(3)
+        .setCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setTableFormatConfig(table);
+  }
+
+  @Override
+  public synchronized void discardAll() {
+    closeDb();
+    prefixes.clear();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeDb();
+    writeOptions.close();
+    readOptions.close();
+    blockCache.close();
+  }
+
+  private void closeDb() {
+    if (db == null) {
+      return;
+    }
+    db.close();
+    options.close();
+    db = null;
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("Could not delete the RocksDB state directory {}", dir, e);
+    }
+  }
+}

@@ -1,0 +1,465 @@
+package dev.microbatch.runner.state;
+
+import dev.microbatch.runner.shuffle.KeyBytes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.joda.time.Instant;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * One store's keyed state in the backend's RocksDB database, under a prefix of its own:
+ *
+ * <ul>
+ *   <li>{@code V key}: the key's state, encoded by the stage's codec;
+ *   <li>{@code W key}: the key's {@link Wake}, and {@code E time key}, {@code P time key}, {@code H
+ *       time key}: the wake index by event time, processing time and hold, ordered by time.
+ * </ul>
+ *
+ * <p>A task works on live objects: the keys it reaches are decoded into a working set, and written
+ * back (only if their encoding changed) when the task ends ({@link #release}), so the heap holds one
+ * task's keys, not the store. A checkpoint delta is the keys written back or deleted since the one
+ * before, read from the database; the store keeps their names only.
+ */
+final class RocksDbStateStore<S> extends KeyedStateStore<S> {
+
+  private static final byte VALUE = 'V';
+  private static final byte WAKE = 'W';
+  private static final byte BY_EVENT_TIME = 'E';
+  private static final byte BY_PROCESSING_TIME = 'P';
+  private static final byte BY_HOLD = 'H';
+
+  /** A key the current task reached: its live state (null once removed) and what is stored. */
+  private static final class Entry<S> {
+    S value;
+    final byte[] stored;
+
+    Entry(S value, byte[] stored) {
+      this.value = value;
+      this.stored = stored;
+    }
+  }
+
+  private final RocksDbStateBackend backend;
+  private final byte[] prefix;
+  private final StateCodec<S> codec;
+  private final boolean checkpointed;
+  private final Map<KeyBytes, Entry<S>> working = new HashMap<>();
+  /** Keys written back since the last checkpoint, and keys deleted since. */
+  private final Set<KeyBytes> written = new HashSet<>();
+
+  private final Set<KeyBytes> deleted = new HashSet<>();
+  /** Keys reached since the index was last brought up to date; only kept once scheduled. */
+  private final Set<KeyBytes> stale = new HashSet<>();
+
+  private Timetable<S> timetable;
+  /** Keys are stored that the wake index does not hold: restored, or written before scheduling. */
+  private boolean unindexed;
+  private long size;
+
+  RocksDbStateStore(
+      RocksDbStateBackend backend, int prefix, StateCodec<S> codec, boolean checkpointed) {
+    this.backend = backend;
+    this.prefix = ByteBuffer.allocate(4).putInt(prefix).array();
+    this.codec = codec;
+    this.checkpointed = checkpointed;
+  }
+
+  @Override
+  public S getOrCreate(KeyBytes key, Function<KeyBytes, S> create) {
+    Entry<S> entry = entry(key);
+    if (entry.value == null) {
+      entry.value = create.apply(key);
+      size++;
+    }
+    reach(key);
+    return entry.value;
+  }
+
+  @Override
+  public S get(KeyBytes key) {
+    Entry<S> entry = entry(key);
+    if (entry.value == null) {
+      return null;
+    }
+    reach(key);
+    return entry.value;
+  }
+
+  @Override
+  public void remove(KeyBytes key) {
+    Entry<S> entry = entry(key);
+    if (entry.value == null) {
+      return;
+    }
+    entry.value = null;
+    size--;
+    stale.remove(key);
+    if (timetable != null) {
+      try {
+        unindex(key);
+      } catch (RocksDBException e) {
+        throw failed("remove a key's timers", e);
+      }
+    }
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  private Entry<S> entry(KeyBytes key) {
+    Entry<S> entry = working.get(key);
+    if (entry == null) {
+      try {
+        byte[] stored = db().get(backend.readOptions(), keyOf(VALUE, key.bytes()));
+        entry = new Entry<>(stored == null ? null : decode(key, stored), stored);
+      } catch (RocksDBException | IOException e) {
+        throw failed("read a key's state", e);
+      }
+      working.put(key, entry);
+    }
+    return entry;
+  }
+
+  private void reach(KeyBytes key) {
+    if (timetable != null) {
+      stale.add(key);
+    }
+  }
+
+  @Override
+  public void schedule(Timetable<S> timetable) {
+    if (this.timetable != null) {
+      return;
+    }
+    this.timetable = timetable;
+    if (unindexed) {
+      indexAll();
+    }
+    working.forEach(
+        (key, entry) -> {
+          if (entry.value != null) {
+            stale.add(key);
+          }
+        });
+  }
+
+  /** After a restore: every key's wake, read from its state. */
+  private void indexAll() {
+    try (RocksIterator it = db().newIterator(backend.readOptions())) {
+      byte[] start = keyOf(VALUE, new byte[0]);
+      for (it.seek(start); it.isValid() && startsWith(it.key(), start); it.next()) {
+        KeyBytes key = new KeyBytes(Arrays.copyOfRange(it.key(), start.length, it.key().length));
+        Entry<S> live = working.get(key);
+        S value = live != null ? live.value : decode(key, it.value());
+        if (value != null) {
+          index(key, timetable.wakeOf(value));
+        }
+      }
+      unindexed = false;
+    } catch (RocksDBException | IOException e) {
+      throw failed("index the restored keys by their timers", e);
+    }
+  }
+
+  @Override
+  public List<KeyBytes> due(Instant watermark, Instant now) {
+    requireScheduled();
+    Set<KeyBytes> due = new LinkedHashSet<>();
+    try {
+      for (KeyBytes key : stale) {
+        Entry<S> entry = working.get(key);
+        if (entry != null && entry.value != null && reindex(key, entry.value).dueBy(watermark, now)) {
+          due.add(key);
+        }
+      }
+      stale.clear();
+      collectUpTo(BY_EVENT_TIME, watermark, due);
+      collectUpTo(BY_PROCESSING_TIME, now, due);
+    } catch (RocksDBException e) {
+      throw failed("find the keys whose timers are due", e);
+    }
+    return new ArrayList<>(due);
+  }
+
+  private void collectUpTo(byte tag, Instant time, Set<KeyBytes> into) {
+    byte[] start = keyOf(tag, new byte[0]);
+    long limit = sortable(time);
+    try (RocksIterator it = db().newIterator(backend.readOptions())) {
+      for (it.seek(start); it.isValid() && startsWith(it.key(), start); it.next()) {
+        byte[] indexKey = it.key();
+        if (Long.compareUnsigned(ByteBuffer.wrap(indexKey, start.length, 8).getLong(), limit) > 0) {
+          return;
+        }
+        into.add(new KeyBytes(Arrays.copyOfRange(indexKey, start.length + 8, indexKey.length)));
+      }
+    }
+  }
+
+  @Override
+  public Optional<Instant> earliestHold() {
+    requireScheduled();
+    try {
+      refreshStale();
+    } catch (RocksDBException e) {
+      throw failed("update the keys' watermark holds", e);
+    }
+    byte[] start = keyOf(BY_HOLD, new byte[0]);
+    try (RocksIterator it = db().newIterator(backend.readOptions())) {
+      it.seek(start);
+      if (!it.isValid() || !startsWith(it.key(), start)) {
+        return Optional.empty();
+      }
+      return Optional.of(fromSortable(ByteBuffer.wrap(it.key(), start.length, 8).getLong()));
+    }
+  }
+
+  private void refreshStale() throws RocksDBException {
+    for (KeyBytes key : stale) {
+      Entry<S> entry = working.get(key);
+      if (entry != null && entry.value != null) {
+        reindex(key, entry.value);
+      }
+    }
+    stale.clear();
+  }
+
+  private void requireScheduled() {
+    if (timetable == null) {
+      throw notScheduled();
+    }
+  }
+
+  private Wake reindex(KeyBytes key, S value) throws RocksDBException {
+    unindex(key);
+    Wake wake = timetable.wakeOf(value);
+    index(key, wake);
+    return wake;
+  }
+
+  private void index(KeyBytes key, Wake wake) throws RocksDBException {
+    try (WriteBatch batch = new WriteBatch()) {
+      byte[] k = key.bytes();
+      batch.put(keyOf(WAKE, k), encodeWake(wake));
+      wake.eventTime().ifPresent(t -> put(batch, indexKey(BY_EVENT_TIME, t, k)));
+      wake.processingTime().ifPresent(t -> put(batch, indexKey(BY_PROCESSING_TIME, t, k)));
+      wake.hold().ifPresent(t -> put(batch, indexKey(BY_HOLD, t, k)));
+      db().write(backend.writeOptions(), batch);
+    }
+  }
+
+  private void unindex(KeyBytes key) throws RocksDBException {
+    byte[] k = key.bytes();
+    byte[] stored = db().get(backend.readOptions(), keyOf(WAKE, k));
+    if (stored == null) {
+      return;
+    }
+    Wake wake = decodeWake(stored);
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.delete(keyOf(WAKE, k));
+      wake.eventTime().ifPresent(t -> delete(batch, indexKey(BY_EVENT_TIME, t, k)));
+      wake.processingTime().ifPresent(t -> delete(batch, indexKey(BY_PROCESSING_TIME, t, k)));
+      wake.hold().ifPresent(t -> delete(batch, indexKey(BY_HOLD, t, k)));
+      db().write(backend.writeOptions(), batch);
+    }
+  }
+
+  /** Writes back the keys whose encoding changed and deletes the removed ones. */
+  @Override
+  void release() throws IOException {
+    if (working.isEmpty()) {
+      return;
+    }
+    try (WriteBatch batch = new WriteBatch()) {
+      if (timetable != null) {
+        refreshStale();
+      }
+      for (Map.Entry<KeyBytes, Entry<S>> e : working.entrySet()) {
+        KeyBytes key = e.getKey();
+        Entry<S> entry = e.getValue();
+        if (entry.value != null) {
+          byte[] encoded = encode(entry.value);
+          if (entry.stored == null || !Arrays.equals(encoded, entry.stored)) {
+            batch.put(keyOf(VALUE, key.bytes()), encoded);
+            track(key, true);
+          }
+        } else if (entry.stored != null) {
+          batch.delete(keyOf(VALUE, key.bytes()));
+          track(key, false);
+        }
+      }
+      db().write(backend.writeOptions(), batch);
+      unindexed |= timetable == null && batch.count() > 0;
+      working.clear();
+    } catch (RocksDBException e) {
+      throw new IOException("Cannot write keyed state back to RocksDB", e);
+    }
+  }
+
+  private void track(KeyBytes key, boolean wasWritten) {
+    if (!checkpointed) {
+      return;
+    }
+    (wasWritten ? written : deleted).add(key);
+    (wasWritten ? deleted : written).remove(key);
+  }
+
+  @Override
+  StoreChanges checkpoint(boolean snapshot) throws IOException {
+    if (!checkpointed) {
+      throw new IllegalStateException("A store of a run without checkpoints was checkpointed");
+    }
+    release();
+    Map<KeyBytes, byte[]> values = new HashMap<>();
+    Set<KeyBytes> removed = new HashSet<>();
+    try {
+      if (snapshot) {
+        byte[] start = keyOf(VALUE, new byte[0]);
+        try (RocksIterator it = db().newIterator(backend.readOptions())) {
+          for (it.seek(start); it.isValid() && startsWith(it.key(), start); it.next()) {
+            values.put(
+                new KeyBytes(Arrays.copyOfRange(it.key(), start.length, it.key().length)),
+                it.value());
+          }
+        }
+      } else {
+        for (KeyBytes key : written) {
+          values.put(key, db().get(backend.readOptions(), keyOf(VALUE, key.bytes())));
+        }
+        removed.addAll(deleted);
+      }
+    } catch (RocksDBException e) {
+      throw new IOException("Cannot read keyed state from RocksDB for a checkpoint", e);
+    }
+    written.clear();
+    deleted.clear();
+    return new StoreChanges(values, removed);
+  }
+
+  @Override
+  void load(Map<KeyBytes, byte[]> checkpointed) throws IOException {
+    working.clear();
+    written.clear();
+    deleted.clear();
+    stale.clear();
+    try {
+      byte[] next = ByteBuffer.allocate(4).putInt(ByteBuffer.wrap(prefix).getInt() + 1).array();
+      db().deleteRange(backend.writeOptions(), prefix, next);
+      try (WriteBatch batch = new WriteBatch()) {
+        for (Map.Entry<KeyBytes, byte[]> entry : checkpointed.entrySet()) {
+          batch.put(keyOf(VALUE, entry.getKey().bytes()), entry.getValue());
+        }
+        db().write(backend.writeOptions(), batch);
+      }
+    } catch (RocksDBException e) {
+      throw new IOException("Cannot load checkpointed keyed state into RocksDB", e);
+    }
+    size = checkpointed.size();
+    unindexed = !checkpointed.isEmpty();
+    if (timetable != null && unindexed) {
+      indexAll();
+    }
+  }
+
+  private RocksDB db() {
+    return backend.db();
+  }
+
+  private byte[] keyOf(byte tag, byte[] key) {
+    byte[] bytes = new byte[prefix.length + 1 + key.length];
+    System.arraycopy(prefix, 0, bytes, 0, prefix.length);
+    bytes[prefix.length] = tag;
+    System.arraycopy(key, 0, bytes, prefix.length + 1, key.length);
+    return bytes;
+  }
+
+  private byte[] indexKey(byte tag, Instant time, byte[] key) {
+    byte[] bytes = new byte[prefix.length + 1 + 8 + key.length];
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    buffer.put(prefix).put(tag).putLong(sortable(time)).put(key);
+    return bytes;
+  }
+
+  /** Big-endian with the sign bit flipped: byte order is time order, negative times included. */
+  private static long sortable(Instant time) {
+    return time.getMillis() ^ Long.MIN_VALUE;
+  }
+
+  private static Instant fromSortable(long sortable) {
+    return new Instant(sortable ^ Long.MIN_VALUE);
+  }
+
+  /** Compares as RocksDB orders keys: unsigned bytes. */
+  private static boolean startsWith(byte[] bytes, byte[] start) {
+    if (bytes.length < start.length) {
+      return false;
+    }
+    for (int i = 0; i < start.length; i++) {
+      if (bytes[i] != start[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] encodeWake(Wake wake) {
+    ByteBuffer buffer = ByteBuffer.allocate(27);
+    for (Optional<Instant> time : List.of(wake.eventTime(), wake.processingTime(), wake.hold())) {
+      buffer.put((byte) (time.isPresent() ? 1 : 0)).putLong(time.map(Instant::getMillis).orElse(0L));
+    }
+    return buffer.array();
+  }
+
+  private static Wake decodeWake(byte[] bytes) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    List<Optional<Instant>> times = new ArrayList<>(3);
+    for (int i = 0; i < 3; i++) {
+      boolean present = buffer.get() == 1;
+      long millis = buffer.getLong();
+      times.add(present ? Optional.of(new Instant(millis)) : Optional.empty());
+    }
+    return new Wake(times.get(0), times.get(1), times.get(2));
+  }
+
+  private static void put(WriteBatch batch, byte[] key) {
+    try {
+      batch.put(key, new byte[0]);
+    } catch (RocksDBException e) {
+      throw failed("index a key's timers", e);
+    }
+  }
+
+  private static void delete(WriteBatch batch, byte[] key) {
+    try {
+      batch.delete(key);
+    } catch (RocksDBException e) {
+      throw failed("index a key's timers", e);
+    }
+  }
+
+  private S decode(KeyBytes key, byte[] bytes) throws IOException {
+    return decode(codec, key, bytes);
+  }
+
+  private byte[] encode(S value) throws IOException {
+    return encode(codec, value);
+  }
+
+  private static IllegalStateException failed(String what, Exception cause) {
+    return new IllegalStateException("RocksDB keyed state: cannot " + what, cause);
+  }
+}

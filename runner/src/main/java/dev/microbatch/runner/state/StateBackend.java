@@ -1,0 +1,17 @@
+package dev.microbatch.runner.state;
+
+/**
+ * Where the keyed state stores of one {@link StateStores} keep their state while the run is live:
+ * heap maps, or a RocksDB database on local disk. Checkpoints are the same for both.
+ */
+public interface StateBackend extends AutoCloseable {
+
+  <S> KeyedStateStore<S> open(StoreId id, StateCodec<S> codec, boolean checkpointed);
+
+  /** Drops every store's state: a restore is about to replace it. */
+  void discardAll();
+
+  /** Frees what the backend holds (native memory, local files). */
+  @Override
+  void close();
+}
