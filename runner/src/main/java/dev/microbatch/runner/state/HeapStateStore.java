@@ -127,7 +127,7 @@ final class HeapStateStore<S> extends KeyedStateStore<S> {
   }
 
   @Override
-  public List<KeyBytes> due(Instant watermark, Instant now) {
+  public Iterable<KeyBytes> due(Instant watermark, Instant now) {
     requireScheduled();
     Set<KeyBytes> due = new LinkedHashSet<>();
     for (KeyBytes key : stale) {

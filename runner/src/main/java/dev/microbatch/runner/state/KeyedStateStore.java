@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,7 +17,9 @@ import org.joda.time.Instant;
  * encoded ({@link StateCodec}) and when it is due ({@link Timetable}).
  *
  * <p>Values are live objects that steps change in place; a store writes them back where it keeps
- * them when the task that changed them ends ({@link #release}) and at a checkpoint. A step with
+ * them when the task that changed them ends ({@link #release}) and at a checkpoint. A value is
+ * only used until the store is next called for another key: a store may write back and forget what
+ * it handed out before (RocksDB does, once a task has reached many keys). A step with
  * timers gives the store a {@link Timetable}; the store then keeps its keys indexed by when they are
  * next due ({@link #due}) and by their watermark holds ({@link #earliestHold}), so a batch visits
  * the keys it reached or that became due, not every key.
@@ -48,9 +49,11 @@ public abstract class KeyedStateStore<S> {
   /**
    * The keys a step must visit now: those due by the input watermark {@code watermark} or
    * processing time {@code now}, keys reached since the index was last asked judged by their state
-   * as it is now. A copy: visiting may create, change or remove keys.
+   * as it is now. A key may come more than once. The caller may create, change and remove keys
+   * while it iterates; keys it changes are not seen again in the same iteration unless they were
+   * due before.
    */
-  public abstract List<KeyBytes> due(Instant watermark, Instant now);
+  public abstract Iterable<KeyBytes> due(Instant watermark, Instant now);
 
   /** The earliest time any key holds the output watermark at. */
   public abstract Optional<Instant> earliestHold();

@@ -35,6 +35,9 @@ import org.rocksdb.WriteBatch;
  */
 final class RocksDbStateStore<S> extends KeyedStateStore<S> {
 
+  /** Most keys a task keeps decoded before it writes them back. */
+  static final int WORKING_SET_LIMIT = 100_000;
+
   private static final byte VALUE = 'V';
   private static final byte WAKE = 'W';
   private static final byte BY_EVENT_TIME = 'E';
@@ -45,6 +48,8 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   private static final class Entry<S> {
     S value;
     final byte[] stored;
+    /** The wake the key is indexed by (empty: not indexed); null until known. */
+    Optional<Wake> indexed;
 
     Entry(S value, byte[] stored) {
       this.value = value;
@@ -63,6 +68,9 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   private final Set<KeyBytes> deleted = new HashSet<>();
   /** Keys reached since the index was last brought up to date; only kept once scheduled. */
   private final Set<KeyBytes> stale = new HashSet<>();
+
+  /** Iterations of due keys still open, closed when the store is released. */
+  private final Set<DueKeys> openIterations = new HashSet<>();
 
   private Timetable<S> timetable;
   /** Keys are stored that the wake index does not hold: restored, or written before scheduling. */
@@ -124,6 +132,15 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   private Entry<S> entry(KeyBytes key) {
     Entry<S> entry = working.get(key);
     if (entry == null) {
+      if (working.size() >= WORKING_SET_LIMIT) {
+        // A task that reaches more keys than this (a drain that emits every key) writes back what
+        // it reached so far: the values handed out before this call are no longer used.
+        try {
+          writeBack();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
       try {
         byte[] stored = db().get(backend.readOptions(), keyOf(VALUE, key.bytes()));
         entry = new Entry<>(stored == null ? null : decode(key, stored), stored);
@@ -176,36 +193,123 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     }
   }
 
+  /**
+   * The keys reached since the index was last asked that are due now, then the index read up to the
+   * watermark and the time, lazily, from a snapshot of the database: visiting a key may change the
+   * index, and a drain that makes every key due does not need every key in memory at once.
+   */
   @Override
-  public List<KeyBytes> due(Instant watermark, Instant now) {
+  public Iterable<KeyBytes> due(Instant watermark, Instant now) {
     requireScheduled();
-    Set<KeyBytes> due = new LinkedHashSet<>();
+    List<KeyBytes> reached = new ArrayList<>();
     try {
       for (KeyBytes key : stale) {
         Entry<S> entry = working.get(key);
         if (entry != null && entry.value != null && reindex(key, entry.value).dueBy(watermark, now)) {
-          due.add(key);
+          reached.add(key);
         }
       }
       stale.clear();
-      collectUpTo(BY_EVENT_TIME, watermark, due);
-      collectUpTo(BY_PROCESSING_TIME, now, due);
     } catch (RocksDBException e) {
       throw failed("find the keys whose timers are due", e);
     }
-    return new ArrayList<>(due);
+    return () ->
+        new DueKeys(
+            reached.iterator(),
+            List.of(
+                new IndexRange(BY_EVENT_TIME, sortable(watermark)),
+                new IndexRange(BY_PROCESSING_TIME, sortable(now))));
   }
 
-  private void collectUpTo(byte tag, Instant time, Set<KeyBytes> into) {
-    byte[] start = keyOf(tag, new byte[0]);
-    long limit = sortable(time);
-    try (RocksIterator it = db().newIterator(backend.readOptions())) {
-      for (it.seek(start); it.isValid() && startsWith(it.key(), start); it.next()) {
-        byte[] indexKey = it.key();
-        if (Long.compareUnsigned(ByteBuffer.wrap(indexKey, start.length, 8).getLong(), limit) > 0) {
-          return;
+  /** Keys of the wake index with a time at or before {@code limit}. */
+  private record IndexRange(byte tag, long limit) {}
+
+  /**
+   * Reads index ranges one after another from one database snapshot; frees it when done (or when
+   * the store is released, for an iteration left unfinished).
+   */
+  private final class DueKeys implements java.util.Iterator<KeyBytes> {
+    private final java.util.Iterator<KeyBytes> first;
+    private final java.util.Iterator<IndexRange> ranges;
+    private org.rocksdb.Snapshot snapshot;
+    private org.rocksdb.ReadOptions readOptions;
+    private RocksIterator current;
+    private byte[] start;
+    private long limit;
+    private KeyBytes next;
+
+    DueKeys(java.util.Iterator<KeyBytes> first, List<IndexRange> ranges) {
+      this.first = first;
+      this.ranges = ranges.iterator();
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next == null) {
+        next = advance();
+      }
+      return next != null;
+    }
+
+    @Override
+    public KeyBytes next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      KeyBytes key = next;
+      next = null;
+      return key;
+    }
+
+    private KeyBytes advance() {
+      if (first.hasNext()) {
+        return first.next();
+      }
+      while (true) {
+        if (current == null) {
+          if (!ranges.hasNext()) {
+            close();
+            return null;
+          }
+          open(ranges.next());
+        } else {
+          current.next();
         }
-        into.add(new KeyBytes(Arrays.copyOfRange(indexKey, start.length + 8, indexKey.length)));
+        if (current.isValid() && startsWith(current.key(), start)) {
+          byte[] indexKey = current.key();
+          long time = ByteBuffer.wrap(indexKey, start.length, 8).getLong();
+          if (Long.compareUnsigned(time, limit) <= 0) {
+            return new KeyBytes(Arrays.copyOfRange(indexKey, start.length + 8, indexKey.length));
+          }
+        }
+        current.close();
+        current = null;
+      }
+    }
+
+    /** Positions a new iterator on the range's first key, which advance() reads next. */
+    private void open(IndexRange range) {
+      if (snapshot == null) {
+        snapshot = db().getSnapshot();
+        readOptions = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
+        openIterations.add(this);
+      }
+      start = keyOf(range.tag(), new byte[0]);
+      limit = range.limit();
+      current = db().newIterator(readOptions);
+      current.seek(start);
+    }
+
+    void close() {
+      if (current != null) {
+        current.close();
+        current = null;
+      }
+      if (snapshot != null) {
+        readOptions.close();
+        db().releaseSnapshot(snapshot);
+        snapshot = null;
+        openIterations.remove(this);
       }
     }
   }
@@ -244,11 +348,43 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     }
   }
 
+  /**
+   * Indexes the key by the wake its state gives now; nothing is written when that is the wake it
+   * is indexed by already (a counting key's wake rarely changes).
+   */
   private Wake reindex(KeyBytes key, S value) throws RocksDBException {
-    unindex(key);
+    Entry<S> entry = working.get(key);
+    Optional<Wake> indexed = indexedWake(key, entry);
     Wake wake = timetable.wakeOf(value);
-    index(key, wake);
+    if (indexed.isPresent() && indexed.get().equals(wake)) {
+      return wake;
+    }
+    try (WriteBatch batch = new WriteBatch()) {
+      byte[] k = key.bytes();
+      indexed.ifPresent(old -> unindex(batch, k, old));
+      batch.put(keyOf(WAKE, k), encodeWake(wake));
+      wake.eventTime().ifPresent(t -> put(batch, indexKey(BY_EVENT_TIME, t, k)));
+      wake.processingTime().ifPresent(t -> put(batch, indexKey(BY_PROCESSING_TIME, t, k)));
+      wake.hold().ifPresent(t -> put(batch, indexKey(BY_HOLD, t, k)));
+      db().write(backend.writeOptions(), batch);
+    }
+    if (entry != null) {
+      entry.indexed = Optional.of(wake);
+    }
     return wake;
+  }
+
+  /** The wake the key is indexed by: known to its working-set entry, else read. */
+  private Optional<Wake> indexedWake(KeyBytes key, Entry<S> entry) throws RocksDBException {
+    if (entry != null && entry.indexed != null) {
+      return entry.indexed;
+    }
+    byte[] stored = db().get(backend.readOptions(), keyOf(WAKE, key.bytes()));
+    Optional<Wake> indexed = stored == null ? Optional.empty() : Optional.of(decodeWake(stored));
+    if (entry != null) {
+      entry.indexed = indexed;
+    }
+    return indexed;
   }
 
   private void index(KeyBytes key, Wake wake) throws RocksDBException {
@@ -263,24 +399,37 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   }
 
   private void unindex(KeyBytes key) throws RocksDBException {
-    byte[] k = key.bytes();
-    byte[] stored = db().get(backend.readOptions(), keyOf(WAKE, k));
-    if (stored == null) {
+    Entry<S> entry = working.get(key);
+    Optional<Wake> indexed = indexedWake(key, entry);
+    if (indexed.isEmpty()) {
       return;
     }
-    Wake wake = decodeWake(stored);
     try (WriteBatch batch = new WriteBatch()) {
-      batch.delete(keyOf(WAKE, k));
-      wake.eventTime().ifPresent(t -> delete(batch, indexKey(BY_EVENT_TIME, t, k)));
-      wake.processingTime().ifPresent(t -> delete(batch, indexKey(BY_PROCESSING_TIME, t, k)));
-      wake.hold().ifPresent(t -> delete(batch, indexKey(BY_HOLD, t, k)));
+      unindex(batch, key.bytes(), indexed.get());
       db().write(backend.writeOptions(), batch);
     }
+    if (entry != null) {
+      entry.indexed = Optional.empty();
+    }
+  }
+
+  private void unindex(WriteBatch batch, byte[] k, Wake wake) {
+    delete(batch, keyOf(WAKE, k));
+    wake.eventTime().ifPresent(t -> delete(batch, indexKey(BY_EVENT_TIME, t, k)));
+    wake.processingTime().ifPresent(t -> delete(batch, indexKey(BY_PROCESSING_TIME, t, k)));
+    wake.hold().ifPresent(t -> delete(batch, indexKey(BY_HOLD, t, k)));
   }
 
   /** Writes back the keys whose encoding changed and deletes the removed ones. */
   @Override
   void release() throws IOException {
+    for (DueKeys iteration : List.copyOf(openIterations)) {
+      iteration.close();
+    }
+    writeBack();
+  }
+
+  private void writeBack() throws IOException {
     if (working.isEmpty()) {
       return;
     }

@@ -86,6 +86,23 @@ public class KeyedStateStoreTest {
   }
 
   @Test
+  public void aTaskThatReachesMoreKeysThanItKeepsDecodedLosesNoWrite() throws Exception {
+    KeyedStateStore<long[]> store = newStore(COUNTS);
+    int keys = RocksDbStateStore.WORKING_SET_LIMIT * 2 + 7;
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < keys; i++) {
+        store.getOrCreate(key(i), k -> new long[1])[0]++;
+      }
+    }
+    StoreChanges snapshot = store.checkpoint(true);
+
+    assertEquals(keys, snapshot.written().size());
+    assertEquals(keys, store.size());
+    assertEquals(2L, store.get(key(keys - 1))[0]);
+    assertEquals(2L, store.get(key(0))[0]);
+  }
+
+  @Test
   public void keysLookedAtButNotChangedWriteNothing() throws Exception {
     KeyedStateStore<long[]> store = hundredKeysCheckpointed();
 

@@ -71,7 +71,7 @@ public class KeyedStateStoreWakeTest {
     return new KeyBytes(("key-" + i).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Set<String> names(List<KeyBytes> keys) {
+  private static Set<String> names(Iterable<KeyBytes> keys) {
     Set<String> names = new TreeSet<>();
     keys.forEach(k -> names.add(new String(k.bytes(), StandardCharsets.UTF_8)));
     return names;
@@ -129,6 +129,28 @@ public class KeyedStateStoreWakeTest {
   /** Event-time timers only, at any time, negative ones too. */
   private static final Timetable<long[]> TIMERS_AT_ANY_TIME =
       state -> new Wake(Optional.of(new Instant(state[0])), Optional.empty(), Optional.empty());
+
+  @Test
+  public void aDrainVisitsAndDropsEveryKeyOnceAndLeavesNothingDue() {
+    KeyedStateStore<long[]> store = newStore(new TripleCodec());
+    store.schedule(TIMERS_AT_ANY_TIME);
+    int keys = RocksDbStateStore.WORKING_SET_LIMIT * 2 + 3;
+    for (int i = 0; i < keys; i++) {
+      store.getOrCreate(key(i), k -> new long[3])[0] = i % 1000;
+    }
+
+    Set<KeyBytes> visited = new java.util.HashSet<>();
+    for (KeyBytes key : store.due(new Instant(Long.MAX_VALUE), NOW)) {
+      if (store.get(key) != null) {
+        visited.add(key);
+        store.remove(key);
+      }
+    }
+
+    assertEquals(keys, visited.size());
+    assertEquals(0, store.size());
+    assertEquals(Set.of(), names(store.due(new Instant(Long.MAX_VALUE), NOW)));
+  }
 
   @Test
   public void processingTimeTimersAreDueByProcessingTime() {

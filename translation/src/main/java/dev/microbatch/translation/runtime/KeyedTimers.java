@@ -5,9 +5,8 @@ import dev.microbatch.runner.state.KeyedStateStore;
 import dev.microbatch.runner.state.Timetable;
 import dev.microbatch.runner.state.Wake;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -96,16 +95,17 @@ final class KeyedTimers {
       Instant processingTime,
       KeyWork work)
       throws Exception {
-    Set<KeyBytes> keys = new LinkedHashSet<>(store.due(inputWatermark, processingTime));
-    keys.addAll(alsoVisit);
-    for (KeyBytes key : keys) {
-      KeyState state = store.get(key);
-      if (state == null) {
-        continue;
-      }
-      work.run(key, state);
-      if (!state.timers().hasPendingTimers()) {
-        store.remove(key);
+    // A key visited twice (due, and in alsoVisit) finds nothing more to do the second time.
+    for (Iterable<KeyBytes> keys : List.of(store.due(inputWatermark, processingTime), alsoVisit)) {
+      for (KeyBytes key : keys) {
+        KeyState state = store.get(key);
+        if (state == null) {
+          continue;
+        }
+        work.run(key, state);
+        if (!state.timers().hasPendingTimers()) {
+          store.remove(key);
+        }
       }
     }
     return store.earliestHold().filter(h -> h.isBefore(inputWatermark)).orElse(inputWatermark);
