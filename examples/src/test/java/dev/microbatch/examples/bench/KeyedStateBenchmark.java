@@ -15,9 +15,10 @@ import java.util.stream.Stream;
  * Keyed state side by side: the same keyed count ({@link KeyedStateJob}) with the heap and the
  * RocksDB state backend, each with incremental checkpoints (a snapshot every 10, deltas between)
  * and with a full snapshot every batch ({@code --stateSnapshotEvery=1}), each run in a JVM of its
- * own with the same fixed heap, one after another. An element comes every 2 s, batches every 1 s.
- * Per run it prints, over the batches that count a share of the keys again (those that read one
- * element, the last batch, which emits and drops every key, left out), the median and
+ * own with the same fixed heap, one after another, each with one task per stage ({@code
+ * --parallelism=1}) and one element per batch. Per run it prints, over the batches that count a
+ * share of the keys again (the last batch, which emits and drops every key, left out), the median
+ * and
  * largest checkpoint (bytes, milliseconds), the median and p95 processing time, the share of the
  * state a median checkpoint writes, and the JVM's peak heap in use and peak resident memory; and
  * whether the counts added up.
@@ -25,7 +26,9 @@ import java.util.stream.Stream;
  * <p>Settings are system properties: {@code stateBench.keys} (1,000,000), {@code
  * stateBench.touchPercent} (1), {@code stateBench.loadBatches} (5), {@code stateBench.touchBatches}
  * (20), {@code stateBench.heap} (the child JVMs' -Xmx, 4g), {@code stateBench.sessions} (false:
- * per key in the global window; true: per session), {@code stateBench.variants} (all), {@code
+ * per key in the global window; true: per session), {@code stateBench.checkpoints} (true; false
+ * runs without a checkpoint directory, to show state larger than the heap: the heap backend fails
+ * with an OutOfMemoryError where RocksDB completes), {@code stateBench.variants} (all), {@code
  * bench.timeoutMin} (30 per run), {@code bench.dir}.
  */
 public final class KeyedStateBenchmark {
@@ -51,6 +54,8 @@ public final class KeyedStateBenchmark {
   private final int touchBatches = Integer.getInteger("stateBench.touchBatches", 20);
   private final String heap = System.getProperty("stateBench.heap", "4g");
   private final boolean sessions = Boolean.getBoolean("stateBench.sessions");
+  private final boolean checkpoints =
+      Boolean.parseBoolean(System.getProperty("stateBench.checkpoints", "true"));
   private final long timeoutMinutes = Long.getLong("bench.timeoutMin", 30);
 
   public static void main(String[] args) throws Exception {
@@ -62,7 +67,7 @@ public final class KeyedStateBenchmark {
         BenchSupport.selectedVariants(ALL, Variant::slug, "stateBench.variants");
     System.out.printf(
         "Keyed state benchmark: %s over %,d keys, %d batches to load them, then %d batches"
-            + " counting %s%% of them again; an element every 2 s, 1 s batches; child JVMs -Xmx%s%n",
+            + " counting %s%% of them again; one element per batch, 1 s batches, one task per stage; child JVMs -Xmx%s%n",
         sessions ? "Count.perKey per session (10 min gap)" : "Count.perKey (global window)",
         keys,
         loadBatches,
@@ -111,15 +116,20 @@ public final class KeyedStateBenchmark {
             "--batchIntervalMillis=1000",
             "--stateBackend=" + variant.backend(),
             "--stateLocalDir=" + runDir.resolve("local").toAbsolutePath(),
-            "--stateSnapshotEvery=" + variant.snapshotEvery(),
-            "--checkpointLocation=" + runDir.resolve("checkpoints").toAbsolutePath(),
             "--eventLogDir=" + runDir.resolve("events").toAbsolutePath(),
             "--keys=" + keys,
             "--loadBatches=" + loadBatches,
             "--touchBatches=" + touchBatches,
             "--touchPercent=" + touchPercent,
-            "--elementEveryMillis=2000",
+            // One element per batch: one split, one record per batch, always one waiting.
+            "--parallelism=1",
+            "--maxRecordsPerBatch=1",
+            "--elementEveryMillis=10",
             "--sessions=" + sessions));
+    if (checkpoints) {
+      command.add("--stateSnapshotEvery=" + variant.snapshotEvery());
+      command.add("--checkpointLocation=" + runDir.resolve("checkpoints").toAbsolutePath());
+    }
     Path output = runDir.resolve("job.log");
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
@@ -151,7 +161,7 @@ public final class KeyedStateBenchmark {
     long medianBytes = percentile(touching, Batch::checkpointBytes, 50);
     System.out.printf(
         "%-26s %,12d %,12d %7d ms %7d ms %5d ms %5d ms %8.2f%% %9s %9s  %s%n",
-        variant.label(),
+        variant.label() + (checkpoints ? "" : ", no ckpt"),
         medianBytes,
         snapshotBytes,
         percentile(touching, Batch::checkpointMillis, 50),
