@@ -18,10 +18,9 @@ import java.util.stream.Stream;
  * own with the same fixed heap, one after another, each with one task per stage ({@code
  * --parallelism=1}) and one element per batch. Per run it prints, over the batches that count a
  * share of the keys again (the last batch, which emits and drops every key, left out), the median
- * and
- * largest checkpoint (bytes, milliseconds), the median and p95 processing time, the share of the
- * state a median checkpoint writes, and the JVM's peak heap in use and peak resident memory; and
- * whether the counts added up.
+ * and largest checkpoint (bytes, milliseconds), the median and p95 processing time, the share of
+ * the whole state (the largest checkpoint of any run) a median checkpoint writes, and the JVM's
+ * peak heap in use and peak resident memory; and whether the counts added up.
  *
  * <p>Settings are system properties: {@code stateBench.keys} (1,000,000), {@code
  * stateBench.touchPercent} (1), {@code stateBench.loadBatches} (5), {@code stateBench.touchBatches}
@@ -75,8 +74,16 @@ public final class KeyedStateBenchmark {
         touchPercent,
         heap);
     BenchSupport.printJvm();
+    List<Row> rows = new ArrayList<>();
+    for (Variant variant : variants) {
+      Row row = runOnce(variant);
+      System.out.printf("  ran %-26s %s%n", row.label(), row.result());
+      rows.add(row);
+    }
+    // The whole state once the keys are loaded: the largest checkpoint of any run (a snapshot).
+    long stateBytes = rows.stream().mapToLong(Row::maxBytes).max().orElse(0);
     System.out.printf(
-        "%n%-26s %12s %12s %9s %9s %8s %8s %9s %9s %9s  %s%n",
+        "%n%-36s %12s %12s %9s %9s %8s %8s %9s %9s %9s  %s%n",
         "variant",
         "ckpt med B",
         "ckpt max B",
@@ -89,13 +96,44 @@ public final class KeyedStateBenchmark {
         "RSS MB",
         "result");
     boolean ok = true;
-    for (Variant variant : variants) {
-      ok &= runOnce(variant);
+    for (Row row : rows) {
+      System.out.printf(
+          "%-36s %,12d %,12d %6d ms %6d ms %5d ms %5d ms %8.2f%% %9s %9s  %s%n",
+          row.label(),
+          row.medianBytes(),
+          row.maxBytes(),
+          row.medianCheckpointMillis(),
+          row.maxCheckpointMillis(),
+          row.medianProcessingMillis(),
+          row.p95ProcessingMillis(),
+          stateBytes == 0 ? 0.0 : 100.0 * row.medianBytes() / stateBytes,
+          row.maxHeapMb(),
+          row.peakRssMb(),
+          row.result());
+      ok &= row.correct();
     }
+    System.out.printf(
+        "share: a median checkpoint of the batches measured, of the whole state (%,d bytes: the"
+            + " largest checkpoint of any run)%n",
+        stateBytes);
     return ok;
   }
 
-  private boolean runOnce(Variant variant) throws Exception {
+  /** What one run measured. */
+  private record Row(
+      String label,
+      long medianBytes,
+      long maxBytes,
+      long medianCheckpointMillis,
+      long maxCheckpointMillis,
+      long medianProcessingMillis,
+      long p95ProcessingMillis,
+      String maxHeapMb,
+      String peakRssMb,
+      String result,
+      boolean correct) {}
+
+  private Row runOnce(Variant variant) throws Exception {
     Path runDir = dir.resolve(variant.slug() + (sessions ? "-sessions" : ""));
     deleteTree(runDir);
     Files.createDirectories(runDir);
@@ -135,7 +173,7 @@ public final class KeyedStateBenchmark {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     String result;
     if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
+      process.destroyForcibly().waitFor();
       result = "TIMEOUT after " + timeoutMinutes + " min (see " + output + ")";
     } else {
       result =
@@ -157,22 +195,18 @@ public final class KeyedStateBenchmark {
       }
       read += batch.records();
     }
-    long snapshotBytes = max(all, Batch::checkpointBytes);
-    long medianBytes = percentile(touching, Batch::checkpointBytes, 50);
-    System.out.printf(
-        "%-26s %,12d %,12d %7d ms %7d ms %5d ms %5d ms %8.2f%% %9s %9s  %s%n",
-        variant.label() + (checkpoints ? "" : ", no ckpt"),
-        medianBytes,
-        snapshotBytes,
+    return new Row(
+        variant.label() + (checkpoints ? "" : ", no checkpoints"),
+        percentile(touching, Batch::checkpointBytes, 50),
+        max(all, Batch::checkpointBytes),
         percentile(touching, Batch::checkpointMillis, 50),
         max(touching, Batch::checkpointMillis),
         percentile(touching, Batch::processingMillis, 50),
         percentile(touching, Batch::processingMillis, 95),
-        snapshotBytes == 0 ? 0.0 : 100.0 * medianBytes / snapshotBytes,
         field(result, "maxHeapUsedMb"),
         field(result, "peakRssMb"),
-        correct ? "OK (" + touching.size() + " batches measured)" : result);
-    return correct;
+        correct ? "OK (" + touching.size() + " batches measured)" : result,
+        correct);
   }
 
   private static String field(String result, String name) {

@@ -30,8 +30,8 @@ import org.rocksdb.WriteBatch;
  *
  * <p>A task works on live objects: the keys it reaches are decoded into a working set, and written
  * back (only if their encoding changed) when the task ends ({@link #release}), so the heap holds one
- * task's keys, not the store. A checkpoint delta is the keys written back or deleted since the one
- * before, read from the database; the store keeps their names only.
+ * task's keys, not the store. A checkpoint delta is what was written back or deleted since the one
+ * before, kept as written until then (a delta holds those bytes anyway); a snapshot reads the store.
  */
 final class RocksDbStateStore<S> extends KeyedStateStore<S> {
 
@@ -62,8 +62,11 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   private final StateCodec<S> codec;
   private final boolean checkpointed;
   private final Map<KeyBytes, Entry<S>> working = new HashMap<>();
-  /** Keys written back since the last checkpoint, and keys deleted since. */
-  private final Set<KeyBytes> written = new HashSet<>();
+  /**
+   * What was written back since the last checkpoint, as written (the next delta holds exactly
+   * this, so it is kept rather than read again), and the keys deleted since.
+   */
+  private final Map<KeyBytes, byte[]> written = new HashMap<>();
 
   private final Set<KeyBytes> deleted = new HashSet<>();
   /** Keys reached since the index was last brought up to date; only kept once scheduled. */
@@ -144,6 +147,10 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
       try {
         byte[] stored = db().get(backend.readOptions(), keyOf(VALUE, key.bytes()));
         entry = new Entry<>(stored == null ? null : decode(key, stored), stored);
+        if (stored == null) {
+          // A key without stored state is not indexed: its wake goes when its state does.
+          entry.indexed = Optional.empty();
+        }
       } catch (RocksDBException | IOException e) {
         throw failed("read a key's state", e);
       }
@@ -444,11 +451,11 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
           byte[] encoded = encode(entry.value);
           if (entry.stored == null || !Arrays.equals(encoded, entry.stored)) {
             batch.put(keyOf(VALUE, key.bytes()), encoded);
-            track(key, true);
+            track(key, encoded);
           }
         } else if (entry.stored != null) {
           batch.delete(keyOf(VALUE, key.bytes()));
-          track(key, false);
+          track(key, null);
         }
       }
       db().write(backend.writeOptions(), batch);
@@ -459,12 +466,18 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     }
   }
 
-  private void track(KeyBytes key, boolean wasWritten) {
+  /** Notes a key written back ({@code encoded}) or deleted (null) for the next delta. */
+  private void track(KeyBytes key, byte[] encoded) {
     if (!checkpointed) {
       return;
     }
-    (wasWritten ? written : deleted).add(key);
-    (wasWritten ? deleted : written).remove(key);
+    if (encoded != null) {
+      written.put(key, encoded);
+      deleted.remove(key);
+    } else {
+      written.remove(key);
+      deleted.add(key);
+    }
   }
 
   @Override
@@ -484,11 +497,10 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
                 new KeyBytes(Arrays.copyOfRange(it.key(), start.length, it.key().length)),
                 it.value());
           }
+          it.status(); // an I/O error ends an iteration early; it must not pass for the end
         }
       } else {
-        for (KeyBytes key : written) {
-          values.put(key, db().get(backend.readOptions(), keyOf(VALUE, key.bytes())));
-        }
+        values.putAll(written);
         removed.addAll(deleted);
       }
     } catch (RocksDBException e) {
