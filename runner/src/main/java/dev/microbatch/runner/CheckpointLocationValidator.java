@@ -1,9 +1,9 @@
 package dev.microbatch.runner;
 
+import dev.microbatch.runner.checkpoint.Locations;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
@@ -24,7 +24,7 @@ final class CheckpointLocationValidator {
     }
     ResourceId resource;
     try {
-      resource = FileSystems.matchNewResource(location, true);
+      resource = Locations.directory(location);
     } catch (IllegalArgumentException e) {
       throw invalid(location, e.getMessage());
     }

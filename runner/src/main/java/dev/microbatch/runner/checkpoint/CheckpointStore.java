@@ -51,7 +51,7 @@ public final class CheckpointStore {
 
   public CheckpointStore(String directory) {
     this.directory = directory;
-    this.root = FileSystems.matchNewResource(directory, true);
+    this.root = Locations.directory(directory);
   }
 
   public String directory() {

@@ -1,5 +1,6 @@
 package dev.microbatch.runner.status;
 
+import dev.microbatch.runner.checkpoint.Locations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -150,7 +151,7 @@ final class EventLogStore {
 
   private static ResourceId folder(String dir) {
     try {
-      return FileSystems.matchNewResource(dir, true);
+      return Locations.directory(dir);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "Invalid value for --eventLogDir: "

@@ -89,6 +89,20 @@ public class CheckpointStoreTest {
   }
 
   @Test
+  public void aFileUriNamesTheLocalDirectoryNotARelativeOne() throws Exception {
+    java.nio.file.Path directory = temp.getRoot().toPath().resolve("by-uri");
+    CheckpointStore store = new CheckpointStore(directory.toUri().toString());
+    store.write(checkpoint(1000, "p1"));
+
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(directory)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("checkpoint-")));
+    }
+    assertEquals(
+        new BatchTime(1000),
+        new CheckpointStore(directory.toString()).recover().checkpoint().orElseThrow().time());
+  }
+
+  @Test
   public void theLatestCheckpointAndThePendingBatchAfterItAreRecovered() throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
     store.writePending(new PendingBatch(new BatchTime(1000), Map.of("in", new byte[] {1})));
