@@ -1,8 +1,6 @@
 package dev.microbatch.examples.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -83,7 +81,7 @@ public final class KeyedStateJob {
 
   public static void main(String[] args) throws Exception {
     Options options = PipelineOptionsFactory.fromArgs(args).as(Options.class);
-    HeapSampler heap = HeapSampler.start();
+    RunMeter meter = RunMeter.start();
     Pipeline pipeline = Pipeline.create(options);
     PCollection<KV<Long, Long>> ones =
         pipeline
@@ -105,7 +103,7 @@ public final class KeyedStateJob {
     long emitted = counter(result, "emitted");
     System.out.printf(
         "RESULT counted=%d expected=%d emitted=%d maxHeapUsedMb=%d peakRssMb=%d%n",
-        counted, expected, emitted, heap.stop() >> 20, peakRssBytes() >> 20);
+        counted, expected, emitted, meter.stop().maxHeapUsedMb(), peakRssBytes() >> 20);
     System.exit(counted == expected ? 0 : 1);
   }
 
@@ -166,43 +164,6 @@ public final class KeyedStateJob {
     public void process(@Element KV<Long, Long> count) {
       counted.inc(count.getValue());
       emitted.inc();
-    }
-  }
-
-  /** The most heap in use at any sample, every 100 ms (garbage not yet collected included). */
-  private static final class HeapSampler {
-    private final Thread thread;
-    private volatile long max;
-    private volatile boolean stopped;
-
-    private HeapSampler() {
-      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-      thread =
-          new Thread(
-              () -> {
-                while (!stopped) {
-                  max = Math.max(max, memory.getHeapMemoryUsage().getUsed());
-                  try {
-                    Thread.sleep(100);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "heap-sampler");
-      thread.setDaemon(true);
-    }
-
-    static HeapSampler start() {
-      HeapSampler sampler = new HeapSampler();
-      sampler.thread.start();
-      return sampler;
-    }
-
-    long stop() {
-      stopped = true;
-      thread.interrupt();
-      return max;
     }
   }
 

@@ -5,62 +5,15 @@ import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import org.junit.After;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
 
 /** What a checkpoint of keyed state writes: what changed since the one before, and no more. */
-@RunWith(Parameterized.class)
-public class KeyedStateStoreTest {
-
-  @Parameterized.Parameters(name = "{0}")
-  public static Object[] backends() {
-    return StateBackendKind.values();
-  }
-
-  @Parameterized.Parameter public StateBackendKind backend;
-
-  @Rule public TemporaryFolder local = new TemporaryFolder();
-
-  private final java.util.List<StateStores> opened = new java.util.ArrayList<>();
-
-  /** Checkpointed stores of the backend under test, closed after the test. */
-  private StateStores stores() {
-    StateStores stores =
-        new StateStores(
-            new StateBackendSpec(backend, local.getRoot().toString()).open(), true);
-    opened.add(stores);
-    return stores;
-  }
-
-  private <S> KeyedStateStore<S> newStore(StateCodec<S> codec) {
-    return stores().store("Stage", 0, codec);
-  }
-
-  @After
-  public void close() {
-    opened.forEach(StateStores::close);
-  }
+public class KeyedStateStoreTest extends EveryBackend {
 
   private static final StateCodec<long[]> COUNTS = new CountCodec();
-
-  private static KeyBytes key(int i) {
-    return new KeyBytes(("key-" + i).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Set<String> names(Iterable<KeyBytes> keys) {
-    Set<String> names = new TreeSet<>();
-    keys.forEach(k -> names.add(new String(k.bytes(), StandardCharsets.UTF_8)));
-    return names;
-  }
 
   /** A store of 100 keys counted once each, checkpointed whole. */
   private KeyedStateStore<long[]> hundredKeysCheckpointed() throws IOException {

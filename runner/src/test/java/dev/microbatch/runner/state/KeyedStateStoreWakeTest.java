@@ -4,54 +4,17 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.joda.time.Instant;
-import org.junit.After;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
-import org.junit.runner.RunWith;
-import org.junit.runners.Parameterized;
 
 /**
  * A batch visits the keys that are due, not every key: a store with a timetable keeps its keys
  * indexed by when they are next due and by what they hold the watermark at.
  */
-@RunWith(Parameterized.class)
-public class KeyedStateStoreWakeTest {
-
-  @Parameterized.Parameters(name = "{0}")
-  public static Object[] backends() {
-    return StateBackendKind.values();
-  }
-
-  @Parameterized.Parameter public StateBackendKind backend;
-
-  @Rule public TemporaryFolder local = new TemporaryFolder();
-
-  private final java.util.List<StateStores> opened = new java.util.ArrayList<>();
-
-  /** Checkpointed stores of the backend under test, closed after the test. */
-  private StateStores stores() {
-    StateStores stores =
-        new StateStores(
-            new StateBackendSpec(backend, local.getRoot().toString()).open(), true);
-    opened.add(stores);
-    return stores;
-  }
-
-  private <S> KeyedStateStore<S> newStore(StateCodec<S> codec) {
-    return stores().store("Stage", 0, codec);
-  }
-
-  @After
-  public void close() {
-    opened.forEach(StateStores::close);
-  }
+public class KeyedStateStoreWakeTest extends EveryBackend {
 
   /**
    * A key's state: {event-time timer, processing-time timer, hold}, each in millis or -1 for none;
@@ -65,16 +28,6 @@ public class KeyedStateStoreWakeTest {
 
   private static Optional<Instant> at(long millis) {
     return millis < 0 ? Optional.empty() : Optional.of(new Instant(millis));
-  }
-
-  private static KeyBytes key(int i) {
-    return new KeyBytes(("key-" + i).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Set<String> names(Iterable<KeyBytes> keys) {
-    Set<String> names = new TreeSet<>();
-    keys.forEach(k -> names.add(new String(k.bytes(), StandardCharsets.UTF_8)));
-    return names;
   }
 
   /** Key i has an event-time timer at 1000 + i and holds the watermark at i. */
