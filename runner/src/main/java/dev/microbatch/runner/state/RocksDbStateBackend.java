@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class RocksDbStateBackend implements StateBackend {
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbStateBackend.class);
+  /** Working directories are named {@code microbatch-rocksdb-<pid>-<n>-<random>}. */
+  private static final String PREFIX = "microbatch-rocksdb-";
 
   static {
     RocksDB.loadLibrary();
@@ -66,7 +68,9 @@ final class RocksDbStateBackend implements StateBackend {
     if (db == null) {
       try {
         Files.createDirectories(root);
-        dir = Files.createTempDirectory(root, "microbatch-rocksdb-" + generation++ + "-");
+        removeLeftOvers(root);
+        long pid = ProcessHandle.current().pid();
+        dir = Files.createTempDirectory(root, PREFIX + pid + "-" + generation++ + "-");
         options = options();
         db = RocksDB.open(options, dir.toString());
         LOG.info("Keyed state in RocksDB at {}", dir);
@@ -131,6 +135,28 @@ final class RocksDbStateBackend implements StateBackend {
     options.close();
     db = null;
     deleteTree(dir);
+  }
+
+  /**
+   * Deletes the directories of JVMs that are gone: a JVM killed with SIGKILL (or an executor its
+   * cluster stopped) cannot delete its own. A directory's name carries its JVM's process id.
+   */
+  private static void removeLeftOvers(Path root) throws IOException {
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path candidate : dirs.toList()) {
+        String name = candidate.getFileName().toString();
+        if (!name.startsWith(PREFIX) || !Files.isDirectory(candidate)) {
+          continue;
+        }
+        String pid = name.substring(PREFIX.length()).split("-", 2)[0];
+        if (pid.chars().allMatch(Character::isDigit)
+            && !pid.isEmpty()
+            && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+          LOG.info("Deleting the RocksDB state directory {} of a JVM that is gone", candidate);
+          deleteTree(candidate);
+        }
+      }
+    }
   }
 
   private static void deleteTree(Path dir) {
