@@ -2,8 +2,11 @@ package dev.microbatch.runner.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,8 +33,8 @@ import org.slf4j.LoggerFactory;
 final class RocksDbStateBackend implements StateBackend {
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbStateBackend.class);
-  /** Working directories are named {@code microbatch-rocksdb-<pid>-<n>-<random>}. */
-  private static final String PREFIX = "microbatch-rocksdb-";
+  /** Working directories are named {@code microbatch-rocksdb-pid<pid>-<n>-<random>}. */
+  private static final String PREFIX = "microbatch-rocksdb-pid";
 
   static {
     RocksDB.loadLibrary();
@@ -68,7 +71,11 @@ final class RocksDbStateBackend implements StateBackend {
     if (db == null) {
       try {
         Files.createDirectories(root);
-        removeLeftOvers(root);
+        try {
+          removeLeftOvers(root);
+        } catch (IOException | UncheckedIOException e) {
+          LOG.warn("Could not look for left-over RocksDB state directories in {}", root, e);
+        }
         long pid = ProcessHandle.current().pid();
         dir = Files.createTempDirectory(root, PREFIX + pid + "-" + generation++ + "-");
         options = options();
@@ -139,9 +146,13 @@ final class RocksDbStateBackend implements StateBackend {
 
   /**
    * Deletes the directories of JVMs that are gone: a JVM killed with SIGKILL (or an executor its
-   * cluster stopped) cannot delete its own. A directory's name carries its JVM's process id.
+   * cluster stopped) cannot delete its own. A directory counts as left over when its name carries
+   * the process id of another JVM that no longer runs and no process holds its database's lock
+   * (RocksDB locks {@code LOCK} while a database is open, which also protects a live JVM whose
+   * process id is not visible here, in another pid namespace).
    */
   private static void removeLeftOvers(Path root) throws IOException {
+    long self = ProcessHandle.current().pid();
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path candidate : dirs.toList()) {
         String name = candidate.getFileName().toString();
@@ -149,9 +160,11 @@ final class RocksDbStateBackend implements StateBackend {
           continue;
         }
         String pid = name.substring(PREFIX.length()).split("-", 2)[0];
-        if (pid.chars().allMatch(Character::isDigit)
-            && !pid.isEmpty()
-            && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+        if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long owner = Long.parseLong(pid);
+        if (owner != self && ProcessHandle.of(owner).isEmpty() && !locked(candidate)) {
           LOG.info("Deleting the RocksDB state directory {} of a JVM that is gone", candidate);
           deleteTree(candidate);
         }
@@ -159,11 +172,26 @@ final class RocksDbStateBackend implements StateBackend {
     }
   }
 
+  /** Whether a process holds the lock of the database in {@code dir} (never this JVM's). */
+  private static boolean locked(Path dir) {
+    Path lock = dir.resolve("LOCK");
+    if (!Files.exists(lock)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE);
+        FileLock held = channel.tryLock()) {
+      return held == null;
+    } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+      return true;
+    }
+  }
+
+  /** Deletes what it can; another JVM may be deleting the same left-over directory. */
   private static void deleteTree(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("Could not delete the RocksDB state directory {}", dir, e);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("Could not delete the RocksDB state directory {} whole", dir, e);
     }
   }
 }

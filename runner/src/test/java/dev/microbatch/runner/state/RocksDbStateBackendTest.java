@@ -21,11 +21,12 @@ public class RocksDbStateBackendTest {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     Path root = local.getRoot().toPath();
-    Path left = Files.createDirectories(root.resolve("microbatch-rocksdb-" + gone.pid() + "-0-1"));
+    Path left = Files.createDirectories(root.resolve("microbatch-rocksdb-pid" + gone.pid() + "-0-1"));
     Files.writeString(left.resolve("000001.sst"), "state of a killed run");
+    Path older = Files.createDirectories(root.resolve("microbatch-rocksdb-0-12345"));
     Path live =
         Files.createDirectories(
-            root.resolve("microbatch-rocksdb-" + ProcessHandle.current().pid() + "-7-1"));
+            root.resolve("microbatch-rocksdb-pid" + ProcessHandle.current().pid() + "-7-1"));
 
     StateBackend backend = new StateBackendSpec(StateBackendKind.ROCKSDB, root.toString()).open();
     try (StateStores stores = new StateStores(backend, true)) {
@@ -35,6 +36,7 @@ public class RocksDbStateBackendTest {
 
       assertFalse("left by a JVM that is gone", Files.exists(left));
       assertTrue("this JVM's own", Files.exists(live));
+      assertTrue("not named by this release: not known to be left over", Files.exists(older));
     }
   }
 }
