@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import dev.microbatch.runner.state.StateChain;
 import dev.microbatch.runner.state.StateCheckpoint;
-import dev.microbatch.runner.state.StateImage;
+import dev.microbatch.runner.state.StateCheckpointCodec;
+import java.io.DataInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * temporary name and renamed, so a reader never sees half a file, and sealed in an {@link
  * IntegrityFrame}, so that one damaged afterwards is refused. A checkpoint's keyed state is a
  * snapshot or the changes since the checkpoint before it, so the state as of a checkpoint is its
- * chain read back to the last snapshot. The latest {@link #KEEP} checkpoints are kept, with every
+ * chain read back to the last snapshot; it is streamed in and out of the files one key at a time,
+ * as it may be larger than the heap. The latest {@link #KEEP} checkpoints are kept, with every
  * older one their chains need; pending batches at or before the latest checkpoint are deleted.
  *
  * <p>A damaged latest checkpoint or pending batch stops recovery with a {@link
@@ -59,19 +62,19 @@ public final class CheckpointStore {
   }
 
   /**
-   * The latest checkpoint and the batch pending after it, if any.
+   * The latest checkpoint, the files of its keyed state and the batch pending after it, if any.
    *
-   * @throws DamagedCheckpointException if either file is damaged
+   * @throws DamagedCheckpointException if either file, or a file the keyed state builds on, is
+   *     damaged
    */
   public Recovery recover() throws IOException {
     List<Named> checkpoints = list(CHECKPOINT);
     Optional<Checkpoint> latest = Optional.empty();
-    StateImage state = StateImage.empty();
+    StateChain state = StateChain.empty();
     if (!checkpoints.isEmpty()) {
       Named newest = checkpoints.get(checkpoints.size() - 1);
       try {
-        latest =
-            Optional.of(CheckpointCodec.decodeCheckpoint(newest.id().toString(), read(newest)));
+        latest = Optional.of(readCheckpoint(newest.id()));
         state = stateOf(latest.get());
       } catch (DamagedFileException e) {
         throw refusal(e, fallBackFrom(checkpoints));
@@ -96,31 +99,36 @@ public final class CheckpointStore {
   }
 
   /**
-   * The keyed state as of {@code checkpoint}: the snapshot its chain starts from, with every delta
-   * after it up to {@code checkpoint} applied.
+   * The keyed state as of {@code checkpoint}: the files of the snapshot its chain starts from and of
+   * every delta after it up to {@code checkpoint}, each checked whole; their keys are read when the
+   * chain is replayed.
    *
    * @throws DamagedFileException if a checkpoint of the chain is damaged or missing
    */
-  public StateImage stateOf(Checkpoint checkpoint) throws IOException {
+  public StateChain stateOf(Checkpoint checkpoint) throws IOException {
     long latest = checkpoint.time().millis();
     List<Long> times = new ArrayList<>();
-    StateImage.Chain chain =
-        StateImage.readChain(
+    StateChain chain =
+        StateChain.read(
             latest,
             time -> {
               times.add(time);
-              return time == latest ? checkpoint.state() : readState(time, times);
+              ResourceId file = checkpointFile(time);
+              Checkpoint read = time == latest ? checkpoint : readAncestor(file, times);
+              return stateVersion(file, read.stateParent());
             });
     times.forEach(time -> snapshotOf.put(time, chain.snapshotVersion()));
-    return chain.image();
+    return chain;
   }
 
-  /** The keyed state of the checkpoint of {@code time}, which {@code chain}'s one before needs. */
-  private StateCheckpoint readState(long time, List<Long> chain) throws IOException {
-    ResourceId file = root.resolve(CHECKPOINT + name(time), StandardResolveOptions.RESOLVE_FILE);
-    byte[] bytes;
+  private ResourceId checkpointFile(long time) {
+    return root.resolve(CHECKPOINT + name(time), StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /** The checkpoint in {@code file}, which {@code chain}'s one before builds on. */
+  private Checkpoint readAncestor(ResourceId file, List<Long> chain) throws IOException {
     try {
-      bytes = read(file);
+      return readCheckpoint(file);
     } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
       throw new DamagedFileException(
           file.toString(),
@@ -128,7 +136,34 @@ public final class CheckpointStore {
               + chain.get(chain.size() - 2)
               + " builds on it");
     }
-    return CheckpointCodec.decodeCheckpoint(file.toString(), bytes).state();
+  }
+
+  /** Checks the whole checkpoint file, then reads its fields (not its keyed state). */
+  private static Checkpoint readCheckpoint(ResourceId file) throws IOException {
+    IntegrityFrame.verify(CheckpointCodec.CHECKPOINT, file.toString(), open(file));
+    try (DataInputStream in = content(file)) {
+      return CheckpointCodec.readCheckpoint(in);
+    }
+  }
+
+  /** The keyed state in a checked checkpoint file, read again, key by key, when replayed. */
+  private static StateChain.Version stateVersion(ResourceId file, Optional<Long> parent) {
+    return new StateChain.Version(
+        parent,
+        sink -> {
+          try (DataInputStream in = content(file)) {
+            CheckpointCodec.readCheckpoint(in);
+            StateCheckpointCodec.readStores(in, sink);
+          }
+        });
+  }
+
+  private static DataInputStream content(ResourceId file) throws IOException {
+    return IntegrityFrame.content(CheckpointCodec.CHECKPOINT, file.toString(), open(file));
+  }
+
+  private static InputStream open(ResourceId file) throws IOException {
+    return Channels.newInputStream(FileSystems.open(file));
   }
 
   /** What moving a damaged latest checkpoint away means. */
@@ -162,15 +197,23 @@ public final class CheckpointStore {
   }
 
   /**
-   * Records a committed batch, then prunes what it supersedes.
+   * Records a committed batch with its keyed state ({@code state}, streamed into the file), then
+   * prunes what it supersedes.
    *
    * @return the size of the checkpoint file in bytes
    */
-  public long write(Checkpoint checkpoint) throws IOException {
+  public long write(Checkpoint checkpoint, StateCheckpoint state) throws IOException {
+    if (!state.parent().equals(checkpoint.stateParent())) {
+      throw new IllegalArgumentException(
+          "The keyed state builds on " + state.parent() + ", the checkpoint on "
+              + checkpoint.stateParent());
+    }
     long time = checkpoint.time().millis();
-    byte[] encoded = CheckpointCodec.encode(checkpoint);
-    writeAtomically(CHECKPOINT + name(time), encoded);
-    Optional<Long> parent = checkpoint.state().parent();
+    long[] bytes = {0};
+    writeAtomically(
+        CHECKPOINT + name(time),
+        out -> bytes[0] = CheckpointCodec.write(checkpoint, state.stores(), out));
+    Optional<Long> parent = checkpoint.stateParent();
     snapshotOf.put(time, parent.isEmpty() ? time : snapshotOf.getOrDefault(parent.get(), -1L));
     List<ResourceId> obsolete = new ArrayList<>();
     List<Named> checkpoints = list(CHECKPOINT);
@@ -194,17 +237,42 @@ public final class CheckpointStore {
     if (!obsolete.isEmpty()) {
       FileSystems.delete(obsolete, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
     }
-    return encoded.length;
+    return bytes[0];
+  }
+
+  /** Writes a file's content into a stream, which it closes. */
+  @FunctionalInterface
+  private interface FileWriter {
+    void writeTo(OutputStream out) throws IOException;
   }
 
   private void writeAtomically(String fileName, byte[] bytes) throws IOException {
+    writeAtomically(
+        fileName,
+        out -> {
+          try (out) {
+            out.write(bytes);
+          }
+        });
+  }
+
+  private void writeAtomically(String fileName, FileWriter writer) throws IOException {
     ResourceId target = root.resolve(fileName, StandardResolveOptions.RESOLVE_FILE);
     ResourceId temporary =
         root.resolve(
             ".tmp-" + fileName + "-" + UUID.randomUUID(), StandardResolveOptions.RESOLVE_FILE);
-    try (OutputStream out =
-        Channels.newOutputStream(FileSystems.create(temporary, MimeTypes.BINARY))) {
-      out.write(bytes);
+    OutputStream out = Channels.newOutputStream(FileSystems.create(temporary, MimeTypes.BINARY));
+    try {
+      writer.writeTo(out);
+    } catch (IOException | RuntimeException e) {
+      try {
+        out.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      FileSystems.delete(
+          List.of(temporary), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      throw e;
     }
     FileSystems.rename(List.of(temporary), List.of(target));
   }
@@ -214,7 +282,7 @@ public final class CheckpointStore {
   }
 
   private static byte[] read(ResourceId file) throws IOException {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(file))) {
+    try (InputStream in = open(file)) {
       return in.readAllBytes();
     }
   }

@@ -10,7 +10,8 @@ import dev.microbatch.runner.dstream.PipelineRun;
 import dev.microbatch.runner.dstream.StreamCheckpoint;
 import dev.microbatch.runner.scheduler.BatchDetails;
 import dev.microbatch.runner.scheduler.BatchTime;
-import dev.microbatch.runner.state.StateImage;
+import dev.microbatch.runner.state.StateChain;
+import dev.microbatch.runner.state.StateCheckpoint;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,7 +189,7 @@ public final class GraphCheckpointer implements BatchHooks {
       positions.put(input.getKey(), input.getValue().positionAfterBatch());
     }
     boolean snapshot =
-        committed.isEmpty() || StateImage.snapshotDue(deltasSinceSnapshot, snapshotEvery);
+        committed.isEmpty() || StateChain.snapshotDue(deltasSinceSnapshot, snapshotEvery);
     Optional<Long> parent =
         snapshot ? Optional.empty() : committed.map(c -> c.time().millis());
     Checkpoint checkpoint =
@@ -197,9 +198,10 @@ public final class GraphCheckpointer implements BatchHooks {
             shape,
             positions,
             batch.progress().watermarksById(graph),
-            batch.stateStores().checkpoint(parent),
+            parent,
             snapshotStreamStates());
-    long bytes = store.write(checkpoint);
+    StateCheckpoint keyedState = batch.stateStores().checkpoint(parent);
+    long bytes = store.write(checkpoint, keyedState);
     batch.recordCheckpoint(
         new BatchDetails.CheckpointInfo(bytes, (System.nanoTime() - started) / 1_000_000));
     committed = Optional.of(checkpoint);
@@ -213,7 +215,7 @@ public final class GraphCheckpointer implements BatchHooks {
       return false; // it failed before fixing its slice, or after its checkpoint was written
     }
     restoreCommitted(
-        run, committed.isPresent() ? store.stateOf(committed.get()) : StateImage.empty());
+        run, committed.isPresent() ? store.stateOf(committed.get()) : StateChain.empty());
     replay(inFlight.get());
     return true;
   }
@@ -223,7 +225,7 @@ public final class GraphCheckpointer implements BatchHooks {
    * directory, as the run keeps no copy of it), watermarks and stream states; before the first
    * commit, empty stores and streams as they started (watermarks have not moved yet).
    */
-  private void restoreCommitted(PipelineRun run, StateImage keyedState) throws IOException {
+  private void restoreCommitted(PipelineRun run, StateChain keyedState) throws IOException {
     run.stateStores().restore(keyedState);
     Map<String, Instant> watermarks = new LinkedHashMap<>();
     committed.ifPresent(

@@ -12,5 +12,10 @@ final class HeapStateBackend implements StateBackend {
   public void discardAll() {}
 
   @Override
+  public EncodedState restoring(StoreId id) {
+    return new EncodedState.OnHeap();
+  }
+
+  @Override
   public void close() {}
 }

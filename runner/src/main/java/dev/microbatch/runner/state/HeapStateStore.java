@@ -219,24 +219,27 @@ final class HeapStateStore<S> extends KeyedStateStore<S> {
     }
     reached.clear();
     removed.clear();
-    return new StoreChanges(written, gone);
+    return StoreChanges.of(written, gone);
   }
 
   @Override
-  void load(Map<KeyBytes, byte[]> checkpointed) throws IOException {
+  void load(EncodedState restored) throws IOException {
     slots.clear();
     reached.clear();
     removed.clear();
     index.clear();
     stale.clear();
-    for (Map.Entry<KeyBytes, byte[]> entry : checkpointed.entrySet()) {
-      Slot<S> slot = new Slot<>(decode(codec, entry.getKey(), entry.getValue()));
-      slot.update(entry.getValue());
-      slots.put(entry.getKey(), slot);
-      if (timetable != null) {
-        stale.add(entry.getKey());
-      }
-    }
+    restored
+        .snapshot()
+        .forEachWritten(
+            (key, state) -> {
+              Slot<S> slot = new Slot<>(decode(codec, key, state));
+              slot.update(state);
+              slots.put(key, slot);
+              if (timetable != null) {
+                stale.add(key);
+              }
+            });
   }
 
   private byte[] encode(S value) throws IOException {

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.joda.time.Instant;
@@ -66,12 +65,16 @@ public abstract class KeyedStateStore<S> {
 
   /**
    * What changed since the last checkpoint (or everything, for a snapshot), encoded; from now on
-   * that is what was checkpointed last.
+   * that is what was checkpointed last. A snapshot may be streamed from where the store keeps its
+   * state: it is written before the store is used again.
    */
   abstract StoreChanges checkpoint(boolean snapshot) throws IOException;
 
-  /** Replaces the state with checkpointed state, which counts as checkpointed. */
-  abstract void load(Map<KeyBytes, byte[]> checkpointed) throws IOException;
+  /**
+   * Replaces the state with restored state, which counts as checkpointed; {@code restored} was made
+   * by this store's backend for this store.
+   */
+  abstract void load(EncodedState restored) throws IOException;
 
   static <S> byte[] encode(StateCodec<S> codec, S value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

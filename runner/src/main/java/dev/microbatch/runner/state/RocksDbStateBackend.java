@@ -2,6 +2,7 @@ package dev.microbatch.runner.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -58,8 +59,18 @@ final class RocksDbStateBackend implements StateBackend {
   @Override
   public synchronized <S> KeyedStateStore<S> open(
       StoreId id, StateCodec<S> codec, boolean checkpointed) {
+    return new RocksDbStateStore<>(this, prefixOf(id), codec, checkpointed);
+  }
+
+  @Override
+  public synchronized EncodedState restoring(StoreId id) {
+    return new RocksDbEncodedState(this, prefixOf(id));
+  }
+
+  /** The bytes every database key of store {@code id} starts with. */
+  private byte[] prefixOf(StoreId id) {
     int prefix = prefixes.computeIfAbsent(id, i -> prefixes.size());
-    return new RocksDbStateStore<>(this, prefix, codec, checkpointed);
+    return ByteBuffer.allocate(4).putInt(prefix).array();
   }
 
   /** The database, opened on first use. */

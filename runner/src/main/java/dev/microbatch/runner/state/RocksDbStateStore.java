@@ -81,9 +81,9 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   private long size;
 
   RocksDbStateStore(
-      RocksDbStateBackend backend, int prefix, StateCodec<S> codec, boolean checkpointed) {
+      RocksDbStateBackend backend, byte[] prefix, StateCodec<S> codec, boolean checkpointed) {
     this.backend = backend;
-    this.prefix = ByteBuffer.allocate(4).putInt(prefix).array();
+    this.prefix = prefix;
     this.codec = codec;
     this.checkpointed = checkpointed;
   }
@@ -486,53 +486,55 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
       throw new IllegalStateException("A store of a run without checkpoints was checkpointed");
     }
     release();
-    Map<KeyBytes, byte[]> values = new HashMap<>();
-    Set<KeyBytes> removed = new HashSet<>();
-    try {
-      if (snapshot) {
-        byte[] start = keyOf(VALUE, new byte[0]);
-        try (RocksIterator it = db().newIterator(backend.readOptions())) {
-          for (it.seek(start); it.isValid() && startsWith(it.key(), start); it.next()) {
-            values.put(
-                new KeyBytes(Arrays.copyOfRange(it.key(), start.length, it.key().length)),
-                it.value());
-          }
-          it.status(); // an I/O error ends an iteration early; it must not pass for the end
-        }
-      } else {
-        values.putAll(written);
-        removed.addAll(deleted);
-      }
-    } catch (RocksDBException e) {
-      throw new IOException("Cannot read keyed state from RocksDB for a checkpoint", e);
-    }
+    StoreChanges changes =
+        snapshot
+            ? StoreChanges.streamed(size, states -> forEachState(backend, prefix, states))
+            : StoreChanges.of(new HashMap<>(written), new HashSet<>(deleted));
     written.clear();
     deleted.clear();
-    return new StoreChanges(values, removed);
+    return changes;
   }
 
+  /** Takes over the state its backend restored into this store's range of the database. */
   @Override
-  void load(Map<KeyBytes, byte[]> checkpointed) throws IOException {
+  void load(EncodedState restored) throws IOException {
+    if (!(restored instanceof RocksDbEncodedState state)
+        || !Arrays.equals(state.prefix(), prefix)) {
+      throw new IllegalArgumentException("Restored state of another store or backend");
+    }
     working.clear();
     written.clear();
     deleted.clear();
     stale.clear();
-    try {
-      byte[] next = ByteBuffer.allocate(4).putInt(ByteBuffer.wrap(prefix).getInt() + 1).array();
-      db().deleteRange(backend.writeOptions(), prefix, next);
-      try (WriteBatch batch = new WriteBatch()) {
-        for (Map.Entry<KeyBytes, byte[]> entry : checkpointed.entrySet()) {
-          batch.put(keyOf(VALUE, entry.getKey().bytes()), entry.getValue());
-        }
-        db().write(backend.writeOptions(), batch);
-      }
-    } catch (RocksDBException e) {
-      throw new IOException("Cannot load checkpointed keyed state into RocksDB", e);
-    }
-    size = checkpointed.size();
-    unindexed = !checkpointed.isEmpty();
+    size = restored.size();
+    unindexed = size > 0;
     if (timetable != null && unindexed) {
       indexAll();
+    }
+  }
+
+  /** The database key of a key's state in the store of {@code prefix}. */
+  static byte[] stateKey(byte[] prefix, byte[] key) {
+    byte[] bytes = new byte[prefix.length + 1 + key.length];
+    System.arraycopy(prefix, 0, bytes, 0, prefix.length);
+    bytes[prefix.length] = VALUE;
+    System.arraycopy(key, 0, bytes, prefix.length + 1, key.length);
+    return bytes;
+  }
+
+  /** Streams every key's state of the store of {@code prefix}, in key order. */
+  static void forEachState(
+      RocksDbStateBackend backend, byte[] prefix, StoreChanges.EntryConsumer consumer)
+      throws IOException {
+    byte[] start = stateKey(prefix, new byte[0]);
+    try (RocksIterator it = backend.db().newIterator(backend.readOptions())) {
+      for (it.seek(start); it.isValid() && startsWith(it.key(), start); it.next()) {
+        consumer.accept(
+            new KeyBytes(Arrays.copyOfRange(it.key(), start.length, it.key().length)), it.value());
+      }
+      it.status(); // an I/O error ends an iteration early; it must not pass for the end
+    } catch (RocksDBException e) {
+      throw new IOException("Cannot read keyed state from RocksDB", e);
     }
   }
 
@@ -541,10 +543,8 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   }
 
   private byte[] keyOf(byte tag, byte[] key) {
-    byte[] bytes = new byte[prefix.length + 1 + key.length];
-    System.arraycopy(prefix, 0, bytes, 0, prefix.length);
+    byte[] bytes = stateKey(prefix, key);
     bytes[prefix.length] = tag;
-    System.arraycopy(key, 0, bytes, prefix.length + 1, key.length);
     return bytes;
   }
 

@@ -11,6 +11,12 @@ public interface StateBackend extends AutoCloseable {
   /** Drops every store's state: a restore is about to replace it. */
   void discardAll();
 
+  /**
+   * An empty place for store {@code id}'s restored state, kept where the backend keeps live state;
+   * the store {@link #open}ed for {@code id} later takes it over.
+   */
+  EncodedState restoring(StoreId id);
+
   /** Frees what the backend holds (native memory, local files). */
   @Override
   void close();

@@ -25,9 +25,4 @@ public record StateCheckpoint(Optional<Long> parent, Map<StoreId, StoreChanges> 
   public boolean isSnapshot() {
     return parent.isEmpty();
   }
-
-  /** The bytes of state it holds, keys and values, before framing. */
-  public long stateBytes() {
-    return stores.values().stream().mapToLong(StoreChanges::bytes).sum();
-  }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,8 +19,7 @@ public final class StateStores implements AutoCloseable {
   private final ConcurrentHashMap<StoreId, KeyedStateStore<?>> stores = new ConcurrentHashMap<>();
   private final StateBackend backend;
   private final boolean checkpointed;
-  private final ConcurrentHashMap<StoreId, Map<KeyBytes, byte[]>> restored =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<StoreId, EncodedState> restored = new ConcurrentHashMap<>();
 
   /**
    * Heap stores that are checkpointed: they keep track of what changed since the last checkpoint.
@@ -52,7 +50,7 @@ public final class StateStores implements AutoCloseable {
 
   private <S> KeyedStateStore<S> open(StoreId id, StateCodec<S> codec) {
     KeyedStateStore<S> store = backend.open(id, codec, checkpointed);
-    Map<KeyBytes, byte[]> state = restored.remove(id);
+    EncodedState state = restored.remove(id);
     if (state != null) {
       try {
         store.load(state);
@@ -70,13 +68,14 @@ public final class StateStores implements AutoCloseable {
 
   /**
    * The state to checkpoint: every store whole ({@code parent} empty), or what changed since the
-   * checkpoint {@code parent}, which must be the last one this was asked for or restored from.
+   * checkpoint {@code parent}, which must be the last one this was asked for or restored from. A
+   * snapshot is read from the stores as it is written: write it before they are used again.
    */
   public StateCheckpoint checkpoint(Optional<Long> parent) throws IOException {
     boolean snapshot = parent.isEmpty();
     Map<StoreId, StoreChanges> changes = new HashMap<>();
     if (snapshot) {
-      restored.forEach((id, state) -> changes.put(id, new StoreChanges(state, Set.of())));
+      restored.forEach((id, state) -> changes.put(id, state.snapshot()));
     }
     for (Map.Entry<StoreId, KeyedStateStore<?>> store : stores.entrySet()) {
       StoreChanges changed = store.getValue().checkpoint(snapshot);
@@ -101,12 +100,33 @@ public final class StateStores implements AutoCloseable {
     }
   }
 
-  /** Replaces every store with checkpointed ones (decoded when their stage opens them). */
-  public void restore(StateImage image) {
+  /**
+   * Replaces every store with checkpointed ones, read key by key from {@code chain} into the
+   * backend (decoded when their stage opens them).
+   */
+  public void restore(StateChain chain) throws IOException {
     stores.clear();
     backend.discardAll();
     restored.clear();
-    restored.putAll(image.stores());
+    Map<StoreId, EncodedState> states = new HashMap<>();
+    chain.replayInto(
+        new StateSink() {
+          @Override
+          public void put(StoreId store, KeyBytes key, byte[] state) throws IOException {
+            states.computeIfAbsent(store, backend::restoring).put(key, state);
+          }
+
+          @Override
+          public void remove(StoreId store, KeyBytes key) throws IOException {
+            states.computeIfAbsent(store, backend::restoring).remove(key);
+          }
+        });
+    for (Map.Entry<StoreId, EncodedState> state : states.entrySet()) {
+      state.getValue().finish();
+      if (state.getValue().size() > 0) {
+        restored.put(state.getKey(), state.getValue());
+      }
+    }
   }
 
   /** Frees the backend's memory and local files; the stores are gone. */

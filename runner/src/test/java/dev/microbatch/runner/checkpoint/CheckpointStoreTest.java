@@ -9,7 +9,8 @@ import static org.junit.Assert.assertTrue;
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.state.StateCheckpoint;
-import dev.microbatch.runner.state.StateImage;
+import dev.microbatch.runner.state.StateChain;
+import dev.microbatch.runner.state.StateContents;
 import dev.microbatch.runner.state.StoreChanges;
 import dev.microbatch.runner.state.StoreId;
 import java.io.File;
@@ -38,26 +39,35 @@ public class CheckpointStoreTest {
     return new KeyBytes(key.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Checkpoint checkpoint(long time, String position) {
+  /** A checkpoint with the keyed state written into its file. */
+  private record Written(Checkpoint checkpoint, StateCheckpoint state) {
+    void to(CheckpointStore store) throws java.io.IOException {
+      store.write(checkpoint, state);
+    }
+  }
+
+  private static Written checkpoint(long time, String position) {
     return checkpoint(
         time,
         position,
         StateCheckpoint.snapshot(
-            Map.of(COUNT, new StoreChanges(Map.of(key("k"), new byte[] {1, 2, 3}), Set.of()))));
+            Map.of(COUNT, StoreChanges.of(Map.of(key("k"), new byte[] {1, 2, 3}), Set.of()))));
   }
 
-  private static Checkpoint checkpoint(long time, String position, StateCheckpoint state) {
-    return new Checkpoint(
-        new BatchTime(time),
-        SHAPE,
-        Map.of("KafkaInputDStream:Read", position.getBytes()),
-        Map.of("FusedStageDStream:Count", time - 500),
-        state,
-        Map.of("SideInputDStream:View", new byte[] {4}));
+  private static Written checkpoint(long time, String position, StateCheckpoint state) {
+    return new Written(
+        new Checkpoint(
+            new BatchTime(time),
+            SHAPE,
+            Map.of("KafkaInputDStream:Read", position.getBytes()),
+            Map.of("FusedStageDStream:Count", time - 500),
+            state.parent(),
+            Map.of("SideInputDStream:View", new byte[] {4})),
+        state);
   }
 
   /** A delta on {@code parent}: {@code written} keys get their name's bytes, {@code removed} go. */
-  private static Checkpoint delta(long time, long parent, List<String> written, Set<String> removed) {
+  private static Written delta(long time, long parent, List<String> written, Set<String> removed) {
     Map<KeyBytes, byte[]> values = new java.util.HashMap<>();
     written.forEach(k -> values.put(key(k), (k + "@" + time).getBytes(StandardCharsets.UTF_8)));
     Set<KeyBytes> gone = new java.util.HashSet<>();
@@ -65,13 +75,12 @@ public class CheckpointStoreTest {
     return checkpoint(
         time,
         "p" + time,
-        StateCheckpoint.delta(parent, Map.of(COUNT, new StoreChanges(values, gone))));
+        StateCheckpoint.delta(parent, Map.of(COUNT, StoreChanges.of(values, gone))));
   }
 
-  private static Map<String, String> contents(StateImage image) {
+  private static Map<String, String> contents(StateChain chain) throws java.io.IOException {
     Map<String, String> contents = new java.util.TreeMap<>();
-    image
-        .stores()
+    StateContents.of(chain)
         .getOrDefault(COUNT, Map.of())
         .forEach(
             (k, v) ->
@@ -92,7 +101,7 @@ public class CheckpointStoreTest {
   public void aFileUriNamesTheLocalDirectoryNotARelativeOne() throws Exception {
     java.nio.file.Path directory = temp.getRoot().toPath().resolve("by-uri");
     CheckpointStore store = new CheckpointStore(directory.toUri().toString());
-    store.write(checkpoint(1000, "p1"));
+    checkpoint(1000, "p1").to(store);
 
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(directory)) {
       assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("checkpoint-")));
@@ -106,7 +115,7 @@ public class CheckpointStoreTest {
   public void theLatestCheckpointAndThePendingBatchAfterItAreRecovered() throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
     store.writePending(new PendingBatch(new BatchTime(1000), Map.of("in", new byte[] {1})));
-    store.write(checkpoint(1000, "p1"));
+    checkpoint(1000, "p1").to(store);
     store.writePending(new PendingBatch(new BatchTime(2000), Map.of("in", new byte[] {2})));
 
     Recovery recovery = new CheckpointStore(temp.getRoot().getPath()).recover();
@@ -116,7 +125,8 @@ public class CheckpointStoreTest {
     assertEquals(SHAPE, latest.shape());
     assertArrayEquals("p1".getBytes(), latest.inputPositions().get("KafkaInputDStream:Read"));
     assertEquals(Long.valueOf(500), latest.watermarks().get("FusedStageDStream:Count"));
-    assertArrayEquals(new byte[] {1, 2, 3}, recovery.state().stores().get(COUNT).get(key("k")));
+    assertArrayEquals(
+        new byte[] {1, 2, 3}, StateContents.of(recovery.state()).get(COUNT).get(key("k")));
     assertArrayEquals(new byte[] {4}, latest.streamStates().get("SideInputDStream:View"));
     PendingBatch pending = recovery.pending().orElseThrow();
     assertEquals(new BatchTime(2000), pending.time());
@@ -128,7 +138,7 @@ public class CheckpointStoreTest {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
     for (long time = 1000; time <= 5000; time += 1000) {
       store.writePending(new PendingBatch(new BatchTime(time), Map.of()));
-      store.write(checkpoint(time, "p" + time));
+      checkpoint(time, "p" + time).to(store);
     }
     assertEquals(
         List.of("checkpoint-00000000000000004000", "checkpoint-00000000000000005000"),
@@ -139,9 +149,9 @@ public class CheckpointStoreTest {
   public void theKeyedStateOfADeltaIsItsSnapshotWithEveryChangeSinceAppliedInOrder()
       throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
-    store.write(checkpoint(1000, "p1"));
-    store.write(delta(2000, 1000, List.of("a", "b"), Set.of()));
-    store.write(delta(3000, 2000, List.of("b"), Set.of("k")));
+    checkpoint(1000, "p1").to(store);
+    delta(2000, 1000, List.of("a", "b"), Set.of()).to(store);
+    delta(3000, 2000, List.of("b"), Set.of("k")).to(store);
 
     Recovery recovery = new CheckpointStore(temp.getRoot().getPath()).recover();
 
@@ -153,13 +163,13 @@ public class CheckpointStoreTest {
   @Test
   public void prunedAreOnlyCheckpointsThatNoKeptOneBuildsOn() throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
-    store.write(checkpoint(1000, "p1"));
-    store.write(delta(2000, 1000, List.of("a"), Set.of()));
-    store.write(delta(3000, 2000, List.of("b"), Set.of()));
-    store.write(checkpoint(4000, "p4")); // a snapshot; 3000, kept, still needs 1000 and 2000
+    checkpoint(1000, "p1").to(store);
+    delta(2000, 1000, List.of("a"), Set.of()).to(store);
+    delta(3000, 2000, List.of("b"), Set.of()).to(store);
+    checkpoint(4000, "p4").to(store); // a snapshot; 3000, kept, still needs 1000 and 2000
     assertEquals(4, temp.getRoot().list().length);
 
-    store.write(delta(5000, 4000, List.of("c"), Set.of()));
+    delta(5000, 4000, List.of("c"), Set.of()).to(store);
 
     assertEquals(
         List.of("checkpoint-00000000000000004000", "checkpoint-00000000000000005000"),
@@ -169,9 +179,9 @@ public class CheckpointStoreTest {
   @Test
   public void aMissingCheckpointOfTheLatestOnesChainIsRefusedNamingIt() throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
-    store.write(checkpoint(1000, "p1"));
-    store.write(delta(2000, 1000, List.of("a"), Set.of()));
-    store.write(delta(3000, 2000, List.of("b"), Set.of()));
+    checkpoint(1000, "p1").to(store);
+    delta(2000, 1000, List.of("a"), Set.of()).to(store);
+    delta(3000, 2000, List.of("b"), Set.of()).to(store);
     Path middle = new File(temp.getRoot(), "checkpoint-00000000000000002000").toPath();
     Files.delete(middle);
 
@@ -199,7 +209,8 @@ public class CheckpointStoreTest {
   public void aLatestCheckpointWithOneFlippedByteIsRefused() throws Exception {
     Path latest = twoCheckpointsThenTheLatest();
     byte[] bytes = Files.readAllBytes(latest);
-    bytes[bytes.length - 1] ^= 0x01; // the last stream state's value: decodable, but wrong
+    // The last key's state, before the trailer: decodable, but wrong.
+    bytes[bytes.length - IntegrityFrame.TRAILER_BYTES - 1] ^= 0x01;
     Files.write(latest, bytes);
 
     String message = refusal();
@@ -211,7 +222,7 @@ public class CheckpointStoreTest {
   @Test
   public void aDamagedPendingBatchIsRefusedNamingIt() throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
-    store.write(checkpoint(1000, "p1"));
+    checkpoint(1000, "p1").to(store);
     store.writePending(new PendingBatch(new BatchTime(2000), Map.of("in", new byte[] {2, 3})));
     Path pending = new File(temp.getRoot(), "pending-00000000000000002000").toPath();
     byte[] bytes = Files.readAllBytes(pending);
@@ -233,8 +244,8 @@ public class CheckpointStoreTest {
   /** Writes checkpoints of batches 1000 and 2000 and returns the latest one's file. */
   private Path twoCheckpointsThenTheLatest() throws Exception {
     CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
-    store.write(checkpoint(1000, "p1"));
-    store.write(checkpoint(2000, "p2"));
+    checkpoint(1000, "p1").to(store);
+    checkpoint(2000, "p2").to(store);
     return new File(temp.getRoot(), "checkpoint-00000000000000002000").toPath();
   }
 

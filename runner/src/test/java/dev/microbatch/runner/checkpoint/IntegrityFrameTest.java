@@ -88,4 +88,71 @@ public class IntegrityFrameTest {
     assertTrue(kind, kind.contains("does not start as a state file"));
     assertTrue(version, version.contains("format version 2; this runner reads version 3"));
   }
+
+  /** {@code content} written as a streamed file of {@code format}. */
+  private static byte[] streamed(FileFormat format, byte[] content) throws Exception {
+    java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+    try (IntegrityFrame.Sealing out = IntegrityFrame.sealing(format, file)) {
+      out.write(content, 0, 5);
+      out.write(content[5]);
+      out.write(content, 6, content.length - 6);
+    }
+    return file.toByteArray();
+  }
+
+  private static void verify(String name, byte[] file) throws Exception {
+    IntegrityFrame.verify(STATE, name, new java.io.ByteArrayInputStream(file));
+  }
+
+  @Test
+  public void aStreamedFileIsCheckedWholeThenReadAsWritten() throws Exception {
+    byte[] file = streamed(STATE, CONTENT);
+
+    assertEquals(
+        IntegrityFrame.HEAD_BYTES + CONTENT.length + IntegrityFrame.TRAILER_BYTES, file.length);
+    verify("state-1", file);
+    byte[] read = new byte[CONTENT.length];
+    IntegrityFrame.content(STATE, "state-1", new java.io.ByteArrayInputStream(file))
+        .readFully(read);
+    assertArrayEquals(CONTENT, read);
+  }
+
+  @Test
+  public void everyFlippedByteOfAStreamedFileIsRefusedNamingTheFile() throws Exception {
+    byte[] file = streamed(STATE, CONTENT);
+    for (int at = 0; at < file.length; at++) {
+      for (int bit = 0; bit < 8; bit++) {
+        byte[] damaged = file.clone();
+        damaged[at] ^= (byte) (1 << bit);
+        DamagedFileException e =
+            assertThrows(
+                "byte " + at + " bit " + bit,
+                DamagedFileException.class,
+                () -> verify("dir/state-7", damaged));
+        assertTrue(e.getMessage(), e.getMessage().contains("dir/state-7"));
+      }
+    }
+  }
+
+  @Test
+  public void aStreamedFileCutShortAnywhereIsRefusedAsTruncated() throws Exception {
+    byte[] file = streamed(STATE, CONTENT);
+    for (int length = 0; length < file.length; length++) {
+      byte[] truncated = Arrays.copyOf(file, length);
+      DamagedFileException e =
+          assertThrows(
+              "cut at " + length, DamagedFileException.class, () -> verify("state-1", truncated));
+      assertTrue(e.reason(), e.reason().contains("truncated"));
+    }
+  }
+
+  @Test
+  public void aStreamedFileOfAnotherVersionIsRefusedSayingWhichItIs() throws Exception {
+    byte[] otherVersion = streamed(new FileFormat("state", STATE.magic(), 2), CONTENT);
+
+    String version =
+        assertThrows(DamagedFileException.class, () -> verify("f", otherVersion)).reason();
+
+    assertTrue(version, version.contains("format version 2; this runner reads version 3"));
+  }
 }

@@ -14,6 +14,7 @@ import org.junit.Test;
 public class KeyedStateStoreTest extends EveryBackend {
 
   private static final StateCodec<long[]> COUNTS = new CountCodec();
+  private static final StoreId COUNT_0 = new StoreId("Count", 0);
 
   /** A store of 100 keys counted once each, checkpointed whole. */
   private KeyedStateStore<long[]> hundredKeysCheckpointed() throws IOException {
@@ -21,7 +22,7 @@ public class KeyedStateStoreTest extends EveryBackend {
     for (int i = 0; i < 100; i++) {
       store.getOrCreate(key(i), k -> new long[1])[0]++;
     }
-    assertEquals(100, store.checkpoint(true).written().size());
+    assertEquals(100, StateContents.written(store.checkpoint(true)).size());
     return store;
   }
 
@@ -32,9 +33,10 @@ public class KeyedStateStoreTest extends EveryBackend {
     store.getOrCreate(key(7), k -> new long[1])[0]++;
     StoreChanges changes = store.checkpoint(false);
 
-    assertEquals(Set.of("key-7"), names(changes.written().keySet()));
-    assertEquals(2L, java.nio.ByteBuffer.wrap(changes.written().get(key(7))).getLong());
-    assertTrue(changes.removed().isEmpty());
+    assertEquals(Set.of("key-7"), names(StateContents.written(changes).keySet()));
+    assertEquals(
+        2L, java.nio.ByteBuffer.wrap(StateContents.written(changes).get(key(7))).getLong());
+    assertTrue(StateContents.removed(changes).isEmpty());
     assertTrue("nothing changed since", store.checkpoint(false).isEmpty());
   }
 
@@ -49,7 +51,7 @@ public class KeyedStateStoreTest extends EveryBackend {
     }
     StoreChanges snapshot = store.checkpoint(true);
 
-    assertEquals(keys, snapshot.written().size());
+    assertEquals(keys, StateContents.written(snapshot).size());
     assertEquals(keys, store.size());
     assertEquals(2L, store.get(key(keys - 1))[0]);
     assertEquals(2L, store.get(key(0))[0]);
@@ -78,8 +80,8 @@ public class KeyedStateStoreTest extends EveryBackend {
     store.remove(key(3));
     StoreChanges changes = store.checkpoint(false);
 
-    assertEquals(Set.of("key-1"), names(changes.written().keySet()));
-    assertEquals(Set.of("key-2", "key-3"), names(changes.removed()));
+    assertEquals(Set.of("key-1"), names(StateContents.written(changes).keySet()));
+    assertEquals(Set.of("key-2", "key-3"), names(StateContents.removed(changes)));
     assertEquals(98, store.size());
   }
 
@@ -93,8 +95,8 @@ public class KeyedStateStoreTest extends EveryBackend {
     store.remove(key(100));
     StoreChanges changes = store.checkpoint(false);
 
-    assertEquals(Set.of("key-5"), names(changes.written().keySet()));
-    assertTrue("a key never checkpointed is not removed", changes.removed().isEmpty());
+    assertEquals(Set.of("key-5"), names(StateContents.written(changes).keySet()));
+    assertTrue("a key never checkpointed is not removed", StateContents.removed(changes).isEmpty());
   }
 
   @Test
@@ -106,10 +108,9 @@ public class KeyedStateStoreTest extends EveryBackend {
       contents.put(key(i), java.nio.ByteBuffer.allocate(8).putLong(original.get(key(i))[0]).array());
     }
     stores.restore(
-        StateImage.replay(
-            java.util.List.of(
-                StateCheckpoint.snapshot(
-                    Map.of(new StoreId("Count", 0), new StoreChanges(contents, Set.of()))))));
+        StateContents.chain(
+            StateCheckpoint.snapshot(
+                Map.of(new StoreId("Count", 0), StoreChanges.of(contents, Set.of())))));
 
     assertTrue(
         "not opened since the restore: unchanged",
@@ -120,10 +121,82 @@ public class KeyedStateStoreTest extends EveryBackend {
 
     assertEquals(Optional.of(2000L), delta.parent());
     assertEquals(
-        Set.of("key-9"), names(delta.stores().get(new StoreId("Count", 0)).written().keySet()));
+        Set.of("key-9"), names(StateContents.written(delta.stores().get(COUNT_0)).keySet()));
     assertEquals(
         "a snapshot holds every key",
         100,
-        stores.checkpoint(Optional.empty()).stores().get(new StoreId("Count", 0)).written().size());
+        StateContents.written(stores.checkpoint(Optional.empty()).stores().get(COUNT_0)).size());
+  }
+
+  @Test
+  public void aRestoreReplaysTheSnapshotThenEachDeltaInOrder() throws Exception {
+    StoreId count = new StoreId("Count", 0);
+    Map<KeyBytes, byte[]> snapshot = new java.util.HashMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      snapshot.put(key(i), java.nio.ByteBuffer.allocate(8).putLong(i).array());
+    }
+    StateStores stores = stores();
+
+    stores.restore(
+        StateContents.chain(
+            StateCheckpoint.snapshot(Map.of(count, StoreChanges.of(snapshot, Set.of()))),
+            StateCheckpoint.delta(
+                0,
+                Map.of(
+                    count,
+                    StoreChanges.of(
+                        Map.of(key(1), java.nio.ByteBuffer.allocate(8).putLong(-1).array()),
+                        Set.of(key(2), key(3))))),
+            StateCheckpoint.delta(
+                1,
+                Map.of(
+                    count,
+                    StoreChanges.of(
+                        Map.of(key(2), java.nio.ByteBuffer.allocate(8).putLong(-2).array()),
+                        Set.of())))));
+    KeyedStateStore<long[]> store = stores.store("Count", 0, COUNTS);
+
+    assertEquals(999, store.size());
+    assertEquals(-1L, store.get(key(1))[0]);
+    assertEquals(-2L, store.get(key(2))[0]);
+    assertEquals(null, store.get(key(3)));
+    assertEquals(999L, store.get(key(999))[0]);
+  }
+
+  @Test
+  public void aStoreNotOpenedSinceTheRestoreIsSnapshotAsItWasRead() throws Exception {
+    StoreId count = new StoreId("Count", 3);
+    Map<KeyBytes, byte[]> contents = new java.util.HashMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      contents.put(key(i), java.nio.ByteBuffer.allocate(8).putLong(i).array());
+    }
+    StateStores stores = stores();
+    stores.restore(
+        StateContents.chain(
+            StateCheckpoint.snapshot(Map.of(count, StoreChanges.of(contents, Set.of())))));
+
+    Map<KeyBytes, byte[]> snapshot =
+        StateContents.written(stores.checkpoint(Optional.empty()).stores().get(count));
+
+    assertEquals(contents.keySet(), snapshot.keySet());
+    contents.forEach((k, v) -> assertTrue(java.util.Arrays.equals(v, snapshot.get(k))));
+  }
+
+  @Test
+  public void aStreamedSnapshotOfAStoreThatChangedUnderItFailsTheWrite() {
+    StoreChanges changed =
+        StoreChanges.streamed(
+            3,
+            states -> {
+              for (int i = 0; i < 4; i++) {
+                states.accept(key(i), new byte[] {(byte) i});
+              }
+            });
+
+    IOException e =
+        org.junit.Assert.assertThrows(
+            IOException.class, () -> changed.forEachWritten((key, state) -> {}));
+
+    assertTrue(e.getMessage(), e.getMessage().contains("changed while its snapshot"));
   }
 }

@@ -148,7 +148,7 @@ public class KeyedStateStoreWakeTest extends EveryBackend {
       state[2] = -1;
     }
     StateStores restored = stores();
-    restored.restore(StateImage.replay(List.of(stores.checkpoint(Optional.empty()))));
+    restored.restore(StateContents.chain(stores.checkpoint(Optional.empty())));
 
     KeyedStateStore<long[]> store = restored.store("Timers", 0, new TripleCodec());
     store.schedule(TIMERS);

@@ -1,7 +1,7 @@
 package dev.microbatch.spark.task;
 
 import dev.microbatch.runner.state.StateCheckpoint;
-import dev.microbatch.runner.state.StateImage;
+import dev.microbatch.runner.state.StateChain;
 import dev.microbatch.runner.state.StateStores;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,12 +64,15 @@ public final class ExecutorStateStores {
     if (newest.isEmpty()) {
       return new Opened(stores, Optional.empty()); // never had state
     }
-    StateImage.Chain chain = StateFiles.read(directory, newest.get());
-    stores.restore(chain.image());
+    StateChain chain = StateFiles.read(directory, newest.get());
+    try {
+      stores.restore(chain);
+    } catch (IOException | RuntimeException e) {
+      stores.close();
+      throw e;
+    }
     return new Opened(
-        stores,
-        Optional.of(
-            new Version(newest.get(), chain.snapshotVersion(), chain.image().deltas())));
+        stores, Optional.of(new Version(newest.get(), chain.snapshotVersion(), chain.deltas())));
   }
 
   /**
@@ -82,7 +85,7 @@ public final class ExecutorStateStores {
     Path directory = StateFiles.partitionDirectory(versions.directory(), stage, partition);
     Optional<Version> base = opened.version();
     boolean snapshot =
-        base.isEmpty() || StateImage.snapshotDue(base.get().deltas(), versions.snapshotEvery());
+        base.isEmpty() || StateChain.snapshotDue(base.get().deltas(), versions.snapshotEvery());
     StateCheckpoint state =
         opened.stores().checkpoint(snapshot ? Optional.empty() : base.map(Version::version));
     Path file = StateFiles.version(directory, versions.writeVersion());

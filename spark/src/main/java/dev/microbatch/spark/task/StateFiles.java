@@ -4,9 +4,8 @@ import dev.microbatch.runner.checkpoint.FileFormat;
 import dev.microbatch.runner.checkpoint.IntegrityFrame;
 import dev.microbatch.runner.state.StateCheckpoint;
 import dev.microbatch.runner.state.StateCheckpointCodec;
-import dev.microbatch.runner.state.StateImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.microbatch.runner.state.StateChain;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,19 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * The versions of one stage partition's keyed state on disk: {@code
  * <directory>/<stage>/<partition>/<batch time>.state}, each either a snapshot of every store of the
- * partition or what changed since the version it names as its parent, sealed in an {@link
+ * partition or what changed since the version it names as its parent, sealed in a streamed {@link
  * IntegrityFrame} and written under a temporary name first, so that a version either exists whole
  * or not at all. A version's state is its chain read back to the snapshot it starts from.
  */
 final class StateFiles {
 
-  // Version 1 held a snapshot of every store in every version.
-  static final FileFormat FORMAT = new FileFormat("stage partition state", 0x4D425353, 2); // MBSS
+  // Version 1 held a snapshot of every store in every version; version 2 was built in memory whole.
+  static final FileFormat FORMAT = new FileFormat("stage partition state", 0x4D425353, 3); // MBSS
 
   private static final String SUFFIX = ".state";
 
@@ -42,27 +42,34 @@ final class StateFiles {
     return partitionDirectory.resolve(version + SUFFIX);
   }
 
-  /** @return the bytes written */
+  /**
+   * Writes a version, streamed one key at a time (a partition's state may be larger than the heap).
+   *
+   * @return the bytes written
+   */
   static long write(Path file, StateCheckpoint state) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    StateCheckpointCodec.write(out, state);
-    out.flush();
     Files.createDirectories(file.getParent());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    byte[] sealed = IntegrityFrame.seal(FORMAT, bytes.toByteArray());
-    Files.write(temporary, sealed);
+    IntegrityFrame.Sealing sealing =
+        IntegrityFrame.sealing(FORMAT, Files.newOutputStream(temporary));
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(sealing, 1 << 16))) {
+      StateCheckpointCodec.write(out, state);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
     Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return sealed.length;
+    return sealing.fileBytes();
   }
 
   /**
-   * The state of a version: it and the versions it builds on, back to a snapshot.
+   * The state of a version: it and the versions it builds on, back to a snapshot, each file checked
+   * whole; their keys are read when the chain is replayed.
    *
    * @throws NoSuchFileException if a version of the chain was never written (or was pruned)
    */
-  static StateImage.Chain read(Path partitionDirectory, long version) throws IOException {
-    return StateImage.readChain(
+  static StateChain read(Path partitionDirectory, long version) throws IOException {
+    return StateChain.read(
         version,
         current -> {
           Path file = version(partitionDirectory, current);
@@ -72,9 +79,24 @@ final class StateFiles {
                 null,
                 "version " + version + " of the partition's state builds on it, and it is missing");
           }
-          byte[] content = IntegrityFrame.open(FORMAT, file.toString(), Files.readAllBytes(file));
-          return StateCheckpointCodec.read(new DataInputStream(new ByteArrayInputStream(content)));
+          IntegrityFrame.verify(FORMAT, file.toString(), Files.newInputStream(file));
+          Optional<Long> parent;
+          try (DataInputStream in = content(file)) {
+            parent = StateCheckpointCodec.readParent(in);
+          }
+          return new StateChain.Version(
+              parent,
+              sink -> {
+                try (DataInputStream in = content(file)) {
+                  StateCheckpointCodec.readParent(in);
+                  StateCheckpointCodec.readStores(in, sink);
+                }
+              });
         });
+  }
+
+  private static DataInputStream content(Path file) throws IOException {
+    return IntegrityFrame.content(FORMAT, file.toString(), Files.newInputStream(file));
   }
 
   /** Deletes a version, if it was written (by an attempt of the batch that did not commit). */
