@@ -93,7 +93,11 @@ public final class UnboundedSourceInputDStream<T> extends InputDStream<WindowedV
     long count =
         SourceMetrics.scoped(batch, name(), () -> split.read(bounds, batch.time().millis(), sink));
     batch.addRecordsIn(name(), count);
-    split.pendingFinalization().ifPresent(mark -> batch.afterCommit(() -> split.committed(mark)));
+    Optional<UnboundedSource.CheckpointMark> mark = split.pendingFinalization();
+    if (mark.isPresent()) {
+      batch.onCommit(() -> split.committed(mark.get()));
+      batch.afterCommit(mark.get()::finalizeCheckpoint);
+    }
   }
 
   /** Applies a restored position or a replay, once the splits exist (they are made lazily). */

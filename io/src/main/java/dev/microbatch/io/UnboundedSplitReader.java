@@ -260,9 +260,12 @@ final class UnboundedSplitReader<T> {
    * Called once the batch that read up to {@code mark} has committed: finalizes the mark, and a
    * reader that has to be created again (after a failed read) resumes from it.
    */
-  void committed(UnboundedSource.CheckpointMark mark) throws IOException {
+  /**
+   * The batch that read up to {@code mark} committed: later reads, and replays, go on from it. The
+   * mark is finalized separately, once the batch is durable.
+   */
+  void committed(UnboundedSource.CheckpointMark mark) {
     committedMark = mark;
-    mark.finalizeCheckpoint();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

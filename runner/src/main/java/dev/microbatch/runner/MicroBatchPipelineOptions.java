@@ -116,6 +116,16 @@ public interface MicroBatchPipelineOptions
   void setStateSnapshotEvery(int value);
 
   @Description(
+      "Every how many batches a checkpoint is written (and after the run's last batch). The"
+          + " batches between record only their input slices: recovery restores the last"
+          + " checkpoint and re-runs them over those slices (exactly-once sinks publish nothing"
+          + " twice; other sinks may). 1: every batch. Local backend only for now.")
+  @Default.Integer(1)
+  int getCheckpointIntervalBatches();
+
+  void setCheckpointIntervalBatches(int value);
+
+  @Description(
       "Where keyed state lives while the job runs: 'heap' (Java objects; the default, fastest"
           + " while the state fits in memory) or 'rocksdb' (a RocksDB database on the local disk"
           + " of each JVM that owns a partition, for state larger than the heap; only the keys a"

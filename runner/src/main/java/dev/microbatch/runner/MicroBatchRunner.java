@@ -90,7 +90,8 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
             new CheckpointStore(dir),
             options.getParallelism(),
             backend.keyedStateLocation(),
-            options.getStateSnapshotEvery()));
+            options.getStateSnapshotEvery(),
+            options.getCheckpointIntervalBatches()));
   }
 
   /** Restores the run from the checkpoint; a run that cannot resume is closed before it starts. */

@@ -49,6 +49,19 @@ final class OptionsValidator {
           options.getStateSnapshotEvery(),
           "must be >= 1 (1: every checkpoint holds all keyed state)");
     }
+    if (options.getCheckpointIntervalBatches() < 1) {
+      throw new InvalidOptionException(
+          "checkpointIntervalBatches",
+          options.getCheckpointIntervalBatches(),
+          "must be >= 1 (1: a checkpoint after every batch)");
+    }
+    if (options.getCheckpointIntervalBatches() > 1 && options.getClusterMaster() != null) {
+      throw new InvalidOptionException(
+          "checkpointIntervalBatches",
+          options.getCheckpointIntervalBatches(),
+          "must be 1 with --clusterMaster: executors keep one state version per batch and prune"
+              + " by it, so every batch is checkpointed on a cluster");
+    }
     if (options.getSourceRetryTimeoutMillis() < 0) {
       throw new InvalidOptionException(
           "sourceRetryTimeoutMillis",

@@ -52,6 +52,21 @@ public class OptionsValidationTest {
   }
 
   @Test
+  public void rejectsACheckpointIntervalBelowOneBatch() {
+    InvalidOptionException e = runWith("--checkpointIntervalBatches=0");
+    assertEquals("checkpointIntervalBatches", e.option());
+    assertThat(e.getMessage(), containsString("must be >= 1"));
+  }
+
+  @Test
+  public void rejectsACheckpointIntervalOfSeveralBatchesOnACluster() {
+    InvalidOptionException e =
+        runWith("--checkpointIntervalBatches=5", "--clusterMaster=spark://127.0.0.1:7077");
+    assertEquals("checkpointIntervalBatches", e.option());
+    assertThat(e.getMessage(), containsString("must be 1 with --clusterMaster"));
+  }
+
+  @Test
   public void rejectsACheckpointLocationThatIsAFile() throws IOException {
     File file = folder.newFile("not-a-directory");
     InvalidOptionException e = runWith("--checkpointLocation=" + file);

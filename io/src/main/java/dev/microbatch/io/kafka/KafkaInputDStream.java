@@ -139,7 +139,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
         out.add(new RangePartition(batch, range, end));
       }
     }
-    batch.afterCommit(() -> committed(ranges, consumed.committedInTransaction()));
+    batch.onCommit(() -> committed(ranges, consumed.committedInTransaction()));
     return BatchResult.readLazily(
         out, index -> partitionWatermark(ranges.get(index).partition()), this::watermark);
   }

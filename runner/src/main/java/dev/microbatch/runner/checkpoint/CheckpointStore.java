@@ -62,7 +62,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * The latest checkpoint, the files of its keyed state and the batch pending after it, if any.
+   * The latest checkpoint, the files of its keyed state and the batches pending after it, oldest
+   * first.
    *
    * @throws DamagedCheckpointException if either file, or a file the keyed state builds on, is
    *     damaged
@@ -81,17 +82,17 @@ public final class CheckpointStore {
       }
     }
     long after = latest.map(c -> c.time().millis()).orElse(Long.MIN_VALUE);
-    Optional<PendingBatch> pending = Optional.empty();
+    List<PendingBatch> pending = new ArrayList<>();
     for (Named file : list(PENDING)) {
-      if (file.time() > after && pending.isEmpty()) {
+      if (file.time() > after) {
         try {
-          pending = Optional.of(CheckpointCodec.decodePending(file.id().toString(), read(file)));
+          pending.add(CheckpointCodec.decodePending(file.id().toString(), read(file)));
         } catch (DamagedFileException e) {
           throw refusal(
               e,
-              "move it out of the directory to run the batch again over a new slice, knowing"
-                  + " that if its transaction had committed before the run stopped, its results"
-                  + " are published again");
+              "move it (and any pending batch after it) out of the directory to run the batch"
+                  + " again over a new slice, knowing that if its transaction had committed before"
+                  + " the run stopped, its results are published again");
         }
       }
     }

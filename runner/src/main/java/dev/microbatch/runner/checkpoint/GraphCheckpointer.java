@@ -13,8 +13,10 @@ import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.StateChain;
 import dev.microbatch.runner.state.StateCheckpoint;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints one graph into a {@link CheckpointStore}: the slice of each batch before it runs, and
- * each committed batch's positions, watermarks and keyed state. It also restores the graph, from
- * the directory when a run resumes, and from the last committed batch when a batch is retried.
+ * every {@code checkpointEvery}th committed batch's positions, watermarks and keyed state. It also
+ * restores the graph, from the directory when a run resumes, and from the last checkpoint when a
+ * batch is retried; the batches committed after that checkpoint are then replayed over the slices
+ * on record, in order, before the run goes on (their exactly-once sinks find their transactions
+ * committed and publish nothing again).
  */
 public final class GraphCheckpointer implements BatchHooks {
 
@@ -38,9 +43,16 @@ public final class GraphCheckpointer implements BatchHooks {
   private final Map<String, InputRecovery> inputs;
   private final Map<String, StreamCheckpoint> streamStates;
   private final int snapshotEvery;
+  private final int checkpointEvery;
 
-  /** The last committed batch's checkpoint: what a retry or a resumed run goes back to. */
+  /** The last checkpoint: what a retry or a resumed run goes back to. */
   private Optional<Checkpoint> committed = Optional.empty();
+
+  /** The batches committed since the last checkpoint, oldest first: a retry replays them. */
+  private final List<PendingBatch> sinceCheckpoint = new ArrayList<>();
+
+  /** Slices to replay next, in order (a resumed run's pending batches, or a retry's). */
+  private final Deque<PendingBatch> replays = new ArrayDeque<>();
 
   /** Checkpoints written since the last keyed state snapshot (deltas since it). */
   private int deltasSinceSnapshot;
@@ -53,27 +65,31 @@ public final class GraphCheckpointer implements BatchHooks {
       PipelineShape shape,
       Map<String, InputRecovery> inputs,
       Map<String, StreamCheckpoint> streamStates,
-      int snapshotEvery) {
+      int snapshotEvery,
+      int checkpointEvery) {
     this.graph = graph;
     this.store = store;
     this.shape = shape;
     this.inputs = inputs;
     this.streamStates = streamStates;
     this.snapshotEvery = snapshotEvery;
+    this.checkpointEvery = checkpointEvery;
   }
 
   /**
    * A checkpointer for {@code graph} run on a backend that keeps keyed state in {@code
    * keyedStateLocation} (see {@link dev.microbatch.runner.dstream.Backend#keyedStateLocation()});
    * every input must be able to checkpoint its position, and one that cannot is named in the error.
-   * Every {@code snapshotEvery}th checkpoint holds all keyed state; those between hold what changed.
+   * Every {@code checkpointEvery}th batch is checkpointed (and the run's last one); every {@code
+   * snapshotEvery}th checkpoint holds all keyed state, those between hold what changed.
    */
   public static GraphCheckpointer of(
       DStreamGraph graph,
       CheckpointStore store,
       int parallelism,
       String keyedStateLocation,
-      int snapshotEvery) {
+      int snapshotEvery,
+      int checkpointEvery) {
     Map<String, InputRecovery> inputs = new LinkedHashMap<>();
     Map<String, StreamCheckpoint> states = new LinkedHashMap<>();
     List<String> streams = new ArrayList<>();
@@ -102,7 +118,8 @@ public final class GraphCheckpointer implements BatchHooks {
         PipelineShape.of(parallelism, streams, keyedStateLocation),
         inputs,
         states,
-        snapshotEvery);
+        snapshotEvery,
+        checkpointEvery);
   }
 
   /**
@@ -133,16 +150,28 @@ public final class GraphCheckpointer implements BatchHooks {
       LOG.info(
           "Resuming from the checkpoint of batch {} in {}", checkpoint.time(), store.directory());
     }
-    if (recovery.pending().isPresent()) {
-      PendingBatch pending = recovery.pending().get();
-      replay(pending);
-      LOG.info("Re-running batch {} over the slice it had fixed", pending.time());
+    List<PendingBatch> pending = recovery.pending();
+    replays.addAll(pending);
+    replayNext();
+    if (!pending.isEmpty()) {
+      LOG.info(
+          "Re-running batches {} over the slices they had fixed",
+          pending.stream().map(PendingBatch::time).toList());
     }
-    return new Resume(committed.map(Checkpoint::time), recovery.pending().map(PendingBatch::time));
+    return new Resume(
+        committed.map(Checkpoint::time), pending.stream().map(PendingBatch::time).toList());
   }
 
-  /** Where a run resumes: after its last committed batch, re-running a pending one first. */
-  public record Resume(Optional<BatchTime> lastCommitted, Optional<BatchTime> pending) {}
+  /**
+   * Where a run resumes: after its last checkpoint, re-running first the batches pending after it
+   * (oldest first; all but the last committed, when checkpoints are written every few batches).
+   */
+  public record Resume(Optional<BatchTime> lastCommitted, List<BatchTime> pending) {
+
+    public Resume {
+      pending = List.copyOf(pending);
+    }
+  }
 
   @Override
   public void slicesFixed(BatchContext batch) throws Exception {
@@ -182,7 +211,24 @@ public final class GraphCheckpointer implements BatchHooks {
   }
 
   @Override
-  public void committed(BatchContext batch) throws Exception {
+  public boolean committed(BatchContext batch, boolean last) throws Exception {
+    PendingBatch done = inFlight.orElseThrow();
+    // The run's first batch is always checkpointed: a retry then has input positions to go back to.
+    boolean due = last || committed.isEmpty() || sinceCheckpoint.size() + 1 >= checkpointEvery;
+    if (due) {
+      // If this throws, the batch stays in flight: a retry goes back to the last checkpoint and
+      // re-runs it.
+      writeCheckpoint(batch);
+      sinceCheckpoint.clear();
+    } else {
+      sinceCheckpoint.add(done);
+    }
+    inFlight = Optional.empty();
+    replayNext();
+    return due;
+  }
+
+  private void writeCheckpoint(BatchContext batch) throws IOException {
     long started = System.nanoTime();
     Map<String, byte[]> positions = new LinkedHashMap<>();
     for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
@@ -206,18 +252,40 @@ public final class GraphCheckpointer implements BatchHooks {
         new BatchDetails.CheckpointInfo(bytes, (System.nanoTime() - started) / 1_000_000));
     committed = Optional.of(checkpoint);
     deltasSinceSnapshot = snapshot ? 0 : deltasSinceSnapshot + 1;
-    inFlight = Optional.empty();
   }
 
+  /**
+   * Goes back to the last checkpoint, then replays the batches committed since, and the failed one
+   * (which may be one of those replays), over their slices on record.
+   */
   @Override
-  public boolean prepareRetry(BatchTime failed, PipelineRun run) throws Exception {
-    if (inFlight.isEmpty() || !inFlight.get().time().equals(failed)) {
-      return false; // it failed before fixing its slice, or after its checkpoint was written
+  public Optional<List<BatchTime>> prepareRetry(BatchTime failed, PipelineRun run)
+      throws Exception {
+    if (inFlight.isEmpty()) {
+      return Optional.empty(); // it failed before fixing its slice
     }
+    List<PendingBatch> again = new ArrayList<>(sinceCheckpoint);
+    again.add(inFlight.get());
+    for (int i = again.size() - 1; i >= 0; i--) {
+      replays.addFirst(again.get(i));
+    }
+    sinceCheckpoint.clear();
+    inFlight = Optional.empty();
     restoreCommitted(
         run, committed.isPresent() ? store.stateOf(committed.get()) : StateChain.empty());
-    replay(inFlight.get());
-    return true;
+    if (again.size() > 1 && committed.isPresent()) {
+      // Unbounded sources re-read a replayed slice from where the batch before it left them.
+      for (Map.Entry<String, InputRecovery> input : inputs.entrySet()) {
+        input.getValue().restorePosition(committed.get().inputPositions().get(input.getKey()));
+      }
+    }
+    List<BatchTime> before =
+        replays.stream()
+            .map(PendingBatch::time)
+            .filter(time -> time.compareTo(failed) < 0)
+            .toList();
+    replayNext();
+    return Optional.of(before);
   }
 
   /**
@@ -251,6 +319,13 @@ public final class GraphCheckpointer implements BatchHooks {
       snapshots.put(state.getKey(), state.getValue().snapshot());
     }
     return snapshots;
+  }
+
+  /** The next batch reads the next slice to replay, if there is one. */
+  private void replayNext() throws IOException {
+    if (!replays.isEmpty()) {
+      replay(replays.poll());
+    }
   }
 
   private void replay(PendingBatch pending) throws IOException {

@@ -39,6 +39,7 @@ public final class BatchContext implements SinkTransactions {
   private final ConcurrentLinkedQueue<SinkTransaction> transactions = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<BatchDetails.TransactionInfo> transactionOutcomes =
       new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<CommitAction> onCommit = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CommitAction> afterCommit = new ConcurrentLinkedQueue<>();
   private final Map<Class<?>, Object> attributes = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<BatchDetails.SliceInfo> slices =
@@ -48,7 +49,7 @@ public final class BatchContext implements SinkTransactions {
   private volatile Optional<BatchDetails.CheckpointInfo> checkpoint =
       Optional.empty();
 
-  /** An action that runs once the batch has committed (source finalization, bundle finalizers). */
+  /** An action that runs once the batch has committed. */
   @FunctionalInterface
   public interface CommitAction {
     void run() throws Exception;
@@ -215,6 +216,20 @@ public final class BatchContext implements SinkTransactions {
     return text.toString();
   }
 
+  /**
+   * Runs {@code action} when the batch commits: an input moves past what the batch read, so that
+   * the next batch reads on from there.
+   */
+  public void onCommit(CommitAction action) {
+    onCommit.add(action);
+  }
+
+  /**
+   * Runs {@code action} once the batch is committed and durable (source finalization, bundle
+   * finalizers): at its commit, or when checkpoints are written every few batches, once the
+   * checkpoint that covers it is written (a crash before then replays the batch, and its source
+   * must still hold what it read).
+   */
   public void afterCommit(CommitAction action) {
     afterCommit.add(action);
   }
@@ -285,6 +300,10 @@ public final class BatchContext implements SinkTransactions {
   }
 
   List<CommitAction> commitActions() {
+    return new ArrayList<>(onCommit);
+  }
+
+  List<CommitAction> finalizations() {
     return new ArrayList<>(afterCommit);
   }
 

@@ -1,6 +1,8 @@
 package dev.microbatch.runner.dstream;
 
 import dev.microbatch.runner.scheduler.BatchTime;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Points in a batch's life where checkpointing takes part: when every input has fixed its slice,
@@ -20,13 +22,26 @@ public interface BatchHooks {
    */
   default void slicesRead(BatchContext batch) throws Exception {}
 
-  default void committed(BatchContext batch) throws Exception {}
+  /**
+   * The batch's transactions committed; {@code last} when the run has nothing left to do after it.
+   *
+   * @return whether the batch is durable now, so that its sources and bundles may be finalized:
+   *     false while it is only recorded as a slice to replay (a checkpoint is written every few
+   *     batches), and the finalizations then wait for the batch whose checkpoint covers it
+   */
+  default boolean committed(BatchContext batch, boolean last) throws Exception {
+    return true;
+  }
 
   /**
    * Makes the run ready to run the failed batch again over the same slice, from the state of the
-   * last committed batch; false when that is not possible (nothing to restore from).
+   * last checkpoint; empty when that is not possible (nothing to restore from).
+   *
+   * @return the batches that committed since that checkpoint, to be run again over their slices,
+   *     in order, before the failed one (none when every batch is checkpointed)
    */
-  default boolean prepareRetry(BatchTime failed, PipelineRun run) throws Exception {
-    return false;
+  default Optional<List<BatchTime>> prepareRetry(BatchTime failed, PipelineRun run)
+      throws Exception {
+    return Optional.empty();
   }
 }

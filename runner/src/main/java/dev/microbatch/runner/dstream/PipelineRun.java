@@ -5,6 +5,9 @@ import dev.microbatch.runner.metrics.MetricsAccumulator;
 import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.StateBackendSpec;
 import dev.microbatch.runner.state.StateStores;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
@@ -29,6 +32,8 @@ public final class PipelineRun implements AutoCloseable {
   private final StateStores stateStores;
   private final MetricsAccumulator metrics = new MetricsAccumulator();
   private final StreamProgress progress = new StreamProgress();
+  /** Finalizations of committed batches that no checkpoint covers yet, oldest first. */
+  private final List<BatchContext.CommitAction> awaitingCheckpoint = new ArrayList<>();
 
   /**
    * @param executor runs this JVM's tasks (all of them on the local backend; reading inputs on a
@@ -99,37 +104,41 @@ public final class PipelineRun implements AutoCloseable {
   }
 
   /**
-   * Runs the batch at {@code time}; a failure re-runs it over the same slice from the last committed
-   * state, unless retries are used up, {@code stopRequested} says so, or nothing can be restored.
+   * Runs the batch at {@code time}; a failure re-runs it over the same slice from the last
+   * checkpointed state (first re-running, over their slices, the batches committed since that
+   * checkpoint), unless retries are used up, {@code stopRequested} says so, or nothing can be
+   * restored.
    *
    * @return the attempt that committed
    */
   public BatchContext runBatch(
       BatchTime time, boolean draining, BooleanSupplier stopRequested, FailedAttempts failures)
       throws Exception {
+    List<BatchTime> catchUp = List.of();
     for (int attempt = 1; ; attempt++) {
-      BatchContext batch =
-          new BatchContext(
-              time,
-              attempt,
-              draining,
-              executor,
-              stateStores,
-              metrics,
-              progress,
-              graph.consumerCounts());
+      BatchContext batch = newContext(time, attempt, draining);
       try {
-        runOnce(batch);
+        for (BatchTime committedBefore : catchUp) {
+          LOG.info("Re-running batch {} over its slice before batch {}", committedBefore, time);
+          batch = newContext(committedBefore, attempt, draining);
+          runOnce(batch, true);
+        }
+        batch = newContext(time, attempt, draining);
+        runOnce(batch, false);
         return batch;
       } catch (Exception e) {
-        boolean retrying =
-            attempt <= maxBatchRetries
-                && !stopRequested.getAsBoolean()
-                && hooks.prepareRetry(time, this);
+        Optional<List<BatchTime>> again =
+            attempt <= maxBatchRetries && !stopRequested.getAsBoolean()
+                ? hooks.prepareRetry(time, this)
+                : Optional.empty();
+        boolean retrying = again.isPresent();
         failures.failed(batch, e, retrying);
         if (!retrying) {
           throw e;
         }
+        // The batches re-run first make their own finalizations again.
+        awaitingCheckpoint.clear();
+        catchUp = again.get();
         LOG.warn(
             "Batch {} failed (attempt {} of {}); re-running it over the same slice",
             time,
@@ -140,12 +149,25 @@ public final class PipelineRun implements AutoCloseable {
     }
   }
 
+  private BatchContext newContext(BatchTime time, int attempt, boolean draining) {
+    return new BatchContext(
+        time,
+        attempt,
+        draining,
+        executor,
+        stateStores,
+        metrics,
+        progress,
+        graph.consumerCounts());
+  }
+
   /**
    * One attempt: every input fixes its slice, every output stream is computed (which computes what
    * it depends on, stage by stage), then the batch commits. An attempt that fails has its sink
-   * transactions aborted, and nothing of it is committed.
+   * transactions aborted, and nothing of it is committed. A batch {@code replayed} after a failure
+   * had committed before: its metrics count once.
    */
-  private void runOnce(BatchContext batch) throws Exception {
+  private void runOnce(BatchContext batch, boolean replayed) throws Exception {
     try {
       for (InputDStream<?> input : graph.inputs()) {
         batch.resultOf(input);
@@ -158,22 +180,34 @@ public final class PipelineRun implements AutoCloseable {
       batch.abort();
       throw e;
     }
-    commit(batch);
+    commit(batch, replayed);
   }
 
   /**
    * The rest of the batch boundary once its transactions committed: progress is recorded and
-   * checkpointed, then metrics become visible, then sources and bundles are finalized.
+   * checkpointed, then metrics become visible, then sources and bundles are finalized, once a
+   * checkpoint covers the batch (until then a crash replays it, and its sources must still hold
+   * what it read).
    */
-  private void commit(BatchContext batch) throws Exception {
+  private void commit(BatchContext batch, boolean replayed) throws Exception {
     batch.recordProgress();
-    hooks.committed(batch);
-    batch.commitMetrics();
+    boolean durable = hooks.committed(batch, isFinished());
+    if (!replayed) {
+      batch.commitMetrics();
+    }
     for (DStream<?> stream : batch.computedStreams()) {
       stream.onBatchCommitted(batch.time());
     }
     for (BatchContext.CommitAction action : batch.commitActions()) {
       action.run();
+    }
+    awaitingCheckpoint.addAll(batch.finalizations());
+    if (durable) {
+      List<BatchContext.CommitAction> actions = List.copyOf(awaitingCheckpoint);
+      awaitingCheckpoint.clear();
+      for (BatchContext.CommitAction action : actions) {
+        action.run();
+      }
     }
   }
 

@@ -38,7 +38,7 @@ public final class JobScheduler {
       new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final boolean logBatches;
-  private Optional<BatchTime> replayFirst = Optional.empty();
+  private final java.util.Deque<BatchTime> replayFirst = new java.util.ArrayDeque<>();
   private volatile Status status = Status.RUNNING;
   private volatile Throwable failure;
   private volatile boolean stopRequested;
@@ -52,13 +52,15 @@ public final class JobScheduler {
   }
 
   /**
-   * A resumed run: batch times continue after {@code lastCommitted}, and {@code pending}, the batch
-   * that had fixed its slice when the last run stopped, is re-run first at its own time.
+   * A resumed run: batch times continue after {@code lastCommitted}, and {@code pending}, the
+   * batches that had fixed their slices after it when the last run stopped, are re-run first, in
+   * order, each at its own time.
    */
-  public void resume(Optional<BatchTime> lastCommitted, Optional<BatchTime> pending) {
+  public void resume(Optional<BatchTime> lastCommitted, List<BatchTime> pending) {
     lastCommitted.ifPresent(generator::resumeAfter);
-    pending.ifPresent(generator::resumeAfter);
-    replayFirst = pending;
+    pending.forEach(generator::resumeAfter);
+    replayFirst.clear();
+    replayFirst.addAll(pending);
   }
 
   /**
@@ -120,9 +122,8 @@ public final class JobScheduler {
     try {
       while (!stopRequested && !run.isFinished()) {
         BatchTime time;
-        if (replayFirst.isPresent()) {
-          time = replayFirst.get();
-          replayFirst = Optional.empty();
+        if (!replayFirst.isEmpty()) {
+          time = replayFirst.poll();
         } else {
           try {
             time = generator.nextBatch();

@@ -95,7 +95,12 @@ public final class RunStatus {
     resumed.ifPresent(
         resume -> {
           resume.lastCommitted().ifPresent(t -> json.put("checkpoint", t.toInstant().toString()));
-          resume.pending().ifPresent(t -> json.put("pendingBatch", t.toInstant().toString()));
+          if (!resume.pending().isEmpty()) {
+            json.put("pendingBatch", resume.pending().get(0).toInstant().toString());
+            json.put(
+                "pendingBatches",
+                resume.pending().stream().map(t -> t.toInstant().toString()).toList());
+          }
         });
     return json;
   }

@@ -44,7 +44,8 @@ public final class StatusServer implements AutoCloseable {
    * @param options the pipeline options that were set, by name
    * @param graph the DStream graph: {@code nodes} (id, kind, name) and {@code edges} (from, to)
    * @param restored what a resumed run restored: {@code checkpoint} (its batch time) and {@code
-   *     pendingBatch} (the batch it re-ran first); empty for a fresh run
+   *     pendingBatch} (the batch it re-ran first), {@code pendingBatches} (every batch it re-ran
+   *     over its recorded slice, oldest first); empty for a fresh run
    */
   public record RunInfo(
       String id,

@@ -94,7 +94,7 @@ public class CheckpointStoreTest {
   public void anEmptyDirectoryHoldsNothingToResume() throws Exception {
     Recovery recovery = new CheckpointStore(temp.getRoot() + "/none-yet").recover();
     assertFalse(recovery.checkpoint().isPresent());
-    assertFalse(recovery.pending().isPresent());
+    assertTrue(recovery.pending().isEmpty());
   }
 
   @Test
@@ -128,9 +128,28 @@ public class CheckpointStoreTest {
     assertArrayEquals(
         new byte[] {1, 2, 3}, StateContents.of(recovery.state()).get(COUNT).get(key("k")));
     assertArrayEquals(new byte[] {4}, latest.streamStates().get("SideInputDStream:View"));
-    PendingBatch pending = recovery.pending().orElseThrow();
+    assertEquals(1, recovery.pending().size());
+    PendingBatch pending = recovery.pending().get(0);
     assertEquals(new BatchTime(2000), pending.time());
     assertArrayEquals(new byte[] {2}, pending.slices().get("in"));
+  }
+
+  @Test
+  public void everyBatchPendingSinceTheLatestCheckpointIsRecoveredOldestFirst() throws Exception {
+    CheckpointStore store = new CheckpointStore(temp.getRoot().getPath());
+    for (long time = 1000; time <= 4000; time += 1000) {
+      store.writePending(
+          new PendingBatch(new BatchTime(time), Map.of("in", new byte[] {(byte) time})));
+    }
+    checkpoint(2000, "p2").to(store); // checkpointed every 2nd batch: 3000 and 4000 are pending
+
+    Recovery recovery = new CheckpointStore(temp.getRoot().getPath()).recover();
+
+    assertEquals(new BatchTime(2000), recovery.checkpoint().orElseThrow().time());
+    assertEquals(
+        List.of(new BatchTime(3000), new BatchTime(4000)),
+        recovery.pending().stream().map(PendingBatch::time).toList());
+    assertArrayEquals(new byte[] {(byte) 3000}, recovery.pending().get(0).slices().get("in"));
   }
 
   @Test

@@ -75,8 +75,8 @@ public class BatchEventsTest {
   private static final BatchHooks ALWAYS_RETRY =
       new BatchHooks() {
         @Override
-        public boolean prepareRetry(BatchTime failed, PipelineRun run) {
-          return true;
+        public java.util.Optional<List<BatchTime>> prepareRetry(BatchTime failed, PipelineRun run) {
+          return java.util.Optional.of(List.of());
         }
       };
 

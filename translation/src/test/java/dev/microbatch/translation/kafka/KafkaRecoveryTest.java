@@ -179,6 +179,86 @@ public class KafkaRecoveryTest {
     assertEquals("no record published twice", 200, new java.util.HashSet<>(published).size());
   }
 
+  /** How often each value was processed, over every attempt and re-run. */
+  private static final java.util.concurrent.ConcurrentHashMap<Long, AtomicInteger> PROCESSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Counts per key in state and passes "value count" on; throws at value 250 while armed. */
+  private static final class CountAndFailOnce extends DoFn<KV<String, Long>, KV<String, String>> {
+    @StateId("seen")
+    private final StateSpec<ValueState<Long>> seen = StateSpecs.value(VarLongCoder.of());
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Long> record,
+        @StateId("seen") ValueState<Long> seen,
+        OutputReceiver<KV<String, String>> out) {
+      PROCESSED.computeIfAbsent(record.getValue(), v -> new AtomicInteger()).incrementAndGet();
+      if (record.getValue() == 250 && FAILURES_LEFT.getAndDecrement() > 0) {
+        throw new IllegalStateException("injected failure at value 250");
+      }
+      Long before = seen.read();
+      long count = before == null ? 1 : before + 1;
+      seen.write(count);
+      out.output(KV.of(record.getKey(), record.getValue() + " " + count));
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void checkpointedEveryFewBatchesARetryReplaysTheBatchesSinceAndPublishesEachRecordOnce()
+      throws Exception {
+    String in = "interval-in";
+    String out = "interval-out";
+    BROKER.createTopic(in, 2);
+    BROKER.createTopic(out, 2);
+    produce(in, 2, 300);
+    FAILURES_LEFT.set(1);
+    PROCESSED.clear();
+
+    MicroBatchPipelineOptions options = options(temp.newFolder().getPath());
+    options.setMaxRecordsPerBatch(20L);
+    // Only the first batch and the last are checkpointed.
+    options.setCheckpointIntervalBatches(1_000);
+    Pipeline p = Pipeline.create(options);
+    p.apply(TOPICS.read(in, "interval-group").withMaxNumRecords(300).withoutMetadata())
+        .apply(
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                .via(kv -> KV.of("key-" + (kv.getValue() % 3), kv.getValue())))
+        .apply(ParDo.of(new CountAndFailOnce()))
+        .apply(
+            TransactionalKafkaWrite.<String, String>to(out)
+                .withBootstrapServers(BROKER.bootstrapServers())
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(StringSerializer.class)
+                .withTransactionalId("interval-sink"));
+    p.run().waitUntilFinish();
+
+    assertEquals("the injected failure was hit (and retried)", -1, FAILURES_LEFT.get());
+    long processedAgain = PROCESSED.values().stream().filter(n -> n.get() > 1).count();
+    assertTrue(
+        "the batches committed since the first checkpoint ran again: " + processedAgain,
+        processedAgain > 40);
+    List<String> published = readCommitted(out);
+    assertEquals("every record published once", 300, published.size());
+    java.util.Map<Long, java.util.List<Long>> countsByKey = new java.util.TreeMap<>();
+    for (String line : published) {
+      long value = Long.parseLong(line.split(" ")[0]);
+      countsByKey
+          .computeIfAbsent(value % 3, k -> new java.util.ArrayList<>())
+          .add(Long.parseLong(line.split(" ")[1]));
+    }
+    // Each key counted 1, 2, ... with no count twice: the re-run went back to the checkpointed
+    // state and rebuilt it batch by batch.
+    countsByKey.forEach(
+        (key, counts) -> {
+          java.util.Collections.sort(counts);
+          for (int i = 0; i < counts.size(); i++) {
+            assertEquals("key " + key + ": " + counts, Long.valueOf(i + 1), counts.get(i));
+          }
+        });
+  }
+
   /** "window-start key=count". */
   private static final class FormatWindowCount extends DoFn<KV<String, Long>, KV<String, String>> {
     @ProcessElement

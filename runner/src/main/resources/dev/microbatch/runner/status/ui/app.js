@@ -263,7 +263,9 @@ async function checkpointsPage() {
     el("h2", {}, "Restored at start"),
     el("p", { id: "restored" }, restored.checkpoint ?
       "Resumed from the checkpoint of batch " + restored.checkpoint +
-        (restored.pendingBatch ? ", re-running batch " + restored.pendingBatch : "") :
+        (restored.pendingBatches && restored.pendingBatches.length > 1 ?
+          ", re-running batches " + restored.pendingBatches.join(", ") :
+          restored.pendingBatch ? ", re-running batch " + restored.pendingBatch : "") :
       "Started afresh (no checkpoint restored)."),
     el("h2", {}, "Checkpoints written"),
     table("checkpoint-list", [
