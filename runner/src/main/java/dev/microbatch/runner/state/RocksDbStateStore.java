@@ -38,6 +38,9 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   /** Most keys a task keeps decoded before it writes them back. */
   static final int WORKING_SET_LIMIT = 100_000;
 
+  /** Bytes of index changes gathered while indexing restored keys before they are written. */
+  private static final long INDEX_WRITES_BYTES = 8L << 20;
+
   private static final byte VALUE = 'V';
   private static final byte WAKE = 'W';
   private static final byte BY_EVENT_TIME = 'E';
@@ -74,6 +77,12 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
 
   /** Iterations of due keys still open, closed when the store is released. */
   private final Set<DueKeys> openIterations = new HashSet<>();
+
+  /**
+   * Changes to the wake index not yet written: they go with the next write-back, or before the
+   * index is read, in one write (a write per key costs more than the change itself).
+   */
+  private WriteBatch indexWrites;
 
   private Timetable<S> timetable;
   /** Keys are stored that the wake index does not hold: restored, or written before scheduling. */
@@ -145,12 +154,22 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
         }
       }
       try {
-        byte[] stored = db().get(backend.readOptions(), keyOf(VALUE, key.bytes()));
-        entry = new Entry<>(stored == null ? null : decode(key, stored), stored);
-        if (stored == null) {
-          // A key without stored state is not indexed: its wake goes when its state does.
-          entry.indexed = Optional.empty();
+        byte[] stored;
+        Optional<Wake> indexed = null;
+        if (timetable == null) {
+          stored = db().get(backend.readOptions(), keyOf(VALUE, key.bytes()));
+        } else {
+          // The state and the wake it is indexed by, in one read.
+          List<byte[]> both =
+              db().multiGetAsList(
+                  backend.readOptions(),
+                  List.of(keyOf(VALUE, key.bytes()), keyOf(WAKE, key.bytes())));
+          stored = both.get(0);
+          indexed = both.get(1) == null ? Optional.empty() : Optional.of(decodeWake(both.get(1)));
         }
+        entry = new Entry<>(stored == null ? null : decode(key, stored), stored);
+        // A key without stored state is not indexed: its wake goes when its state does.
+        entry.indexed = stored == null ? Optional.empty() : indexed;
       } catch (RocksDBException | IOException e) {
         throw failed("read a key's state", e);
       }
@@ -194,6 +213,7 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
           index(key, timetable.wakeOf(value));
         }
       }
+      flushIndex();
       unindexed = false;
     } catch (RocksDBException | IOException e) {
       throw failed("index the restored keys by their timers", e);
@@ -297,6 +317,11 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     /** Positions a new iterator on the range's first key, which advance() reads next. */
     private void open(IndexRange range) {
       if (snapshot == null) {
+        try {
+          flushIndex();
+        } catch (RocksDBException e) {
+          throw failed("update the wake index", e);
+        }
         snapshot = db().getSnapshot();
         readOptions = new org.rocksdb.ReadOptions().setSnapshot(snapshot);
         openIterations.add(this);
@@ -326,6 +351,7 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     requireScheduled();
     try {
       refreshStale();
+      flushIndex();
     } catch (RocksDBException e) {
       throw failed("update the keys' watermark holds", e);
     }
@@ -366,15 +392,9 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     if (indexed.isPresent() && indexed.get().equals(wake)) {
       return wake;
     }
-    try (WriteBatch batch = new WriteBatch()) {
-      byte[] k = key.bytes();
-      indexed.ifPresent(old -> unindex(batch, k, old));
-      batch.put(keyOf(WAKE, k), encodeWake(wake));
-      wake.eventTime().ifPresent(t -> put(batch, indexKey(BY_EVENT_TIME, t, k)));
-      wake.processingTime().ifPresent(t -> put(batch, indexKey(BY_PROCESSING_TIME, t, k)));
-      wake.hold().ifPresent(t -> put(batch, indexKey(BY_HOLD, t, k)));
-      db().write(backend.writeOptions(), batch);
-    }
+    WriteBatch batch = indexWrites();
+    indexed.ifPresent(old -> unindex(batch, key.bytes(), old));
+    addToIndex(batch, key.bytes(), wake);
     if (entry != null) {
       entry.indexed = Optional.of(wake);
     }
@@ -394,14 +414,40 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     return indexed;
   }
 
+  /** Indexes a key that is not in the working set (a restored one). */
   private void index(KeyBytes key, Wake wake) throws RocksDBException {
-    try (WriteBatch batch = new WriteBatch()) {
-      byte[] k = key.bytes();
-      batch.put(keyOf(WAKE, k), encodeWake(wake));
-      wake.eventTime().ifPresent(t -> put(batch, indexKey(BY_EVENT_TIME, t, k)));
-      wake.processingTime().ifPresent(t -> put(batch, indexKey(BY_PROCESSING_TIME, t, k)));
-      wake.hold().ifPresent(t -> put(batch, indexKey(BY_HOLD, t, k)));
-      db().write(backend.writeOptions(), batch);
+    addToIndex(indexWrites(), key.bytes(), wake);
+    if (indexWrites.getDataSize() >= INDEX_WRITES_BYTES) {
+      flushIndex();
+    }
+  }
+
+  private void addToIndex(WriteBatch batch, byte[] k, Wake wake) throws RocksDBException {
+    batch.put(keyOf(WAKE, k), encodeWake(wake));
+    wake.eventTime().ifPresent(t -> put(batch, indexKey(BY_EVENT_TIME, t, k)));
+    wake.processingTime().ifPresent(t -> put(batch, indexKey(BY_PROCESSING_TIME, t, k)));
+    wake.hold().ifPresent(t -> put(batch, indexKey(BY_HOLD, t, k)));
+  }
+
+  private WriteBatch indexWrites() {
+    if (indexWrites == null) {
+      indexWrites = new WriteBatch();
+    }
+    return indexWrites;
+  }
+
+  /** Writes the gathered index changes. */
+  private void flushIndex() throws RocksDBException {
+    if (indexWrites == null) {
+      return;
+    }
+    try {
+      if (indexWrites.count() > 0) {
+        db().write(backend.writeOptions(), indexWrites);
+      }
+    } finally {
+      indexWrites.close();
+      indexWrites = null;
     }
   }
 
@@ -411,10 +457,7 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     if (indexed.isEmpty()) {
       return;
     }
-    try (WriteBatch batch = new WriteBatch()) {
-      unindex(batch, key.bytes(), indexed.get());
-      db().write(backend.writeOptions(), batch);
-    }
+    unindex(indexWrites(), key.bytes(), indexed.get());
     if (entry != null) {
       entry.indexed = Optional.empty();
     }
@@ -437,13 +480,17 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
   }
 
   private void writeBack() throws IOException {
-    if (working.isEmpty()) {
-      return;
-    }
-    try (WriteBatch batch = new WriteBatch()) {
+    try {
+      if (working.isEmpty()) {
+        flushIndex();
+        return;
+      }
       if (timetable != null) {
         refreshStale();
       }
+      // The values go in the same write as the index changes gathered since the last one.
+      WriteBatch batch = indexWrites();
+      long valueWrites = 0;
       for (Map.Entry<KeyBytes, Entry<S>> e : working.entrySet()) {
         KeyBytes key = e.getKey();
         Entry<S> entry = e.getValue();
@@ -452,14 +499,16 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
           if (entry.stored == null || !Arrays.equals(encoded, entry.stored)) {
             batch.put(keyOf(VALUE, key.bytes()), encoded);
             track(key, encoded);
+            valueWrites++;
           }
         } else if (entry.stored != null) {
           batch.delete(keyOf(VALUE, key.bytes()));
           track(key, null);
+          valueWrites++;
         }
       }
-      db().write(backend.writeOptions(), batch);
-      unindexed |= timetable == null && batch.count() > 0;
+      flushIndex();
+      unindexed |= timetable == null && valueWrites > 0;
       working.clear();
     } catch (RocksDBException e) {
       throw new IOException("Cannot write keyed state back to RocksDB", e);
@@ -506,6 +555,10 @@ final class RocksDbStateStore<S> extends KeyedStateStore<S> {
     written.clear();
     deleted.clear();
     stale.clear();
+    if (indexWrites != null) {
+      indexWrites.close(); // changes to the state the restore replaced
+      indexWrites = null;
+    }
     size = restored.size();
     unindexed = size > 0;
     if (timetable != null && unindexed) {
