@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -67,6 +68,14 @@ public class StreamingPipelineTest {
     options.setRunner(TestMicroBatchRunner.class);
     options.setParallelism(2);
     options.setLogEveryBatch(false);
+    return options;
+  }
+
+  /** 20 ms batches of at most 7 records each. */
+  private static MicroBatchPipelineOptions sevenRecordBatches() {
+    MicroBatchPipelineOptions options = options();
+    options.setBatchIntervalMillis(20L);
+    options.setMaxRecordsPerBatch(7L);
     return options;
   }
 
@@ -138,9 +147,7 @@ public class StreamingPipelineTest {
 
   @Test(timeout = 60_000)
   public void anUnboundedSourceIsReadBatchByBatchAndItsMarksFinalizedAfterEachCommit() {
-    MicroBatchPipelineOptions options = options();
-    options.setBatchIntervalMillis(20L);
-    options.setMaxRecordsPerBatch(7L);
+    MicroBatchPipelineOptions options = sevenRecordBatches();
     Pipeline p = Pipeline.create(options);
     String runId = UUID.randomUUID().toString();
     // All timestamps (0..99 ms) fall into the first day's window.
@@ -158,6 +165,69 @@ public class StreamingPipelineTest {
     // Each split has 50 numbers and may deliver 7 per batch: at least 8 reads per split, each
     // finalized once its batch committed.
     assertThat(FiniteUnboundedSource.FINALIZED.get(runId).get(), greaterThanOrEqualTo(16));
+  }
+
+  /** Lifecycle calls by run id and kind ("setup", "bundle", "teardown"). */
+  private static final Map<String, AtomicInteger> LIFECYCLE = new ConcurrentHashMap<>();
+
+  private static int lifecycle(String runId, String call) {
+    AtomicInteger count = LIFECYCLE.get(runId + " " + call);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Passes numbers on, counting its Setup, StartBundle and Teardown calls. */
+  private static final class CountsItsLifecycle extends DoFn<Long, Long> {
+    private final String runId;
+
+    CountsItsLifecycle(String runId) {
+      this.runId = runId;
+    }
+
+    private void count(String call) {
+      LIFECYCLE.computeIfAbsent(runId + " " + call, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Setup
+    public void setup() {
+      count("setup");
+    }
+
+    @StartBundle
+    public void startBundle() {
+      count("bundle");
+    }
+
+    @ProcessElement
+    public void process(@Element Long number, OutputReceiver<Long> out) {
+      out.output(number);
+    }
+
+    @Teardown
+    public void teardown() {
+      count("teardown");
+    }
+  }
+
+  @Test(timeout = 60_000)
+  public void aDoFnInstanceIsSetUpOnceAndServesBundleAfterBundleUntilTheRunEnds() {
+    MicroBatchPipelineOptions options = sevenRecordBatches();
+    Pipeline p = Pipeline.create(options);
+    String runId = UUID.randomUUID().toString();
+    PCollection<Long> numbers =
+        p.apply(Read.from(new FiniteUnboundedSource(runId, 100, 2)))
+            .apply(ParDo.of(new CountsItsLifecycle(runId)))
+            .apply(Window.into(FixedWindows.of(Duration.standardDays(1))));
+    PAssert.thatSingleton(
+            numbers.apply("Count", Combine.globally(Count.<Long>combineFn()).withoutDefaults()))
+        .isEqualTo(100L);
+
+    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+
+    // Two splits, 7 numbers per batch: at least 8 batches of two bundles, served by at most one
+    // instance per task running at once (two), each torn down once, when the run ended.
+    assertThat(lifecycle(runId, "bundle"), greaterThanOrEqualTo(16));
+    assertThat(lifecycle(runId, "setup"), org.hamcrest.Matchers.lessThanOrEqualTo(2));
+    assertEquals(lifecycle(runId, "setup"), lifecycle(runId, "teardown"));
   }
 
   /** Window results by run id: the pipeline's DoFns are serialized, the sink is not. */

@@ -39,6 +39,7 @@ public final class BatchContext implements SinkTransactions {
   private final ConcurrentLinkedQueue<SinkTransaction> transactions = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<BatchDetails.TransactionInfo> transactionOutcomes =
       new ConcurrentLinkedQueue<>();
+  private final InstancePool instances;
   private final ConcurrentLinkedQueue<CommitAction> onCommit = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CommitAction> afterCommit = new ConcurrentLinkedQueue<>();
   private final Map<Class<?>, Object> attributes = new ConcurrentHashMap<>();
@@ -63,8 +64,10 @@ public final class BatchContext implements SinkTransactions {
       StateStores stateStores,
       MetricsAccumulator metrics,
       StreamProgress progress,
-      Map<DStream<?>, Integer> consumerCounts) {
+      Map<DStream<?>, Integer> consumerCounts,
+      InstancePool instances) {
     this.time = time;
+    this.instances = instances;
     this.attempt = attempt;
     this.draining = draining;
     this.executor = executor;
@@ -88,7 +91,13 @@ public final class BatchContext implements SinkTransactions {
         StateStores.uncheckpointed(),
         new MetricsAccumulator(),
         new StreamProgress(),
-        Map.of());
+        Map.of(),
+        InstancePool.discarding());
+  }
+
+  /** The run's set-up user-function instances, which tasks reuse across batches. */
+  public InstancePool instances() {
+    return instances;
   }
 
   public BatchTime time() {

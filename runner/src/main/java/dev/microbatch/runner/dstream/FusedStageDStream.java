@@ -218,6 +218,11 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     }
 
     @Override
+    public InstancePool instances() {
+      return batch.instances();
+    }
+
+    @Override
     public void commitTransaction(SinkTransaction transaction) {
       batch.commitTransaction(transaction);
     }

@@ -32,6 +32,8 @@ public final class PipelineRun implements AutoCloseable {
   private final StateStores stateStores;
   private final MetricsAccumulator metrics = new MetricsAccumulator();
   private final StreamProgress progress = new StreamProgress();
+  /** Set-up user-function instances that tasks leave for later ones; closed with the run. */
+  private final InstancePool instances = InstancePool.keeping();
   /** Finalizations of committed batches that no checkpoint covers yet, oldest first. */
   private final List<BatchContext.CommitAction> awaitingCheckpoint = new ArrayList<>();
 
@@ -158,7 +160,8 @@ public final class PipelineRun implements AutoCloseable {
         stateStores,
         metrics,
         progress,
-        graph.consumerCounts());
+        graph.consumerCounts(),
+        instances);
   }
 
   /**
@@ -221,6 +224,7 @@ public final class PipelineRun implements AutoCloseable {
     backend.close();
     executor.close();
     if (executor.isTerminated()) {
+      instances.close();
       stateStores.close();
     } else {
       LOG.warn("Keyed state stores are left open: tasks of this run are still running");

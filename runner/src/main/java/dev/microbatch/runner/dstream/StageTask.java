@@ -5,8 +5,8 @@ import org.joda.time.Instant;
 /**
  * One partition of a fused stage in one batch. The engine calls, in order: {@link #start}, {@link
  * #process} for every input element, {@link #advanceWatermark} once the input watermark of the
- * batch is known (event-time and due processing-time timers fire here), {@link #finish}, and always
- * {@link #close}, also after a failure.
+ * batch is known (event-time and due processing-time timers fire here), {@link #finish}, then {@link
+ * #release} when all went well, or {@link #close} after a failure.
  */
 public interface StageTask {
 
@@ -29,5 +29,14 @@ public interface StageTask {
     return false;
   }
 
+  /** Tears down what the task set up; called after a failure, and by the default {@link #release}. */
   default void close() throws Exception {}
+
+  /**
+   * The task ended well: what it set up may be left for later tasks ({@link TaskContext#instances})
+   * instead of being torn down.
+   */
+  default void release() throws Exception {
+    close();
+  }
 }

@@ -8,8 +8,8 @@ import org.joda.time.Instant;
 
 /**
  * The life of one task of a fused stage, the same on every backend: create the stage's task,
- * consume the partition, advance to the partition's watermark (timers fire), finish, and always
- * tear down. Only the {@link TaskContext} differs between a local thread and a cluster executor.
+ * consume the partition, advance to the partition's watermark (timers fire), finish, and release
+ * what it set up for later tasks, or tear it down after a failure. Only the {@link TaskContext} differs between a local thread and a cluster executor.
  */
 public final class StageTaskRun {
 
@@ -58,7 +58,8 @@ public final class StageTaskRun {
       throws Exception {
     long started = System.nanoTime();
     StageTask task = function.createTask(context);
-    try (AutoCloseable teardown = task::close) {
+    Outcome outcome;
+    try {
       task.start();
       long[] count = new long[1];
       input.forEach(
@@ -69,11 +70,21 @@ public final class StageTaskRun {
       context.metrics().getContainer(stage).getCounter(ELEMENTS_IN).inc(count[0]);
       Instant outputWatermark = task.advanceWatermark(inputWatermark.get());
       task.finish();
-      return new Outcome(
-          outputWatermark,
-          task.hasPendingWork(),
-          count[0],
-          (System.nanoTime() - started) / 1_000_000);
+      outcome =
+          new Outcome(
+              outputWatermark,
+              task.hasPendingWork(),
+              count[0],
+              (System.nanoTime() - started) / 1_000_000);
+    } catch (Exception | Error e) {
+      try {
+        task.close();
+      } catch (Exception | Error suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
+    task.release();
+    return outcome;
   }
 }

@@ -40,6 +40,9 @@ public interface TaskContext extends SinkTransactions {
   <A> A batchAttribute(Class<A> type, java.util.function.Supplier<A> create);
 
 
+  /** Set-up user-function instances this task may take and leave for later tasks. */
+  InstancePool instances();
+
   /** Runs {@code action} after the batch has committed (bundle finalization). */
   void afterCommit(BatchContext.CommitAction action);
 }

@@ -1,6 +1,7 @@
 package dev.microbatch.spark.task;
 
 import dev.microbatch.runner.dstream.BatchContext;
+import dev.microbatch.runner.dstream.InstancePool;
 import dev.microbatch.runner.dstream.SideInput;
 import dev.microbatch.runner.dstream.SinkTransaction;
 import dev.microbatch.runner.dstream.StageTaskRun;
@@ -133,6 +134,15 @@ final class ClusterTaskContext implements TaskContext {
             + " writes with a transaction committed with the batch (the exactly-once Kafka sink);"
             + " the Spark backend cannot commit executors' transactions yet: run this pipeline"
             + " without --clusterMaster");
+  }
+
+  /**
+   * Nothing outlives a task on an executor yet: an instance a task leaves is torn down with it (an
+   * executor-wide pool per run would need the run's end to reach every executor).
+   */
+  @Override
+  public InstancePool instances() {
+    return InstancePool.discarding();
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.microbatch.translation.runtime;
 
+import dev.microbatch.runner.dstream.InstancePool;
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.state.KeyedStateStore;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
@@ -30,13 +32,15 @@ import org.joda.time.Instant;
 /**
  * A stateless ParDo: runs its DoFn with beam-runners-core's {@code SimpleDoFnRunner}, with the full
  * lifecycle (Setup, StartBundle, ProcessElement, FinishBundle, Teardown) and bundle finalization
- * after the batch commits.
+ * after the batch commits. A set-up instance serves one task's bundle at a time and is left for
+ * the step's later tasks; it is torn down when the run ends, or at once after a failed bundle.
  */
 public class DoFnStep implements Step {
 
   protected final DoFnSpec spec;
   protected final StepEnvironment environment;
   protected final MetricsScope metrics;
+  private final SetUpFn setUp;
   private final DoFn<Object, Object> fn;
   private final DoFnInvoker<Object, Object> invoker;
   private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
@@ -53,15 +57,41 @@ public class DoFnStep implements Step {
   /** The one entry under which a partition keeps the elements waiting for side inputs. */
   private static final KeyBytes PUSHED_BACK = new KeyBytes(new byte[0]);
 
-  @SuppressWarnings("unchecked")
+  /**
+   * A DoFn instance after its {@code @Setup}, which tasks of the step leave to later ones (in this
+   * batch or the next) rather than tear down: Beam's lifecycle lets one instance process many
+   * bundles, one at a time, and its {@code @Teardown} runs when the run ends, or after a bundle
+   * failed.
+   */
+  private record SetUpFn(DoFn<Object, Object> fn, DoFnInvoker<Object, Object> invoker)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      invoker.invokeTeardown();
+    }
+  }
+
   public DoFnStep(DoFnSpec spec, StepEnvironment environment) throws Exception {
     this.spec = spec;
     this.environment = environment;
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
-    this.fn =
+    this.setUp = takeOrSetUp(spec, environment.task().instances(), metrics);
+    this.fn = setUp.fn();
+    this.invoker = setUp.invoker();
+  }
+
+  /** An instance an earlier task of the step left, or a new one, deserialized and set up. */
+  @SuppressWarnings("unchecked")
+  private static SetUpFn takeOrSetUp(DoFnSpec spec, InstancePool pool, MetricsScope metrics)
+      throws Exception {
+    Optional<SetUpFn> left = pool.take(poolKey(spec), SetUpFn.class);
+    if (left.isPresent()) {
+      return left.get();
+    }
+    DoFn<Object, Object> fn =
         (DoFn<Object, Object>)
             SerializableUtils.deserializeFromByteArray(spec.serializedFn(), spec.stepName());
-    this.invoker = DoFnInvokers.invokerFor(fn);
+    DoFnInvoker<Object, Object> invoker = DoFnInvokers.invokerFor(fn);
     try (Closeable scope = metrics.enter()) {
       invoker.invokeSetup(new SetupArguments(spec.options().get(), spec.stepName()));
     } catch (RuntimeException e) {
@@ -73,6 +103,12 @@ public class DoFnStep implements Step {
       }
       throw e;
     }
+    return new SetUpFn(fn, invoker);
+  }
+
+  /** The step's transform name and main output: unique in the pipeline. */
+  private static String poolKey(DoFnSpec spec) {
+    return spec.stepName() + " " + spec.mainOutput().getId();
   }
 
   /** The step context the DoFn runner sees; keyed steps give it state and timers. */
@@ -249,11 +285,18 @@ public class DoFnStep implements Step {
     StepSupport.finalizeAfterCommit(finalizer, environment);
   }
 
+  /** After a failure: the instance is torn down, never left for another task. */
   @Override
   public void close() throws Exception {
     try (Closeable scope = metrics.enter()) {
       invoker.invokeTeardown();
     }
+  }
+
+  /** The bundle finished: the instance is left for the step's next task. */
+  @Override
+  public void release() throws Exception {
+    environment.task().instances().give(poolKey(spec), setUp);
   }
 
   /** What a @Setup method may ask for: the pipeline options. */

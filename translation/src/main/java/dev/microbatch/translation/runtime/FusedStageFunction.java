@@ -190,10 +190,21 @@ public final class FusedStageFunction implements StageFunction {
 
     @Override
     public void close() throws Exception {
+      endEach(Step::close);
+    }
+
+    /** Every step leaves what it set up for later tasks, or tears down what it cannot leave. */
+    @Override
+    public void release() throws Exception {
+      endEach(Step::release);
+    }
+
+    /** Ends every step, even when one fails; the first failure is thrown, the others attached. */
+    private void endEach(StepEnd end) throws Exception {
       Exception failure = null;
       for (Step step : instances) {
         try {
-          step.close();
+          end.apply(step);
         } catch (Exception e) {
           if (failure == null) {
             failure = e;
@@ -206,5 +217,10 @@ public final class FusedStageFunction implements StageFunction {
         throw failure;
       }
     }
+  }
+
+  @FunctionalInterface
+  private interface StepEnd {
+    void apply(Step step) throws Exception;
   }
 }
