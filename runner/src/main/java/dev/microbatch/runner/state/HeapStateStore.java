@@ -197,24 +197,35 @@ final class HeapStateStore<S> extends KeyedStateStore<S> {
     if (!checkpointed) {
       throw new IllegalStateException("A store of a run without checkpoints was checkpointed");
     }
+    if (snapshot) {
+      reached.clear();
+      removed.clear();
+      // Encoded as the file is written: the heap holds the live state, not a second, encoded copy.
+      return StoreChanges.streamed(
+          slots.size(),
+          states -> {
+            for (Map.Entry<KeyBytes, Slot<S>> entry : slots.entrySet()) {
+              byte[] encoded = encode(entry.getValue().value);
+              entry.getValue().update(encoded);
+              states.accept(entry.getKey(), encoded);
+            }
+          });
+    }
     Map<KeyBytes, byte[]> written = new HashMap<>();
-    Iterable<KeyBytes> candidates = snapshot ? slots.keySet() : reached;
-    for (KeyBytes key : candidates) {
+    for (KeyBytes key : reached) {
       Slot<S> slot = slots.get(key);
       if (slot == null) {
         continue;
       }
       byte[] encoded = encode(slot.value);
-      if (slot.update(encoded) || snapshot) {
+      if (slot.update(encoded)) {
         written.put(key, encoded);
       }
     }
     Set<KeyBytes> gone = new HashSet<>();
-    if (!snapshot) {
-      for (KeyBytes key : removed) {
-        if (!slots.containsKey(key)) {
-          gone.add(key);
-        }
+    for (KeyBytes key : removed) {
+      if (!slots.containsKey(key)) {
+        gone.add(key);
       }
     }
     reached.clear();
