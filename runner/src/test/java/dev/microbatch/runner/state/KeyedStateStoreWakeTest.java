@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import dev.microbatch.runner.shuffle.KeyBytes;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.joda.time.Instant;
