@@ -16,6 +16,19 @@ public class KeyedStateStoreTest extends EveryBackend {
   private static final StateCodec<long[]> COUNTS = new CountCodec();
   private static final StoreId COUNT_0 = new StoreId("Count", 0);
 
+  private static byte[] encodedCount(long count) {
+    return java.nio.ByteBuffer.allocate(8).putLong(count).array();
+  }
+
+  /** Keys 0 to 999, each counted as many times as its number, encoded. */
+  private static Map<KeyBytes, byte[]> thousandCounts() {
+    Map<KeyBytes, byte[]> counts = new java.util.HashMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      counts.put(key(i), encodedCount(i));
+    }
+    return counts;
+  }
+
   /** A store of 100 keys counted once each, checkpointed whole. */
   private KeyedStateStore<long[]> hundredKeysCheckpointed() throws IOException {
     KeyedStateStore<long[]> store = newStore(COUNTS);
@@ -131,10 +144,7 @@ public class KeyedStateStoreTest extends EveryBackend {
   @Test
   public void aRestoreReplaysTheSnapshotThenEachDeltaInOrder() throws Exception {
     StoreId count = new StoreId("Count", 0);
-    Map<KeyBytes, byte[]> snapshot = new java.util.HashMap<>();
-    for (int i = 0; i < 1_000; i++) {
-      snapshot.put(key(i), java.nio.ByteBuffer.allocate(8).putLong(i).array());
-    }
+    Map<KeyBytes, byte[]> snapshot = thousandCounts();
     StateStores stores = stores();
 
     stores.restore(
@@ -145,14 +155,14 @@ public class KeyedStateStoreTest extends EveryBackend {
                 Map.of(
                     count,
                     StoreChanges.of(
-                        Map.of(key(1), java.nio.ByteBuffer.allocate(8).putLong(-1).array()),
+                        Map.of(key(1), encodedCount(-1)),
                         Set.of(key(2), key(3))))),
             StateCheckpoint.delta(
                 1,
                 Map.of(
                     count,
                     StoreChanges.of(
-                        Map.of(key(2), java.nio.ByteBuffer.allocate(8).putLong(-2).array()),
+                        Map.of(key(2), encodedCount(-2)),
                         Set.of())))));
     KeyedStateStore<long[]> store = stores.store("Count", 0, COUNTS);
 
@@ -166,10 +176,7 @@ public class KeyedStateStoreTest extends EveryBackend {
   @Test
   public void aStoreNotOpenedSinceTheRestoreIsSnapshotAsItWasRead() throws Exception {
     StoreId count = new StoreId("Count", 3);
-    Map<KeyBytes, byte[]> contents = new java.util.HashMap<>();
-    for (int i = 0; i < 1_000; i++) {
-      contents.put(key(i), java.nio.ByteBuffer.allocate(8).putLong(i).array());
-    }
+    Map<KeyBytes, byte[]> contents = thousandCounts();
     StateStores stores = stores();
     stores.restore(
         StateContents.chain(

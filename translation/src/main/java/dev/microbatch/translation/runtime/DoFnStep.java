@@ -41,8 +41,6 @@ public class DoFnStep implements Step {
   protected final StepEnvironment environment;
   protected final MetricsScope metrics;
   private final SetUpFn setUp;
-  private final DoFn<Object, Object> fn;
-  private final DoFnInvoker<Object, Object> invoker;
   private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
   protected DoFnRunner<Object, Object> runner;
   private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
@@ -76,8 +74,6 @@ public class DoFnStep implements Step {
     this.environment = environment;
     this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
     this.setUp = takeOrSetUp(spec, environment.task().instances(), metrics);
-    this.fn = setUp.fn();
-    this.invoker = setUp.invoker();
   }
 
   /** An instance an earlier task of the step left, or a new one, deserialized and set up. */
@@ -133,7 +129,7 @@ public class DoFnStep implements Step {
   }
 
   protected DoFn<Object, Object> fn() {
-    return fn;
+    return setUp.fn();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -143,7 +139,7 @@ public class DoFnStep implements Step {
     List<TupleTag<?>> additional = new ArrayList<>(spec.additionalOutputs());
     return DoFnRunners.simpleRunner(
         spec.options().get(),
-        fn,
+        setUp.fn(),
         sideInputs,
         receiver,
         (TupleTag) spec.mainOutput(),
@@ -289,7 +285,7 @@ public class DoFnStep implements Step {
   @Override
   public void close() throws Exception {
     try (Closeable scope = metrics.enter()) {
-      invoker.invokeTeardown();
+      setUp.close();
     }
   }
 
