@@ -10,7 +10,7 @@
 #                      [--jvms=perQuery] [--timeoutMinutes=30] [--flinkArgs='...'] ...
 #
 # scripts/nexmark.sh --help lists every argument. It first builds the runner and the three
-# runners' classpaths (mvn -pl benchmarks/nexmark-harness -am compile; MAVEN_ARGS is passed to
+# runners' classpaths (mvn -pl benchmarks/nexmark-harness -am test-compile; MAVEN_ARGS is passed to
 # Maven, e.g. MAVEN_ARGS="-o" to build offline). Logs, Nexmark's perf files and the tables go to
 # benchmarks/nexmark-harness/target/nexmark/ unless --outputDir says otherwise.
 set -euo pipefail

@@ -1,14 +1,15 @@
 # Sourced by the scripts that run a module's main class. module_classpath MODULE SCOPE compiles
-# MODULE and the modules it needs (nothing is installed into the local repository) and prints its
+# MODULE and the modules it needs (to test-compile: the test jars other modules use resolve to
+# their test classes on a fresh clone; nothing is installed into the local repository) and prints its
 # classes folder and its dependencies of SCOPE (compile includes provided ones) as a classpath.
 # Maven's output is shown only if the build fails. MAVEN_ARGS, if set, is passed to Maven.
 
 module_classpath() {
   local module="$1" scope="$2" root log
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-  echo "Building $module and its classpath (mvn -pl $module -am compile) ..." >&2
+  echo "Building $module and its classpath (mvn -pl $module -am test-compile) ..." >&2
   # shellcheck disable=SC2086 # MAVEN_ARGS holds several arguments
-  if ! log="$(mvn -B -q -f "$root/pom.xml" ${MAVEN_ARGS:-} -pl "$module" -am compile \
+  if ! log="$(mvn -B -q -f "$root/pom.xml" ${MAVEN_ARGS:-} -pl "$module" -am test-compile \
     dependency:build-classpath -Dmdep.includeScope="$scope" \
     -Dmdep.outputFile="target/$scope.classpath" 2>&1)"; then
     echo "$log" >&2
