@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
  * the keyed state of that partition can live across batches.
  *
  * <p>Map side: one task per parent partition writes one block per target partition. Reduce side: a
- * target partition is the concatenation of its blocks. Values stay objects (one JVM).
+ * target partition is the concatenation of its blocks, let go of as the reduce task reads them.
+ * Values stay objects (one JVM).
  */
 public final class ShuffledDStream<T> extends DStream<Keyed<T>> {
 
@@ -56,9 +57,9 @@ public final class ShuffledDStream<T> extends DStream<Keyed<T>> {
     List<List<List<Keyed<T>>>> blocksByMapTask = batch.executor().runAll(mapTasks);
     List<Partition<Keyed<T>>> partitions = new ArrayList<>(numPartitions);
     for (int target = 0; target < numPartitions; target++) {
-      List<ListPartition<Keyed<T>>> blocks = new ArrayList<>(blocksByMapTask.size());
+      List<SingleReadPartition<Keyed<T>>> blocks = new ArrayList<>(blocksByMapTask.size());
       for (List<List<Keyed<T>>> mapOutput : blocksByMapTask) {
-        blocks.add(new ListPartition<>(mapOutput.get(target)));
+        blocks.add(new SingleReadPartition<>(mapOutput.get(target)));
       }
       partitions.add(new ConcatPartition<>(blocks));
     }

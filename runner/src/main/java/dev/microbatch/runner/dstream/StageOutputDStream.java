@@ -3,7 +3,11 @@ package dev.microbatch.runner.dstream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One output of a fused stage, as a stream of its own: one partition per stage task. */
+/**
+ * One output of a fused stage, as a stream of its own: one partition per stage task, let go of as
+ * its consumer reads it (a stream with several consumers is read into memory once, by {@link
+ * BatchContext#resultOf}).
+ */
 public final class StageOutputDStream<T> extends DStream<T> {
 
   private final FusedStageDStream stage;
@@ -37,7 +41,7 @@ public final class StageOutputDStream<T> extends DStream<T> {
     for (Partition<FusedStageDStream.TaskOutput> partition : result.partitions()) {
       FusedStageDStream.TaskOutput taskOutput =
           ((ListPartition<FusedStageDStream.TaskOutput>) partition).elements().get(0);
-      partitions.add(new ListPartition<>((List<T>) taskOutput.byOutput().get(output)));
+      partitions.add(new SingleReadPartition<>((List<T>) taskOutput.byOutput().get(output)));
     }
     return new BatchResult<>(partitions, result.watermark());
   }

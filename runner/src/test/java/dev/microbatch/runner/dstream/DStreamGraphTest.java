@@ -181,6 +181,35 @@ public class DStreamGraphTest {
   }
 
   /**
+   * A stage's output and a shuffle's blocks are let go of as their one reader takes them; a stage
+   * output that two stages read is read into memory once, and each of them gets all of it.
+   */
+  @Test
+  public void aStageOutputReadByTwoStagesReachesBoth() throws Exception {
+    Collect.SEEN.clear();
+    WordsInput input = new WordsInput(List.of(List.of("a", "b", "a"), List.of("b")));
+    ShuffledDStream<String> shuffled =
+        new ShuffledDStream<>(
+            "shuffle", input, word -> new KeyBytes(word.getBytes(StandardCharsets.UTF_8)), 2);
+    FusedStageDStream count = new FusedStageDStream("count", shuffled, List.of(), new CountAtEnd());
+    StageOutputDStream<Object> counts = new StageOutputDStream<>("counts", count, 0);
+    FusedStageDStream first = new FusedStageDStream("first", counts, List.of(), new Collect());
+    FusedStageDStream second = new FusedStageDStream("second", counts, List.of(), new Collect());
+    DStreamGraph graph = DStreamGraph.of(List.of(first, second), 100);
+
+    JobScheduler scheduler =
+        new JobScheduler(
+            new PipelineRun(graph, new LocalTaskExecutor(2, "test")),
+            JobGenerator.backToBack(BatchClock.system(), 100),
+            false);
+    scheduler.start("two-readers");
+    assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
+
+    assertEquals(JobScheduler.Status.DONE, scheduler.status());
+    assertThat(Collect.SEEN, containsInAnyOrder("a=2", "b=2", "a=2", "b=2"));
+  }
+
+  /**
    * A key's partition is a fixed function of its encoded bytes, the same in every JVM and release:
    * checkpointed state is stored per partition, so a key moved by a change of the hash would find
    * its state gone after a restart. The values are pinned; changing them breaks checkpoints.
