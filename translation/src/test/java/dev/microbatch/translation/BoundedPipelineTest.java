@@ -2,6 +2,7 @@ package dev.microbatch.translation;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
@@ -24,6 +25,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -33,10 +35,15 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.Sessions;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.Test;
 
 /** Bounded pipelines run to completion on the micro-batch engine with Beam's semantics. */
@@ -126,6 +133,75 @@ public class BoundedPipelineTest {
             .apply(ParDo.of(new SumWithOffset(total)).withSideInputs(total));
     PAssert.that(withTotal).containsInAnyOrder(KV.of("a", 55), KV.of("b", 55));
     p.run().waitUntilFinish();
+  }
+
+  /**
+   * A Combine.perKey over merging windows is not lifted, yet its panes keep accumulators, not
+   * values: each element starts a session with an accumulator of its own, and sessions merge by
+   * merging them (a GroupByKey followed by combining each pane's values would never merge any).
+   */
+  @Test
+  public void aCombineOverMergingWindowsMergesAccumulatorsAsSessionsMerge() {
+    Pipeline p = pipeline(2);
+    PCollection<KV<String, Long>> sums =
+        p.apply(
+                Create.timestamped(
+                    TimestampedValue.of(KV.of("a", 1L), new Instant(1_000)),
+                    TimestampedValue.of(KV.of("a", 2L), new Instant(2_000)),
+                    TimestampedValue.of(KV.of("a", 4L), new Instant(60_000)),
+                    TimestampedValue.of(KV.of("b", 8L), new Instant(3_000))))
+            .apply(Window.into(Sessions.withGapDuration(Duration.standardSeconds(10))))
+            .apply(Combine.perKey(new MergeCountingSum()));
+    PAssert.that(sums).containsInAnyOrder(KV.of("a", 3L), KV.of("a", 4L), KV.of("b", 8L));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(committed(result, MergeCountingSum.MERGES).get(0), greaterThan(0L));
+  }
+
+  /** A sum that counts its accumulator merges in the "spec"/"merges" counter. */
+  private static final class MergeCountingSum extends Combine.CombineFn<Long, long[], Long> {
+    static final String MERGES = "merges";
+    private final Counter merges = Metrics.counter("spec", MERGES);
+
+    @Override
+    public long[] createAccumulator() {
+      return new long[1];
+    }
+
+    @Override
+    public long[] addInput(long[] sum, Long input) {
+      sum[0] += input;
+      return sum;
+    }
+
+    @Override
+    public long[] mergeAccumulators(Iterable<long[]> sums) {
+      merges.inc();
+      long[] merged = new long[1];
+      sums.forEach(sum -> merged[0] += sum[0]);
+      return merged;
+    }
+
+    @Override
+    public Long extractOutput(long[] sum) {
+      return sum[0];
+    }
+
+    @Override
+    public Coder<long[]> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry, Coder<Long> input) {
+      return new org.apache.beam.sdk.coders.AtomicCoder<>() {
+        @Override
+        public void encode(long[] sum, java.io.OutputStream out) throws java.io.IOException {
+          VarLongCoder.of().encode(sum[0], out);
+        }
+
+        @Override
+        public long[] decode(java.io.InputStream in) throws java.io.IOException {
+          return new long[] {VarLongCoder.of().decode(in)};
+        }
+      };
+    }
   }
 
   @Test

@@ -22,6 +22,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
+import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -30,8 +31,8 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Immuta
 import org.joda.time.Instant;
 
 /**
- * The reduce side of GroupByKey: groups each key's values by window with beam-runners-core's {@link
- * ReduceFnRunner}, which implements every WindowFn (including merging ones), trigger, allowed
+ * The reduce side of GroupByKey (and of a Combine.perKey that is not lifted): groups each key's
+ * values by window with beam-runners-core's {@link ReduceFnRunner}, which implements every WindowFn (including merging ones), trigger, allowed
  * lateness and accumulation mode. At the batch boundary the timers that processing time made due
  * fire first; then a batch's values are handed to the runner per key at once, and the key's timers
  * that the new watermark made due fire (panes are emitted) until none is due.
@@ -41,11 +42,12 @@ public final class GroupAlsoByWindowStep implements Step {
   /**
    * What the step needs; serializable.
    *
-   * @param stepName the GroupByKey's full name
+   * @param stepName the GroupByKey's (or Combine.perKey's) full name
    * @param windowingStrategy the input's windowing strategy
    * @param valueCoder coder of the input values (for the buffer state)
    * @param mainOutput the tag of the grouped output
    * @param options pipeline options
+   * @param reduction what a pane holds and emits
    */
   public record Spec(
       String stepName,
@@ -53,8 +55,40 @@ public final class GroupAlsoByWindowStep implements Step {
       Coder<?> keyCoder,
       Coder<?> valueCoder,
       TupleTag<?> mainOutput,
-      SerializablePipelineOptions options)
+      SerializablePipelineOptions options,
+      Reduction reduction)
       implements Serializable {}
+
+  /** What a key's panes hold and emit. */
+  public sealed interface Reduction extends Serializable {
+
+    /** The reduce function beam-runners-core runs the panes with. */
+    SystemReduceFn<Object, Object, ?, Object, BoundedWindow> reduceFn(Spec spec);
+  }
+
+  /** GroupByKey: a pane holds its values and emits them all. */
+  public record Grouping() implements Reduction {
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public SystemReduceFn<Object, Object, ?, Object, BoundedWindow> reduceFn(Spec spec) {
+      return (SystemReduceFn) SystemReduceFn.buffering((Coder<Object>) spec.valueCoder());
+    }
+  }
+
+  /**
+   * Combine.perKey where its combiner cannot be lifted (merging windows, a trigger, lateness): a
+   * pane holds one accumulator, which merges when windows merge, and emits the combined value; the
+   * same panes as a GroupByKey followed by combining each pane's values, without keeping the values.
+   *
+   * @param combineFn the CombineFn with its accumulator coder
+   */
+  public record Combining(AppliedCombineFn<?, ?, ?, ?> combineFn) implements Reduction {
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public SystemReduceFn<Object, Object, ?, Object, BoundedWindow> reduceFn(Spec spec) {
+      return SystemReduceFn.combining((Coder) spec.keyCoder(), (AppliedCombineFn) combineFn);
+    }
+  }
 
   /**
    * The runner's own watermark holds say how far output may advance (element holds, end-of-window
@@ -69,8 +103,7 @@ public final class GroupAlsoByWindowStep implements Step {
   private final KeyedStateStore<KeyState> store;
   private final Receiver output;
   private final Map<KeyBytes, List<WindowedValue<Object>>> batchValues = new LinkedHashMap<>();
-  private final SystemReduceFn<Object, Object, Iterable<Object>, Iterable<Object>, BoundedWindow>
-      reduceFn;
+  private final SystemReduceFn<Object, Object, ?, Object, BoundedWindow> reduceFn;
   private final ExecutableTriggerStateMachine trigger;
   private final CounterCell droppedDueToLateness;
 
@@ -98,7 +131,7 @@ public final class GroupAlsoByWindowStep implements Step {
             .metrics()
             .getContainer(spec.stepName())
             .getCounter(DROPPED_DUE_TO_LATENESS);
-    this.reduceFn = SystemReduceFn.buffering((Coder<Object>) spec.valueCoder());
+    this.reduceFn = spec.reduction().reduceFn(spec);
     this.trigger =
         ExecutableTriggerStateMachine.create(
             TriggerStateMachines.stateMachineForTrigger(
@@ -151,8 +184,7 @@ public final class GroupAlsoByWindowStep implements Step {
           watermark,
           processingTime,
           (key, state) -> {
-            ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runner =
-                runnerFor(state);
+            ReduceFnRunner<Object, Object, Object, BoundedWindow> runner = runnerFor(state);
             List<WindowedValue<Object>> values = withElements ? batchValues.remove(key) : null;
             if (values != null) {
               KeyedTimers.advance(state.timers(), lastWatermark, processingTime);
@@ -173,9 +205,8 @@ public final class GroupAlsoByWindowStep implements Step {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private ReduceFnRunner<Object, Object, Iterable<Object>, BoundedWindow> runnerFor(
-      KeyState state) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ReduceFnRunner<Object, Object, Object, BoundedWindow> runnerFor(KeyState state) {
     WindowingStrategy<?, BoundedWindow> strategy =
         (WindowingStrategy<?, BoundedWindow>) spec.windowingStrategy();
     return new ReduceFnRunner<>(
@@ -186,7 +217,7 @@ public final class GroupAlsoByWindowStep implements Step {
         state.timers(),
         grouped -> output.accept(grouped),
         NullSideInputReader.empty(),
-        reduceFn,
+        (SystemReduceFn) reduceFn,
         spec.options().get());
   }
 

@@ -4,6 +4,7 @@ import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.runtime.CombineSpec;
 import dev.microbatch.translation.runtime.FinalCombineStep;
+import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
 import dev.microbatch.translation.runtime.PartialCombineStep;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +15,21 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
- * Combine.perKey with combiner lifting: each task accumulates its keys before the shuffle, and the
- * reduce side merges accumulators and extracts outputs. Lifted only where that is exactly Beam's
- * result: a plain CombineFn without side inputs, non-merging windows, the default trigger, and in a
- * streaming run no allowed lateness (a window then has one pane, on time, and data for a window
- * whose end the watermark passed is dropped; with lateness, the late panes need the trigger
- * machinery). Otherwise the composite is expanded (GroupByKey + Combine.GroupedValues).
+ * Combine.perKey with a plain CombineFn and no side inputs. Its combiner is lifted where that is
+ * exactly Beam's result: each task accumulates its keys before the shuffle, and the reduce side
+ * merges accumulators and extracts outputs. That needs non-merging windows, the default trigger,
+ * and in a streaming run no allowed lateness (a window then has one pane, on time, and data for a
+ * window whose end the watermark passed is dropped; with lateness, the late panes need the trigger
+ * machinery). Otherwise every element is shuffled and its pane keeps one accumulator (merged when
+ * windows merge) instead of the values a GroupByKey would keep; triggers, lateness and panes are
+ * ReduceFnRunner's, as for a GroupByKey. Any other Combine.perKey is expanded (GroupByKey +
+ * Combine.GroupedValues).
  */
 public final class CombinePerKeyTranslator implements TransformTranslator {
 
@@ -36,13 +41,17 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
       return false;
     }
     PCollection<?> input = Translators.onlyInput(transform);
-    WindowingStrategy<?, ?> strategy = input.getWindowingStrategy();
     return input.getCoder() instanceof KvCoder<?, ?> kv
-        && strategy.getWindowFn().isNonMerging()
+        && accumulatorCoder(perKey, input, kv).isPresent();
+  }
+
+  /** Whether the combiner may run before the shuffle (see the class comment). */
+  private static boolean liftable(PCollection<?> input, TranslationContext context) {
+    WindowingStrategy<?, ?> strategy = input.getWindowingStrategy();
+    return strategy.getWindowFn().isNonMerging()
         && strategy.getTrigger() instanceof DefaultTrigger
         && (!context.options().isStreaming()
-            || strategy.getAllowedLateness().equals(org.joda.time.Duration.ZERO))
-        && accumulatorCoder(perKey, input, kv).isPresent();
+            || strategy.getAllowedLateness().equals(org.joda.time.Duration.ZERO));
   }
 
   /** The accumulator coder (kept state is checkpointed with it); without one, no lifting. */
@@ -65,6 +74,16 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
     Combine.PerKey<?, ?, ?> perKey = (Combine.PerKey<?, ?, ?>) transform.getTransform();
     PCollection<?> input = Translators.onlyInput(transform);
     KvCoder<?, ?> coder = Translators.kvCoder(input, name);
+    if (!liftable(input, context)) {
+      GroupByKeyTranslator.groupByKeyAndWindow(
+          transform,
+          context,
+          new GroupAlsoByWindowStep.Combining(
+              AppliedCombineFn.withAccumulatorCoder(
+                  (Combine.CombineFn<Object, Object, Object>) perKey.getFn(),
+                  accumulatorCoder(perKey, input, coder).orElseThrow())));
+      return;
+    }
     TupleTag<Object> partialTag = new TupleTag<>("partial");
     CombineSpec partial =
         new CombineSpec(

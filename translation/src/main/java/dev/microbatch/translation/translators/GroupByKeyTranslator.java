@@ -16,6 +16,17 @@ public final class GroupByKeyTranslator implements TransformTranslator {
 
   @Override
   public void translate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
+    groupByKeyAndWindow(transform, context, new GroupAlsoByWindowStep.Grouping());
+  }
+
+  /**
+   * Shuffles {@code transform}'s input by key and runs its panes with {@code reduction}: the values
+   * themselves (GroupByKey) or a combined value (a Combine.perKey that is not lifted).
+   */
+  static void groupByKeyAndWindow(
+      AppliedPTransform<?, ?, ?> transform,
+      TranslationContext context,
+      GroupAlsoByWindowStep.Reduction reduction) {
     String name = transform.getFullName();
     PCollection<?> input = Translators.onlyInput(transform);
     KvCoder<?, ?> coder = Translators.kvCoder(input, name);
@@ -28,7 +39,8 @@ public final class GroupByKeyTranslator implements TransformTranslator {
             coder.getKeyCoder(),
             coder.getValueCoder(),
             Translators.onlyOutputTag(transform),
-            context.serializableOptions());
+            context.serializableOptions(),
+            reduction);
     ShuffleSupport.shuffleThen(
         context,
         name,
