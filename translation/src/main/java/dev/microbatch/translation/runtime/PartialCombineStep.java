@@ -1,13 +1,11 @@
 package dev.microbatch.translation.runtime;
 
-import dev.microbatch.runner.shuffle.KeyBytes;
 import java.io.Closeable;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
@@ -23,7 +21,15 @@ public final class PartialCombineStep implements Step {
   private final Receiver output;
   private final MetricsScope metrics;
   private final TimestampCombiner timestampCombiner;
-  private final Map<WindowedKey, Accumulation> accumulations = new HashMap<>();
+  /**
+   * Accumulations by window, then by the key's structural value: most elements share a window with
+   * the one before (the global window, or a fixed window most of a batch falls into), so a lookup is
+   * one hash of the key, as a hand-written count would do.
+   */
+  private final Map<BoundedWindow, Map<Object, Accumulation>> accumulations = new HashMap<>();
+
+  private BoundedWindow lastWindow;
+  private Map<Object, Accumulation> lastWindowAccumulations;
 
   public PartialCombineStep(CombineSpec spec, StepEnvironment environment) {
     this.spec = spec;
@@ -37,19 +43,21 @@ public final class PartialCombineStep implements Step {
   public void process(Object element) throws Exception {
     WindowedValue<KV<Object, Object>> wv = (WindowedValue<KV<Object, Object>>) element;
     KV<Object, Object> kv = wv.getValue();
-    KeyBytes key = new KeyBytes(CoderUtils.encodeToByteArray(spec.keyCoder(), kv.getKey()));
+    // Equal exactly when the encodings are; the key itself for most coders (no encoding).
+    Object key = spec.keyCoder().structuralValue(kv.getKey());
     try (Closeable scope = metrics.enter()) {
       for (BoundedWindow window : wv.getWindows()) {
-        WindowedKey windowedKey = new WindowedKey(key, window);
-        Accumulation acc = accumulations.get(windowedKey);
+        Map<Object, Accumulation> inWindow = accumulationsIn(window);
+        Accumulation acc = inWindow.get(key);
         if (acc == null) {
           acc =
               new Accumulation(
                   kv.getKey(),
                   spec.combineFn().createAccumulator(),
                   timestampCombiner.assign(window, wv.getTimestamp()));
-          accumulations.put(windowedKey, acc);
-        } else {
+          inWindow.put(key, acc);
+        } else if (timestampCombiner != TimestampCombiner.END_OF_WINDOW) {
+          // At the end of the window, every element's output time is the same.
           acc.combineTimestamp(timestampCombiner, window, wv.getTimestamp());
         }
         acc.addInput(spec.combineFn(), kv.getValue());
@@ -57,17 +65,29 @@ public final class PartialCombineStep implements Step {
     }
   }
 
+  private Map<Object, Accumulation> accumulationsIn(BoundedWindow window) {
+    if (window != lastWindow) {
+      lastWindowAccumulations = accumulations.computeIfAbsent(window, w -> new HashMap<>());
+      lastWindow = window;
+    }
+    return lastWindowAccumulations;
+  }
+
   @Override
   public void finish() throws Exception {
     try (Closeable scope = metrics.enter()) {
-      for (Map.Entry<WindowedKey, Accumulation> e : accumulations.entrySet()) {
-        Accumulation acc = e.getValue();
-        Object compacted = spec.combineFn().compact(acc.accumulator);
-        output.accept(
-            WindowedValues.of(
-                KV.of(acc.key, compacted), acc.timestamp, e.getKey().window(), PaneInfo.NO_FIRING));
+      for (Map.Entry<BoundedWindow, Map<Object, Accumulation>> inWindow :
+          accumulations.entrySet()) {
+        for (Accumulation acc : inWindow.getValue().values()) {
+          Object compacted = spec.combineFn().compact(acc.accumulator);
+          output.accept(
+              WindowedValues.of(
+                  KV.of(acc.key, compacted), acc.timestamp, inWindow.getKey(), PaneInfo.NO_FIRING));
+        }
       }
     }
     accumulations.clear();
+    lastWindow = null;
+    lastWindowAccumulations = null;
   }
 }
