@@ -6,6 +6,7 @@ import dev.microbatch.runner.MicroBatchRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
@@ -146,11 +147,12 @@ public final class WordCount {
 
   /** Splits a line on runs of non-letter characters; case is kept, as in Beam's WordCount. */
   static final class ExtractWordsFn extends DoFn<String, String> {
-    private static final String NON_LETTERS = "[^\\p{L}]+";
+    // Compiled once: String.split compiles a pattern like this one again for every line.
+    private static final Pattern NON_LETTERS = Pattern.compile("[^\\p{L}]+");
 
     @ProcessElement
     public void processElement(@Element String line, OutputReceiver<String> out) {
-      for (String word : line.split(NON_LETTERS)) {
+      for (String word : NON_LETTERS.split(line)) {
         if (!word.isEmpty()) {
           out.output(word);
         }
