@@ -72,7 +72,7 @@ public class DoFnStep implements Step {
   public DoFnStep(DoFnSpec spec, StepEnvironment environment) throws Exception {
     this.spec = spec;
     this.environment = environment;
-    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.metrics = environment.metricsScope(spec.stepName());
     this.setUp = takeOrSetUp(spec, environment.task().instances(), metrics);
   }
 

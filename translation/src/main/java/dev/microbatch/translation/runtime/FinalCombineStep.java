@@ -41,7 +41,7 @@ public final class FinalCombineStep implements Step {
   public FinalCombineStep(CombineSpec spec, StepEnvironment environment) {
     this.spec = spec;
     this.output = environment.output(spec.output());
-    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.metrics = environment.metricsScope(spec.stepName());
     this.timestampCombiner = spec.windowingStrategy().getTimestampCombiner();
     this.store = environment.task().stateStore(new AccumulationCodec(spec));
     store.schedule(FinalCombineStep::wakeOf);

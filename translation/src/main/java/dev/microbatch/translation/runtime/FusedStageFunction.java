@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -60,11 +61,25 @@ public final class FusedStageFunction implements StageFunction {
     return new Task(context);
   }
 
+  /**
+   * The stage's steps for one task. Each call into it makes its {@link MetricsRouter} the current
+   * metrics container for as long as it runs, so that entering a step only retargets the router.
+   */
   private final class Task implements StageTask {
     private final Step[] instances = new Step[steps.size()];
     private final List<Step> inputConsumers = new ArrayList<>();
+    private final MetricsRouter metricsRouter = new MetricsRouter();
 
     Task(TaskContext context) throws Exception {
+      MetricsContainer previous = metricsRouter.install();
+      try {
+        createSteps(context);
+      } finally {
+        metricsRouter.uninstall(previous);
+      }
+    }
+
+    private void createSteps(TaskContext context) throws Exception {
       for (int i = 0; i < steps.size(); i++) {
         StepSpec spec = steps.get(i);
         Map<TupleTag<?>, Receiver> receivers = new HashMap<>();
@@ -84,7 +99,7 @@ public final class FusedStageFunction implements StageFunction {
         spec.sideInputs()
             .forEach((tagId, index) -> sides.put(tagId, context.sideInputs().get(index)));
         try {
-          instances[i] = spec.factory().create(new StepEnvironment(context, receivers, sides));
+          instances[i] = spec.factory().create(new StepEnvironment(context, receivers, sides, metricsRouter));
         } catch (Exception e) {
           closeCreated();
           throw e;
@@ -144,38 +159,51 @@ public final class FusedStageFunction implements StageFunction {
     /** Consumers start first: a step may already emit when it starts (replayed elements). */
     @Override
     public void start() throws Exception {
-      for (int i = instances.length - 1; i >= 0; i--) {
-        instances[i].start();
+      MetricsContainer previous = metricsRouter.install();
+      try {
+        for (int i = instances.length - 1; i >= 0; i--) {
+          instances[i].start();
+        }
+      } finally {
+        metricsRouter.uninstall(previous);
       }
     }
 
     @Override
     public void process(Object element) throws Exception {
-      for (Step consumer : inputConsumers) {
-        consumer.process(element);
+      MetricsContainer previous = metricsRouter.install();
+      try {
+        for (Step consumer : inputConsumers) {
+          consumer.process(element);
+        }
+      } finally {
+        metricsRouter.uninstall(previous);
       }
     }
 
     @Override
     public Instant advanceWatermark(Instant inputWatermark) throws Exception {
-      Instant[] outputWatermarks = new Instant[instances.length];
-      Instant stageOutput = BoundedWindow.TIMESTAMP_MAX_VALUE;
-      for (int i = 0; i < instances.length; i++) {
-        int producer = steps.get(i).producer();
-        Instant in = producer < 0 ? inputWatermark : outputWatermarks[producer];
-        outputWatermarks[i] = instances[i].advanceWatermark(in);
-        if (outputWatermarks[i].isBefore(stageOutput)) {
-          stageOutput = outputWatermarks[i];
+      MetricsContainer previous = metricsRouter.install();
+      try {
+        Instant[] outputWatermarks = new Instant[instances.length];
+        Instant stageOutput = BoundedWindow.TIMESTAMP_MAX_VALUE;
+        for (int i = 0; i < instances.length; i++) {
+          int producer = steps.get(i).producer();
+          Instant in = producer < 0 ? inputWatermark : outputWatermarks[producer];
+          outputWatermarks[i] = instances[i].advanceWatermark(in);
+          if (outputWatermarks[i].isBefore(stageOutput)) {
+            stageOutput = outputWatermarks[i];
+          }
         }
+        return instances.length == 0 ? inputWatermark : stageOutput;
+      } finally {
+        metricsRouter.uninstall(previous);
       }
-      return instances.length == 0 ? inputWatermark : stageOutput;
     }
 
     @Override
     public void finish() throws Exception {
-      for (Step step : instances) {
-        step.finish();
-      }
+      endEach(Step::finish, false);
     }
 
     @Override
@@ -190,28 +218,39 @@ public final class FusedStageFunction implements StageFunction {
 
     @Override
     public void close() throws Exception {
-      endEach(Step::close);
+      endEach(Step::close, true);
     }
 
     /** Every step leaves what it set up for later tasks, or tears down what it cannot leave. */
     @Override
     public void release() throws Exception {
-      endEach(Step::release);
+      endEach(Step::release, true);
     }
 
-    /** Ends every step, even when one fails; the first failure is thrown, the others attached. */
-    private void endEach(StepEnd end) throws Exception {
+    /**
+     * Applies {@code end} to every step in order: to all of them even when one fails if {@code
+     * all}, else up to the first failure. The first failure is thrown, the others attached.
+     */
+    private void endEach(StepEnd end, boolean all) throws Exception {
+      MetricsContainer previous = metricsRouter.install();
       Exception failure = null;
-      for (Step step : instances) {
-        try {
-          end.apply(step);
-        } catch (Exception e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
+      try {
+        for (Step step : instances) {
+          try {
+            end.apply(step);
+          } catch (Exception e) {
+            if (failure == null) {
+              failure = e;
+            } else {
+              failure.addSuppressed(e);
+            }
+            if (!all) {
+              break;
+            }
           }
         }
+      } finally {
+        metricsRouter.uninstall(previous);
       }
       if (failure != null) {
         throw failure;

@@ -116,7 +116,7 @@ public final class GroupAlsoByWindowStep implements Step {
   public GroupAlsoByWindowStep(Spec spec, StepEnvironment environment) {
     this.spec = spec;
     this.environment = environment;
-    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.metrics = environment.metricsScope(spec.stepName());
     this.store =
         environment
             .task()

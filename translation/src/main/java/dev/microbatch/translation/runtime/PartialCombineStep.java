@@ -34,7 +34,7 @@ public final class PartialCombineStep implements Step {
   public PartialCombineStep(CombineSpec spec, StepEnvironment environment) {
     this.spec = spec;
     this.output = environment.output(spec.output());
-    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.metrics = environment.metricsScope(spec.stepName());
     this.timestampCombiner = spec.windowingStrategy().getTimestampCombiner();
   }
 

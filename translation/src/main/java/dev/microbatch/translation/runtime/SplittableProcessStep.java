@@ -79,7 +79,7 @@ public final class SplittableProcessStep implements Step {
   public SplittableProcessStep(Spec spec, StepEnvironment environment) throws Exception {
     this.spec = spec;
     this.environment = environment;
-    this.metrics = new MetricsScope(environment.task().metrics(), spec.stepName());
+    this.metrics = environment.metricsScope(spec.stepName());
     this.processFn =
         (ProcessFn<Object, Object, Object, Object, Object>)
             SerializableUtils.deserializeFromByteArray(spec.serializedProcessFn(), spec.stepName());

@@ -12,9 +12,18 @@ import org.apache.beam.sdk.values.TupleTag;
  * @param task the task running the stage
  * @param outputs receivers by output tag; a tag nobody consumes maps to {@link Receiver#DISCARD}
  * @param sideInputs this step's side inputs by view tag id
+ * @param metricsRouter routes metric updates to the step whose code runs
  */
 public record StepEnvironment(
-    TaskContext task, Map<TupleTag<?>, Receiver> outputs, Map<String, SideInput> sideInputs) {
+    TaskContext task,
+    Map<TupleTag<?>, Receiver> outputs,
+    Map<String, SideInput> sideInputs,
+    MetricsRouter metricsRouter) {
+
+  /** What makes {@code stepName}'s metrics container current while its code runs. */
+  MetricsScope metricsScope(String stepName) {
+    return new MetricsScope(metricsRouter, task.metrics(), stepName);
+  }
 
   public Receiver output(TupleTag<?> tag) {
     return outputs.getOrDefault(tag, Receiver.DISCARD);
