@@ -1,0 +1,80 @@
+package dev.microbatch.translation.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
+
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
+import org.apache.beam.sdk.metrics.MetricName;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.junit.After;
+import org.junit.Test;
+
+/** A task's metrics router sends each update to the step whose code runs, and to nothing else. */
+public class MetricsRouterTest {
+
+  private static final MetricName SEEN = MetricName.named("spec", "seen");
+
+  private final MetricsRouter router = new MetricsRouter();
+  private final MetricsContainerImpl outside = new MetricsContainerImpl("outside");
+  private final MetricsContainerImpl step = new MetricsContainerImpl("step");
+
+  @After
+  public void clearThread() {
+    MetricsEnvironment.setCurrentContainer(null);
+  }
+
+  private static long seen(MetricsContainerImpl container) {
+    return container.getCounter(SEEN).getCumulative();
+  }
+
+  private static void countOne() {
+    Metrics.counter("spec", "seen").inc();
+  }
+
+  @Test
+  public void whileInstalledEachUpdateGoesToTheEnteredStepAndThenBackOutside() {
+    MetricsEnvironment.setCurrentContainer(outside);
+    MetricsContainer previous = router.install();
+
+    countOne();
+    MetricsContainer beforeStep = router.route(step);
+    countOne();
+    countOne();
+    router.route(beforeStep);
+    countOne();
+    router.uninstall(previous);
+
+    assertEquals(2, seen(outside));
+    assertEquals(2, seen(step));
+    assertSame(outside, MetricsEnvironment.getCurrentContainer());
+  }
+
+  @Test
+  public void aStepEnteredWhileNotInstalledSwitchesBeamsContainer() {
+    MetricsEnvironment.setCurrentContainer(outside);
+
+    MetricsContainer previous = router.route(step);
+    countOne();
+    router.route(previous);
+    countOne();
+
+    assertEquals(1, seen(step));
+    assertEquals(1, seen(outside));
+    assertSame(outside, MetricsEnvironment.getCurrentContainer());
+  }
+
+  @Test
+  public void withNoContainerCurrentUpdatesOutsideAStepGoNowhere() {
+    MetricsContainer previous = router.install();
+    countOne();
+    router.route(step);
+    countOne();
+    router.uninstall(previous);
+
+    assertEquals(1, seen(step));
+    assertNull(MetricsEnvironment.getCurrentContainer());
+  }
+}
