@@ -142,6 +142,14 @@ public class DStreamGraphTest {
     }
   }
 
+  /** A scheduler that runs {@code graph}'s batches back to back on two task threads. */
+  private static JobScheduler backToBack(DStreamGraph graph) {
+    return new JobScheduler(
+        new PipelineRun(graph, new LocalTaskExecutor(2, "test")),
+        JobGenerator.backToBack(BatchClock.system(), 100),
+        false);
+  }
+
   @Test
   public void countsKeysAcrossBatchesInPartitionStateAndFinishes() throws Exception {
     Collect.SEEN.clear();
@@ -156,11 +164,7 @@ public class DStreamGraphTest {
     DStreamGraph graph = DStreamGraph.of(List.of(collect), 100);
 
     List<BatchInfo> completed = Collections.synchronizedList(new ArrayList<>());
-    JobScheduler scheduler =
-        new JobScheduler(
-            new PipelineRun(graph, new LocalTaskExecutor(2, "test")),
-            JobGenerator.backToBack(BatchClock.system(), 100),
-            false);
+    JobScheduler scheduler = backToBack(graph);
     scheduler.addListener(
         new StreamingListener() {
           @Override
@@ -197,11 +201,7 @@ public class DStreamGraphTest {
     FusedStageDStream second = new FusedStageDStream("second", counts, List.of(), new Collect());
     DStreamGraph graph = DStreamGraph.of(List.of(first, second), 100);
 
-    JobScheduler scheduler =
-        new JobScheduler(
-            new PipelineRun(graph, new LocalTaskExecutor(2, "test")),
-            JobGenerator.backToBack(BatchClock.system(), 100),
-            false);
+    JobScheduler scheduler = backToBack(graph);
     scheduler.start("two-readers");
     assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
 

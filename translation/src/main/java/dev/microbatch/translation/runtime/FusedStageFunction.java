@@ -4,11 +4,11 @@ import dev.microbatch.runner.dstream.SideInput;
 import dev.microbatch.runner.dstream.StageFunction;
 import dev.microbatch.runner.dstream.StageTask;
 import dev.microbatch.runner.dstream.TaskContext;
+import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -71,11 +71,8 @@ public final class FusedStageFunction implements StageFunction {
     private final MetricsRouter metricsRouter = new MetricsRouter();
 
     Task(TaskContext context) throws Exception {
-      MetricsContainer previous = metricsRouter.install();
-      try {
+      try (Closeable routed = metricsRouter.install()) {
         createSteps(context);
-      } finally {
-        metricsRouter.uninstall(previous);
       }
     }
 
@@ -99,7 +96,9 @@ public final class FusedStageFunction implements StageFunction {
         spec.sideInputs()
             .forEach((tagId, index) -> sides.put(tagId, context.sideInputs().get(index)));
         try {
-          instances[i] = spec.factory().create(new StepEnvironment(context, receivers, sides, metricsRouter));
+          instances[i] =
+              spec.factory()
+                  .create(new StepEnvironment(context, receivers, sides, metricsRouter));
         } catch (Exception e) {
           closeCreated();
           throw e;
@@ -159,32 +158,25 @@ public final class FusedStageFunction implements StageFunction {
     /** Consumers start first: a step may already emit when it starts (replayed elements). */
     @Override
     public void start() throws Exception {
-      MetricsContainer previous = metricsRouter.install();
-      try {
+      try (Closeable routed = metricsRouter.install()) {
         for (int i = instances.length - 1; i >= 0; i--) {
           instances[i].start();
         }
-      } finally {
-        metricsRouter.uninstall(previous);
       }
     }
 
     @Override
     public void process(Object element) throws Exception {
-      MetricsContainer previous = metricsRouter.install();
-      try {
+      try (Closeable routed = metricsRouter.install()) {
         for (Step consumer : inputConsumers) {
           consumer.process(element);
         }
-      } finally {
-        metricsRouter.uninstall(previous);
       }
     }
 
     @Override
     public Instant advanceWatermark(Instant inputWatermark) throws Exception {
-      MetricsContainer previous = metricsRouter.install();
-      try {
+      try (Closeable routed = metricsRouter.install()) {
         Instant[] outputWatermarks = new Instant[instances.length];
         Instant stageOutput = BoundedWindow.TIMESTAMP_MAX_VALUE;
         for (int i = 0; i < instances.length; i++) {
@@ -196,14 +188,16 @@ public final class FusedStageFunction implements StageFunction {
           }
         }
         return instances.length == 0 ? inputWatermark : stageOutput;
-      } finally {
-        metricsRouter.uninstall(previous);
       }
     }
 
     @Override
     public void finish() throws Exception {
-      endEach(Step::finish, false);
+      try (Closeable routed = metricsRouter.install()) {
+        for (Step step : instances) {
+          step.finish();
+        }
+      }
     }
 
     @Override
@@ -218,23 +212,19 @@ public final class FusedStageFunction implements StageFunction {
 
     @Override
     public void close() throws Exception {
-      endEach(Step::close, true);
+      endEach(Step::close);
     }
 
     /** Every step leaves what it set up for later tasks, or tears down what it cannot leave. */
     @Override
     public void release() throws Exception {
-      endEach(Step::release, true);
+      endEach(Step::release);
     }
 
-    /**
-     * Applies {@code end} to every step in order: to all of them even when one fails if {@code
-     * all}, else up to the first failure. The first failure is thrown, the others attached.
-     */
-    private void endEach(StepEnd end, boolean all) throws Exception {
-      MetricsContainer previous = metricsRouter.install();
+    /** Ends every step, even when one fails; the first failure is thrown, the others attached. */
+    private void endEach(StepEnd end) throws Exception {
       Exception failure = null;
-      try {
+      try (Closeable routed = metricsRouter.install()) {
         for (Step step : instances) {
           try {
             end.apply(step);
@@ -244,13 +234,8 @@ public final class FusedStageFunction implements StageFunction {
             } else {
               failure.addSuppressed(e);
             }
-            if (!all) {
-              break;
-            }
           }
         }
-      } finally {
-        metricsRouter.uninstall(previous);
       }
       if (failure != null) {
         throw failure;

@@ -1,5 +1,6 @@
 package dev.microbatch.translation.runtime;
 
+import java.io.Closeable;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.metrics.BoundedTrie;
 import org.apache.beam.sdk.metrics.Counter;
@@ -21,27 +22,36 @@ import org.apache.beam.sdk.util.HistogramData;
  */
 final class MetricsRouter implements MetricsContainer {
 
-  private transient MetricsContainer current;
-  private transient boolean installed;
-  private transient MetricsContainer nowhere;
+  private MetricsContainer current;
+  private MetricsContainer previous;
+  private boolean installed;
+  private MetricsContainer nowhere;
+
+  /** Undoes an {@link #install}; reused, so installing allocates nothing per element. */
+  private final Closeable uninstall =
+      () -> {
+        installed = false;
+        current = null;
+        MetricsEnvironment.setCurrentContainer(previous);
+        previous = null;
+      };
 
   /**
    * Makes this router the thread's current container, routing to the one that was current until a
-   * step is entered; returns that one for {@link #uninstall}.
+   * step is entered, until the returned handle is closed. Installing it again while it is installed
+   * (a task call made from inside another) changes nothing.
    */
-  MetricsContainer install() {
-    MetricsContainer previous = MetricsEnvironment.setCurrentContainer(this);
+  Closeable install() {
+    if (installed) {
+      return NOTHING;
+    }
+    previous = MetricsEnvironment.setCurrentContainer(this);
     current = previous;
     installed = true;
-    return previous;
+    return uninstall;
   }
 
-  /** Restores {@code previous} (what {@link #install} returned) as the thread's container. */
-  void uninstall(MetricsContainer previous) {
-    installed = false;
-    current = null;
-    MetricsEnvironment.setCurrentContainer(previous);
-  }
+  private static final Closeable NOTHING = () -> {};
 
   /** Routes updates to {@code container}; returns where they went before. */
   MetricsContainer route(MetricsContainer container) {

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 
+import java.io.Closeable;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -35,17 +36,18 @@ public class MetricsRouterTest {
   }
 
   @Test
-  public void whileInstalledEachUpdateGoesToTheEnteredStepAndThenBackOutside() {
+  public void whileInstalledEachUpdateGoesToTheEnteredStepAndThenBackOutside() throws Exception {
     MetricsEnvironment.setCurrentContainer(outside);
-    MetricsContainer previous = router.install();
-
-    countOne();
-    MetricsContainer beforeStep = router.route(step);
-    countOne();
-    countOne();
-    router.route(beforeStep);
-    countOne();
-    router.uninstall(previous);
+    try (Closeable routed = router.install()) {
+      countOne();
+      MetricsContainer beforeStep = router.route(step);
+      countOne();
+      try (Closeable nested = router.install()) {
+        countOne();
+      }
+      router.route(beforeStep);
+      countOne();
+    }
 
     assertEquals(2, seen(outside));
     assertEquals(2, seen(step));
@@ -67,12 +69,12 @@ public class MetricsRouterTest {
   }
 
   @Test
-  public void withNoContainerCurrentUpdatesOutsideAStepGoNowhere() {
-    MetricsContainer previous = router.install();
-    countOne();
-    router.route(step);
-    countOne();
-    router.uninstall(previous);
+  public void withNoContainerCurrentUpdatesOutsideAStepGoNowhere() throws Exception {
+    try (Closeable routed = router.install()) {
+      countOne();
+      router.route(step);
+      countOne();
+    }
 
     assertEquals(1, seen(step));
     assertNull(MetricsEnvironment.getCurrentContainer());
