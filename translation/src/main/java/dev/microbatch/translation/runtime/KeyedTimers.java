@@ -84,9 +84,9 @@ final class KeyedTimers {
   /**
    * Runs {@code work} for every key that is due by {@code inputWatermark} or {@code
    * processingTime} (a key with no timers is due at once), and for those in {@code alsoVisit}; drops
-   * keys left
-   * with no timers (their windows are all garbage-collected), and returns the output watermark: the
-   * input watermark held back by the earliest hold of any key.
+   * keys left with no timers (their windows are all garbage-collected) and the cleared state of
+   * those that stay, and returns the output watermark: the input watermark held back by the
+   * earliest hold of any key.
    */
   static Instant forEachKey(
       KeyedStateStore<KeyState> store,
@@ -103,7 +103,9 @@ final class KeyedTimers {
           continue;
         }
         work.run(key, state);
-        if (!state.timers().hasPendingTimers()) {
+        if (state.timers().hasPendingTimers()) {
+          state.state().forgetCleared();
+        } else {
           store.remove(key);
         }
       }
