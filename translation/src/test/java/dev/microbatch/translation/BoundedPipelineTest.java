@@ -10,6 +10,7 @@ import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.TestMicroBatchRunner;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.Coder;
@@ -35,7 +36,11 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -158,10 +163,63 @@ public class BoundedPipelineTest {
     assertThat(committed(result, MergeCountingSum.MERGES).get(0), greaterThan(0L));
   }
 
-  /** A sum that counts its accumulator merges in the "spec"/"merges" counter. */
+  /**
+   * In a batch run a Combine.perKey whose trigger does not count elements is lifted: each task's
+   * partial accumulators (not its elements) reach the trigger's panes and merge into them, and the
+   * panes are those the elements would have made.
+   */
+  @Test
+  public void aCombineWithAProcessingTimeTriggerIsLiftedAndFiresThePanesOfItsElements() {
+    Pipeline p = pipeline(2);
+    PCollection<KV<String, Long>> sums =
+        summedUnder(
+            p,
+            Repeatedly.forever(
+                AfterProcessingTime.pastFirstElementInPane()
+                    .plusDelayOf(Duration.standardMinutes(1))));
+    PAssert.that(sums).containsInAnyOrder(KV.of("a", 7L), KV.of("b", 8L));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertEquals(Set.of("Combine.perKey(MergeCountingSum)/Partial"), stepsAdding(result));
+  }
+
+  /**
+   * A trigger that counts elements would count accumulators if the combine were lifted, so that
+   * combine is not: every element reaches the pane and is added to its one accumulator. Key "a"
+   * reaches two elements at once and fires early; its on-time pane follows, empty (Beam fires the
+   * on-time pane always, unless told otherwise), as a zero.
+   */
+  @Test
+  public void aCombineWithAnElementCountTriggerIsNotLifted() {
+    Pipeline p = pipeline(2);
+    PCollection<KV<String, Long>> sums =
+        summedUnder(p, Repeatedly.forever(AfterPane.elementCountAtLeast(2)));
+    PAssert.that(sums).containsInAnyOrder(KV.of("a", 7L), KV.of("a", 0L), KV.of("b", 8L));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertEquals(Set.of("Combine.perKey(MergeCountingSum)"), stepsAdding(result));
+  }
+
+  /** a: 1, 2, 4 and b: 8, in the global window under {@code trigger}, summed per key. */
+  private static PCollection<KV<String, Long>> summedUnder(Pipeline p, Trigger trigger) {
+    return p.apply(Create.of(KV.of("a", 1L), KV.of("a", 2L), KV.of("a", 4L), KV.of("b", 8L)))
+        .apply(
+            Window.<KV<String, Long>>configure()
+                .triggering(trigger)
+                .discardingFiredPanes()
+                .withAllowedLateness(Duration.ZERO))
+        .apply(Combine.perKey(new MergeCountingSum()));
+  }
+
+  /**
+   * A sum that counts its accumulator merges in the "spec"/"merges" counter and its additions of
+   * elements in "spec"/"adds".
+   */
   private static final class MergeCountingSum extends Combine.CombineFn<Long, long[], Long> {
     static final String MERGES = "merges";
+    static final String ADDS = "adds";
     private final Counter merges = Metrics.counter("spec", MERGES);
+    private final Counter adds = Metrics.counter("spec", ADDS);
 
     @Override
     public long[] createAccumulator() {
@@ -170,6 +228,7 @@ public class BoundedPipelineTest {
 
     @Override
     public long[] addInput(long[] sum, Long input) {
+      adds.inc();
       sum[0] += input;
       return sum;
     }
@@ -214,6 +273,25 @@ public class BoundedPipelineTest {
   }
 
   /** The committed values of the counters named {@code name} in namespace "spec". */
+  /** The steps in which {@link MergeCountingSum} added elements to accumulators. */
+  private static Set<String> stepsAdding(PipelineResult result) {
+    Set<String> steps = new java.util.HashSet<>();
+    result
+        .metrics()
+        .queryMetrics(
+            MetricsFilter.builder()
+                .addNameFilter(MetricNameFilter.named("spec", MergeCountingSum.ADDS))
+                .build())
+        .getCounters()
+        .forEach(
+            counter -> {
+              if (counter.getCommitted() > 0) {
+                steps.add(counter.getKey().stepName());
+              }
+            });
+    return steps;
+  }
+
   private static List<Long> committed(PipelineResult result, String name) {
     MetricQueryResults metrics =
         result

@@ -4,9 +4,11 @@ import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * GroupByKey: a hash shuffle on the encoded key, then grouping by window per key with
@@ -27,8 +29,26 @@ public final class GroupByKeyTranslator implements TransformTranslator {
       AppliedPTransform<?, ?, ?> transform,
       TranslationContext context,
       GroupAlsoByWindowStep.Reduction reduction) {
-    String name = transform.getFullName();
-    PCollection<?> input = Translators.onlyInput(transform);
+    groupByKeyAndWindow(
+        transform.getFullName(),
+        Translators.onlyInput(transform),
+        Translators.onlyOutputTag(transform),
+        Translators.outputs(transform),
+        context,
+        reduction);
+  }
+
+  /**
+   * Shuffles {@code input} by key and runs its panes with {@code reduction} in step {@code name},
+   * whose grouped output is {@code outputTag} of {@code outputs}.
+   */
+  static void groupByKeyAndWindow(
+      String name,
+      PCollection<?> input,
+      TupleTag<?> outputTag,
+      Map<TupleTag<?>, PCollection<?>> outputs,
+      TranslationContext context,
+      GroupAlsoByWindowStep.Reduction reduction) {
     KvCoder<?, ?> coder = Translators.kvCoder(input, name);
     BatchAlignment.warnIfMisaligned(
         name, input.getWindowingStrategy(), context.options().getBatchIntervalMillis());
@@ -38,7 +58,7 @@ public final class GroupByKeyTranslator implements TransformTranslator {
             input.getWindowingStrategy(),
             coder.getKeyCoder(),
             coder.getValueCoder(),
-            Translators.onlyOutputTag(transform),
+            outputTag,
             context.serializableOptions(),
             reduction);
     ShuffleSupport.shuffleThen(
@@ -47,7 +67,7 @@ public final class GroupByKeyTranslator implements TransformTranslator {
         input,
         Translators.kvKeyExtractor(coder.getKeyCoder()),
         env -> new GroupAlsoByWindowStep(spec, env),
-        Translators.outputs(transform),
+        outputs,
         List.of());
   }
 }
