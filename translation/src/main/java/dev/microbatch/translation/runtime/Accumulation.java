@@ -26,7 +26,15 @@ final class Accumulation {
     accumulator = fn.mergeAccumulators(java.util.List.of(accumulator, otherAccumulator));
   }
 
+  /**
+   * Combines the output time with another element's. Earliest and latest keep the element's own
+   * timestamp, so they are a comparison; Beam's general form allocates per element.
+   */
   void combineTimestamp(TimestampCombiner combiner, BoundedWindow window, Instant other) {
-    timestamp = combiner.combine(timestamp, combiner.assign(window, other));
+    switch (combiner) {
+      case EARLIEST -> timestamp = other.isBefore(timestamp) ? other : timestamp;
+      case LATEST -> timestamp = other.isAfter(timestamp) ? other : timestamp;
+      default -> timestamp = combiner.combine(timestamp, combiner.assign(window, other));
+    }
   }
 }
