@@ -31,9 +31,10 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Immuta
 import org.joda.time.Instant;
 
 /**
- * The reduce side of GroupByKey (and of a Combine.perKey that is not lifted): groups each key's
- * values by window with beam-runners-core's {@link ReduceFnRunner}, which implements every WindowFn (including merging ones), trigger, allowed
- * lateness and accumulation mode. At the batch boundary the timers that processing time made due
+ * The reduce side of GroupByKey (and of a Combine.perKey that is not lifted, or is lifted under a
+ * trigger): groups each key's values by window with beam-runners-core's {@link ReduceFnRunner},
+ * which implements every WindowFn (including merging ones), trigger, allowed lateness and
+ * accumulation mode. At the batch boundary the timers that processing time made due
  * fire first; then a batch's values are handed to the runner per key at once, and the key's timers
  * that the new watermark made due fire (panes are emitted) until none is due.
  */
@@ -76,9 +77,11 @@ public final class GroupAlsoByWindowStep implements Step {
   }
 
   /**
-   * Combine.perKey where its combiner cannot be lifted (merging windows, a trigger, lateness): a
-   * pane holds one accumulator, which merges when windows merge, and emits the combined value; the
-   * same panes as a GroupByKey followed by combining each pane's values, without keeping the values.
+   * Combine.perKey whose panes ReduceFnRunner fires (merging windows, a trigger, lateness): a pane
+   * holds one accumulator, which merges when windows merge, and emits the combined value; the same
+   * panes as a GroupByKey followed by combining each pane's values, without keeping the values.
+   * When the combiner is lifted, the values are partial accumulators ({@link
+   * MergingAccumulators}).
    *
    * @param combineFn the CombineFn with its accumulator coder
    */

@@ -100,7 +100,9 @@ final class KeyStateInternals implements StateInternals {
    * every window it ever had. Called between visits to the key, when no cell is in use.
    */
   void forgetCleared() {
-    cells.values().removeIf(namespaceCells -> namespaceCells.values().stream().allMatch(Bound::cleared));
+    cells
+        .values()
+        .removeIf(namespaceCells -> namespaceCells.values().stream().allMatch(Bound::cleared));
     lastNamespace = null;
     lastNamespaceCells = null;
   }

@@ -83,9 +83,9 @@ final class KeyedTimers {
 
   /**
    * Runs {@code work} for every key that is due by {@code inputWatermark} or {@code
-   * processingTime} (a key with no timers is due at once), and for those in {@code alsoVisit}; drops
-   * keys left with no timers (their windows are all garbage-collected) and the cleared state of
-   * those that stay, and returns the output watermark: the input watermark held back by the
+   * processingTime} (a key with no timers is due at once), and for those in {@code alsoVisit};
+   * drops keys left with no timers (their windows are all garbage-collected) and the cleared state
+   * of those that stay, and returns the output watermark: the input watermark held back by the
    * earliest hold of any key.
    */
   static Instant forEachKey(

@@ -30,10 +30,11 @@ import org.apache.beam.sdk.values.WindowingStrategy;
  * lateness) a window has one pane, on time, and the reduce side merges accumulators and extracts
  * outputs. In a batch run any other trigger is lifted too, unless it counts elements ({@code
  * AfterPane} would count accumulators): the panes are ReduceFnRunner's, as for a GroupByKey, over
- * the partial accumulators, which merge into the pane's; the whole input reaches a key's panes in
- * one batch either way, before the watermark moves, so the trigger fires the same panes with the
- * same timestamps. (In a streaming run an element behind the watermark holds nothing while one
- * ahead of it does, which a partial accumulator of both would change.) Otherwise every element is
+ * the partial accumulators, which merge into the pane's. A batch run's watermark stays at the start
+ * of time until its whole input is in, so no element is behind it, and a batch's elements for a key
+ * and window reach the pane together either way: the trigger fires the same panes with the same
+ * timestamps. (In a streaming run an element behind the watermark holds nothing while one ahead of
+ * it does, which a partial accumulator of both would change.) Otherwise every element is
  * shuffled and its pane keeps one accumulator (merged when windows merge) instead of the values a
  * GroupByKey would keep. Any other Combine.perKey is expanded (GroupByKey +
  * Combine.GroupedValues).

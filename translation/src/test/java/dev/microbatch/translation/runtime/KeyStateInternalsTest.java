@@ -26,7 +26,7 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.joda.time.Instant;
 import org.junit.Test;
 
-/** One key's state: a cell per window and tag, its holds, what it forgets and what it checkpoints. */
+/** One key's state: a cell per window and tag, its holds, what it forgets, what it checkpoints. */
 public class KeyStateInternalsTest {
 
   private static final StateTag<BagState<String>> BUFFER =
