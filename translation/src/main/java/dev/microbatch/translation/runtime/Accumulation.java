@@ -1,7 +1,6 @@
 package dev.microbatch.translation.runtime;
 
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.joda.time.Instant;
 
@@ -27,14 +26,16 @@ final class Accumulation {
   }
 
   /**
-   * Combines the output time with another element's. Earliest and latest keep the element's own
-   * timestamp, so they are a comparison; Beam's general form allocates per element.
+   * Combines the output time with another element's or accumulation's in the same window: the
+   * earlier or the later of the two; at the end of the window it stays the window's end, set when
+   * the accumulation began. A comparison, where Beam's general form allocates per call.
    */
-  void combineTimestamp(TimestampCombiner combiner, BoundedWindow window, Instant other) {
-    switch (combiner) {
-      case EARLIEST -> timestamp = other.isBefore(timestamp) ? other : timestamp;
-      case LATEST -> timestamp = other.isAfter(timestamp) ? other : timestamp;
-      default -> timestamp = combiner.combine(timestamp, combiner.assign(window, other));
-    }
+  void combineTimestamp(TimestampCombiner combiner, Instant other) {
+    timestamp =
+        switch (combiner) {
+          case EARLIEST -> other.isBefore(timestamp) ? other : timestamp;
+          case LATEST -> other.isAfter(timestamp) ? other : timestamp;
+          case END_OF_WINDOW -> timestamp;
+        };
   }
 }

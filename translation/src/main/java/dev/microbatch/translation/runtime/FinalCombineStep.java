@@ -76,7 +76,7 @@ public final class FinalCombineStep implements Step {
             new Accumulation(wv.getValue().getKey(), wv.getValue().getValue(), wv.getTimestamp()));
       } else {
         acc.merge(spec.combineFn(), wv.getValue().getValue());
-        acc.timestamp = timestampCombiner.combine(acc.timestamp, wv.getTimestamp());
+        acc.combineTimestamp(timestampCombiner, wv.getTimestamp());
       }
     }
   }

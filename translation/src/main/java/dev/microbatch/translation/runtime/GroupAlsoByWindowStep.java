@@ -34,9 +34,9 @@ import org.joda.time.Instant;
  * The reduce side of GroupByKey (and of a Combine.perKey that is not lifted, or is lifted under a
  * trigger): groups each key's values by window with beam-runners-core's {@link ReduceFnRunner},
  * which implements every WindowFn (including merging ones), trigger, allowed lateness and
- * accumulation mode. At the batch boundary the timers that processing time made due
- * fire first; then a batch's values are handed to the runner per key at once, and the key's timers
- * that the new watermark made due fire (panes are emitted) until none is due.
+ * accumulation mode. At the batch boundary the timers that processing time made due fire first;
+ * then a batch's values are handed to the runner per key at once, and the key's timers that the new
+ * watermark made due fire (panes are emitted) until none is due.
  */
 public final class GroupAlsoByWindowStep implements Step {
 

@@ -56,9 +56,8 @@ public final class PartialCombineStep implements Step {
                   spec.combineFn().createAccumulator(),
                   timestampCombiner.assign(window, wv.getTimestamp()));
           inWindow.put(key, acc);
-        } else if (timestampCombiner != TimestampCombiner.END_OF_WINDOW) {
-          // At the end of the window, every element's output time is the same.
-          acc.combineTimestamp(timestampCombiner, window, wv.getTimestamp());
+        } else {
+          acc.combineTimestamp(timestampCombiner, wv.getTimestamp());
         }
         acc.addInput(spec.combineFn(), kv.getValue());
       }

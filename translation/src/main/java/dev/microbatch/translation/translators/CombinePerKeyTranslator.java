@@ -143,10 +143,8 @@ public final class CombinePerKeyTranslator implements TransformTranslator {
         List.of());
     if (plan == Plan.LIFTED_TRIGGERED) {
       GroupByKeyTranslator.groupByKeyAndWindow(
-          name,
+          transform,
           accumulators,
-          Translators.onlyOutputTag(transform),
-          Translators.outputs(transform),
           context,
           new GroupAlsoByWindowStep.Combining(
               AppliedCombineFn.withAccumulatorCoder(

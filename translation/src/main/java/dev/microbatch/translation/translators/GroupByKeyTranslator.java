@@ -4,11 +4,9 @@ import dev.microbatch.translation.TransformTranslator;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * GroupByKey: a hash shuffle on the encoded key, then grouping by window per key with
@@ -29,26 +27,20 @@ public final class GroupByKeyTranslator implements TransformTranslator {
       AppliedPTransform<?, ?, ?> transform,
       TranslationContext context,
       GroupAlsoByWindowStep.Reduction reduction) {
-    groupByKeyAndWindow(
-        transform.getFullName(),
-        Translators.onlyInput(transform),
-        Translators.onlyOutputTag(transform),
-        Translators.outputs(transform),
-        context,
-        reduction);
+    groupByKeyAndWindow(transform, Translators.onlyInput(transform), context, reduction);
   }
 
   /**
-   * Shuffles {@code input} by key and runs its panes with {@code reduction} in step {@code name},
-   * whose grouped output is {@code outputTag} of {@code outputs}.
+   * Shuffles {@code input} by key and runs its panes with {@code reduction} as the step that gives
+   * {@code transform}'s output: its own input, or what a step before it made of that (a lifted
+   * combine's partial accumulators).
    */
   static void groupByKeyAndWindow(
-      String name,
+      AppliedPTransform<?, ?, ?> transform,
       PCollection<?> input,
-      TupleTag<?> outputTag,
-      Map<TupleTag<?>, PCollection<?>> outputs,
       TranslationContext context,
       GroupAlsoByWindowStep.Reduction reduction) {
+    String name = transform.getFullName();
     KvCoder<?, ?> coder = Translators.kvCoder(input, name);
     BatchAlignment.warnIfMisaligned(
         name, input.getWindowingStrategy(), context.options().getBatchIntervalMillis());
@@ -58,7 +50,7 @@ public final class GroupByKeyTranslator implements TransformTranslator {
             input.getWindowingStrategy(),
             coder.getKeyCoder(),
             coder.getValueCoder(),
-            outputTag,
+            Translators.onlyOutputTag(transform),
             context.serializableOptions(),
             reduction);
     ShuffleSupport.shuffleThen(
@@ -67,7 +59,7 @@ public final class GroupByKeyTranslator implements TransformTranslator {
         input,
         Translators.kvKeyExtractor(coder.getKeyCoder()),
         env -> new GroupAlsoByWindowStep(spec, env),
-        outputs,
+        Translators.outputs(transform),
         List.of());
   }
 }
