@@ -118,6 +118,12 @@ public final class SparkBackend implements Backend {
     return "spark-executors";
   }
 
+  /** Stages and shuffles run as Spark tasks and Spark shuffles, which keep their own blocks. */
+  @Override
+  public boolean stagesWriteShuffleBlocks() {
+    return false;
+  }
+
   @Override
   public void close() {
     ExecutorStateStores.forgetRun(run.runId());

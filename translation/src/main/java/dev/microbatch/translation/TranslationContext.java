@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.sdk.values.PCollection;
@@ -112,15 +113,20 @@ public final class TranslationContext {
    * its stream without one (it then stays on the JVM that computes it).
    */
   private StreamHandle describeElements(StreamHandle handle, PCollection<?> collection) {
+    codecOf(collection).ifPresent(codec -> codecs.put(handle, codec));
+    return handle;
+  }
+
+  /** The codec of {@code collection}'s windowed values; empty when it has no coder. */
+  public Optional<WindowedValuesCodec> codecOf(PCollection<?> collection) {
     try {
-      codecs.put(
-          handle,
+      return Optional.of(
           new WindowedValuesCodec(
               collection.getCoder(), collection.getWindowingStrategy().getWindowFn().windowCoder()));
     } catch (IllegalStateException noCoder) {
       // PCollection.getCoder throws when no coder could be inferred; nothing to encode with.
+      return Optional.empty();
     }
-    return handle;
   }
 
   /** Closes {@code resource} (a sink's producer) when the run ends. */

@@ -22,6 +22,13 @@ public interface Backend extends AutoCloseable {
     return "checkpoint";
   }
 
+  /**
+   * Whether a stage task may write an output that one shuffle alone reads straight into that
+   * shuffle's blocks ({@link DStreamGraph#shufflesWrittenBy}): true where stage tasks and shuffles
+   * run in one JVM through {@link FusedStageDStream} and {@link ShuffledDStream} themselves.
+   */
+  boolean stagesWriteShuffleBlocks();
+
   /** Releases what the backend holds (a cluster connection); called once when the run ends. */
   @Override
   void close();

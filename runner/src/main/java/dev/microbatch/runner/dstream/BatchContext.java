@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
@@ -34,6 +35,7 @@ public final class BatchContext implements SinkTransactions {
   private final MetricsAccumulator.BatchMetrics batchMetrics;
   private final StreamProgress progress;
   private final Map<DStream<?>, Integer> consumerCounts;
+  private final Function<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffleWriters;
   private final Map<DStream<?>, BatchResult<?>> results = new IdentityHashMap<>();
   private final Map<String, AtomicLong> recordsIn = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<SinkTransaction> transactions = new ConcurrentLinkedQueue<>();
@@ -65,6 +67,7 @@ public final class BatchContext implements SinkTransactions {
       MetricsAccumulator metrics,
       StreamProgress progress,
       Map<DStream<?>, Integer> consumerCounts,
+      Function<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffleWriters,
       InstancePool instances) {
     this.time = time;
     this.instances = instances;
@@ -76,6 +79,15 @@ public final class BatchContext implements SinkTransactions {
     this.batchMetrics = metrics.newBatch();
     this.progress = progress;
     this.consumerCounts = consumerCounts;
+    this.shuffleWriters = shuffleWriters;
+  }
+
+  /**
+   * The outputs of {@code stage} its tasks write straight into the blocks of the shuffle that
+   * alone reads them, by output index; empty unless the backend lets stage tasks do so.
+   */
+  public Map<Integer, ShuffledDStream<Object>> shufflesWrittenBy(FusedStageDStream stage) {
+    return shuffleWriters.apply(stage);
   }
 
   /**
@@ -92,6 +104,7 @@ public final class BatchContext implements SinkTransactions {
         new MetricsAccumulator(),
         new StreamProgress(),
         Map.of(),
+        stage -> Map.of(),
         InstancePool.discarding());
   }
 

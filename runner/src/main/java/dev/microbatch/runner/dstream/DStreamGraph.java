@@ -23,6 +23,7 @@ public final class DStreamGraph {
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Optional<ManualBatchClock> manualClock;
   private final Map<DStream<?>, ElementsCodec<?>> codecs;
+  private final Map<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffleWriters;
   private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private DStreamGraph(
@@ -55,6 +56,32 @@ public final class DStreamGraph {
     this.inputs = List.copyOf(in);
     this.outputs = List.copyOf(out);
     this.consumerCounts = java.util.Collections.unmodifiableMap(consumers);
+    this.shuffleWriters = shuffleWriters(all, consumers);
+  }
+
+  /** See {@link #shufflesWrittenBy}. */
+  @SuppressWarnings("unchecked")
+  private static Map<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffleWriters(
+      Set<DStream<?>> all, Map<DStream<?>, Integer> consumers) {
+    Map<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> writers = new IdentityHashMap<>();
+    for (DStream<?> stream : all) {
+      if (!(stream instanceof ShuffledDStream<?> shuffle) || !shuffle.encodes()) {
+        continue;
+      }
+      DStream<?> parent = shuffle.parent();
+      List<? extends DStream<?>> sources =
+          parent instanceof UnionDStream<?> union && consumers.get(union) == 1
+              ? union.parents()
+              : List.of(parent);
+      for (DStream<?> source : sources) {
+        if (source instanceof StageOutputDStream<?> output && consumers.get(output) == 1) {
+          writers
+              .computeIfAbsent(output.stage(), s -> new java.util.HashMap<>())
+              .put(output.output(), (ShuffledDStream<Object>) shuffle);
+        }
+      }
+    }
+    return writers;
   }
 
   /** A graph of every stream reachable from {@code streams} through their dependencies. */
@@ -109,6 +136,16 @@ public final class DStreamGraph {
   @SuppressWarnings("unchecked")
   public <T> Optional<ElementsCodec<T>> codecOf(DStream<T> stream) {
     return Optional.ofNullable((ElementsCodec<T>) codecs.get(stream));
+  }
+
+  /**
+   * The outputs of {@code stage} that one encoding shuffle alone reads (directly, or through a union
+   * that only it reads and that lists the output once), with that shuffle, by output index. A stage
+   * task may write such an output straight into the shuffle's blocks, so that it is never held as
+   * objects.
+   */
+  public Map<Integer, ShuffledDStream<Object>> shufflesWrittenBy(FusedStageDStream stage) {
+    return shuffleWriters.getOrDefault(stage, Map.of());
   }
 
   /** How many streams read each stream (a result read by several is materialized once). */

@@ -6,6 +6,8 @@ import dev.microbatch.runner.state.KeyedStateStore;
 import dev.microbatch.runner.state.StateCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -27,8 +29,12 @@ import org.joda.time.Instant;
  */
 public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutput> {
 
-  /** What one task emitted, by stage output index. */
-  public record TaskOutput(List<List<Object>> byOutput) {}
+  /**
+   * What one task emitted, by stage output index: as lists, or as the blocks of the shuffle that
+   * alone reads the output.
+   */
+  public record TaskOutput(
+      List<List<Object>> byOutput, Map<Integer, ShuffleMapOutput<Object>> written) {}
 
   /** What a finished task reports: its elements and the rest of its outcome. */
   private record TaskResult(TaskOutput output, StageTaskRun.Outcome outcome) {}
@@ -112,7 +118,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     int n = input.numPartitions();
     List<Callable<TaskResult>> tasks = new ArrayList<>(n);
     for (int p = 0; p < n; p++) {
-      Task task = new Task(batch, p, sides, lastInputWatermark);
+      Task task = new Task(batch, p, sides, lastInputWatermark, keyGroupedWatermark(input, p));
       int partition = p;
       tasks.add(() -> task.run(input, partition));
     }
@@ -140,20 +146,36 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     return BatchResult.of(partitions, outputWatermark).withPendingWork(pending);
   }
 
+  private static Optional<Instant> keyGroupedWatermark(BatchResult<?> input, int partition) {
+    return input.partitions().get(partition) instanceof KeyGroupedPartition<?> grouped
+        ? Optional.of(grouped.watermark())
+        : Optional.empty();
+  }
+
   /** One partition's task: its context for the stage's steps, and its outputs. */
   private final class Task implements TaskContext {
     private final BatchContext batch;
     private final int partition;
     private final List<SideInput> sides;
     private final Instant lastInputWatermark;
-    private final StageTaskRun.Outputs outputs = new StageTaskRun.Outputs(function.numOutputs());
+    private final Optional<Instant> keyGroupedInputWatermark;
+    private final StageTaskRun.Outputs outputs;
     private final MetricsContainerStepMap metrics = new MetricsContainerStepMap();
 
-    Task(BatchContext batch, int partition, List<SideInput> sides, Instant lastInputWatermark) {
+    Task(
+        BatchContext batch,
+        int partition,
+        List<SideInput> sides,
+        Instant lastInputWatermark,
+        Optional<Instant> keyGroupedInputWatermark) {
       this.batch = batch;
       this.partition = partition;
       this.sides = sides;
       this.lastInputWatermark = lastInputWatermark;
+      this.keyGroupedInputWatermark = keyGroupedInputWatermark;
+      this.outputs =
+          new StageTaskRun.Outputs(
+              function.numOutputs(), batch.shufflesWrittenBy(FusedStageDStream.this));
     }
 
     /**
@@ -166,7 +188,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
             StageTaskRun.run(
                 name(), function, this, input.partitions().get(index), () -> input.watermarkOf(index));
         batch.stateStores().release(name(), partition);
-        return new TaskResult(new TaskOutput(outputs.byOutput()), outcome);
+        return new TaskResult(new TaskOutput(outputs.byOutput(), outputs.written()), outcome);
       } finally {
         batch.addTaskMetrics(metrics);
       }
@@ -185,6 +207,11 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     @Override
     public Instant lastInputWatermark() {
       return lastInputWatermark;
+    }
+
+    @Override
+    public Optional<Instant> keyGroupedInputWatermark() {
+      return keyGroupedInputWatermark;
     }
 
     @Override
@@ -208,7 +235,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
     }
 
     @Override
-    public void emit(int output, Object element) {
+    public void emit(int output, Object element) throws Exception {
       outputs.emit(output, element);
     }
 

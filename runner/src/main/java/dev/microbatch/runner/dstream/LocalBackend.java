@@ -16,5 +16,10 @@ public final class LocalBackend implements Backend {
   }
 
   @Override
+  public boolean stagesWriteShuffleBlocks() {
+    return true;
+  }
+
+  @Override
   public void close() {}
 }

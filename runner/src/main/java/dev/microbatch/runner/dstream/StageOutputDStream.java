@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One output of a fused stage, as a stream of its own: one partition per stage task, let go of as
  * its consumer reads it (a stream with several consumers is read into memory once, by {@link
- * BatchContext#resultOf}).
+ * BatchContext#resultOf}), or, where one shuffle alone reads it, the blocks the task wrote for that
+ * shuffle ({@link ShuffleMapOutput}).
  */
 public final class StageOutputDStream<T> extends DStream<T> {
 
@@ -41,7 +42,11 @@ public final class StageOutputDStream<T> extends DStream<T> {
     for (Partition<FusedStageDStream.TaskOutput> partition : result.partitions()) {
       FusedStageDStream.TaskOutput taskOutput =
           ((ListPartition<FusedStageDStream.TaskOutput>) partition).elements().get(0);
-      partitions.add(new SingleReadPartition<>((List<T>) taskOutput.byOutput().get(output)));
+      ShuffleMapOutput<Object> written = taskOutput.written().get(output);
+      partitions.add(
+          written != null
+              ? (Partition<T>) (Partition<?>) written
+              : new SingleReadPartition<>((List<T>) taskOutput.byOutput().get(output)));
     }
     return new BatchResult<>(partitions, result.watermark());
   }

@@ -1,7 +1,10 @@
 package dev.microbatch.runner.dstream;
 
+import dev.microbatch.runner.shuffle.BlockWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.joda.time.Instant;
@@ -23,23 +26,51 @@ public final class StageTaskRun {
   /** What a finished task reports besides its elements. */
   public record Outcome(Instant outputWatermark, boolean pendingWork, long recordsIn, long millis) {}
 
-  /** The elements a task emitted, one list per stage output; filled through {@link #emit}. */
+  /**
+   * What a task emitted, per stage output: a list of elements, or, for an output that one shuffle
+   * alone reads, that shuffle's blocks, written as the elements come. Filled through {@link #emit}.
+   */
   public static final class Outputs {
     private final List<List<Object>> byOutput;
+    private final Map<Integer, ShuffledDStream<Object>> shuffles;
+    private final Map<Integer, BlockWriter<Object>> writers = new HashMap<>();
 
+    /** Every output kept as a list. */
     public Outputs(int numOutputs) {
+      this(numOutputs, Map.of());
+    }
+
+    /** The outputs in {@code shuffles} written as those shuffles' blocks, the others as lists. */
+    public Outputs(int numOutputs, Map<Integer, ShuffledDStream<Object>> shuffles) {
       byOutput = new ArrayList<>(numOutputs);
       for (int i = 0; i < numOutputs; i++) {
         byOutput.add(new ArrayList<>());
       }
+      this.shuffles = Map.copyOf(shuffles);
+      shuffles.forEach((output, shuffle) -> writers.put(output, shuffle.blockWriter()));
     }
 
-    public void emit(int output, Object element) {
-      byOutput.get(output).add(element);
+    public void emit(int output, Object element) throws Exception {
+      BlockWriter<Object> writer = writers.get(output);
+      if (writer == null) {
+        byOutput.get(output).add(element);
+      } else {
+        writer.write(element);
+      }
     }
 
+    /** The outputs kept as lists (those written as blocks are empty here). */
     public List<List<Object>> byOutput() {
       return byOutput;
+    }
+
+    /** The outputs written as shuffle blocks, by output index; the task is done writing. */
+    public Map<Integer, ShuffleMapOutput<Object>> written() {
+      Map<Integer, ShuffleMapOutput<Object>> written = new HashMap<>();
+      writers.forEach(
+          (output, writer) ->
+              written.put(output, new ShuffleMapOutput<>(shuffles.get(output), writer.finish())));
+      return written;
     }
   }
 

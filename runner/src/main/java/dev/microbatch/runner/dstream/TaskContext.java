@@ -4,6 +4,7 @@ import dev.microbatch.runner.scheduler.BatchTime;
 import dev.microbatch.runner.state.KeyedStateStore;
 import dev.microbatch.runner.state.StateCodec;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.joda.time.Instant;
 
@@ -21,6 +22,14 @@ public interface TaskContext extends SinkTransactions {
    */
   Instant lastInputWatermark();
 
+  /**
+   * Present when this task's input comes grouped by key ({@link KeyGroupedPartition}: a key's
+   * elements one after another, never coming back) and its watermark, the one this batch reaches,
+   * is known before the input is read. A keyed step that reads the input may then finish each key
+   * as its group ends instead of holding the partition's elements until the last one.
+   */
+  Optional<Instant> keyGroupedInputWatermark();
+
   /** The keyed state of this stage partition, kept across batches and checkpointed with codec. */
   <S> KeyedStateStore<S> stateStore(StateCodec<S> codec);
 
@@ -34,7 +43,7 @@ public interface TaskContext extends SinkTransactions {
   List<SideInput> sideInputs();
 
   /** Emits an element to one of the stage's outputs. */
-  void emit(int output, Object element);
+  void emit(int output, Object element) throws Exception;
 
   /** A value shared by the DStreams and tasks of this batch; see {@link BatchContext#attribute}. */
   <A> A batchAttribute(Class<A> type, java.util.function.Supplier<A> create);

@@ -11,6 +11,7 @@ import dev.microbatch.runner.scheduler.BatchInfo;
 import dev.microbatch.runner.scheduler.JobGenerator;
 import dev.microbatch.runner.scheduler.JobScheduler;
 import dev.microbatch.runner.scheduler.StreamingListener;
+import dev.microbatch.runner.shuffle.ElementCoder;
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.shuffle.Keyed;
 import dev.microbatch.runner.state.KeyedStateStore;
@@ -102,7 +103,7 @@ public class DStreamGraphTest {
         }
 
         @Override
-        public Instant advanceWatermark(Instant inputWatermark) {
+        public Instant advanceWatermark(Instant inputWatermark) throws Exception {
           KeyedStateStore<long[]> counts = context.stateStore(COUNTS);
           counts.schedule(AT_END_OF_TIME);
           for (KeyBytes key : counts.due(inputWatermark, inputWatermark)) {
@@ -207,6 +208,118 @@ public class DStreamGraphTest {
 
     assertEquals(JobScheduler.Status.DONE, scheduler.status());
     assertThat(Collect.SEEN, containsInAnyOrder("a=2", "b=2", "a=2", "b=2"));
+  }
+
+  /** Words as UTF-8, for shuffles that encode their blocks. */
+  private static final ElementCoder<String> UTF8 =
+      new ElementCoder<>() {
+        @Override
+        public void encode(String word, java.io.OutputStream out) throws java.io.IOException {
+          new java.io.DataOutputStream(out).writeUTF(word);
+        }
+
+        @Override
+        public String decode(java.io.InputStream in) throws java.io.IOException {
+          return new java.io.DataInputStream(in).readUTF();
+        }
+      };
+
+  private static ShuffledDStream<String> encodingShuffle(DStream<String> parent, int partitions) {
+    return new ShuffledDStream<>(
+        "shuffle",
+        parent,
+        word -> new KeyBytes(word.getBytes(StandardCharsets.UTF_8)),
+        partitions,
+        Optional.of(UTF8));
+  }
+
+  /** A stage that hands every element on to its one output. */
+  private static final class PassOn implements StageFunction {
+    @Override
+    public int numOutputs() {
+      return 1;
+    }
+
+    @Override
+    public StageTask createTask(TaskContext context) {
+      return element -> context.emit(0, element);
+    }
+  }
+
+  /** Records, per task, the elements it read and whether they came grouped by key. */
+  private static final class RecordKeyedInput implements StageFunction {
+    static final List<List<Object>> TASKS = Collections.synchronizedList(new ArrayList<>());
+    static final List<Boolean> GROUPED = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public int numOutputs() {
+      return 0;
+    }
+
+    @Override
+    public StageTask createTask(TaskContext context) {
+      List<Object> read = new ArrayList<>();
+      TASKS.add(read);
+      GROUPED.add(context.keyGroupedInputWatermark().isPresent());
+      return element -> read.add(((Keyed<?>) element).element());
+    }
+  }
+
+  /**
+   * A stage output that an encoding shuffle alone reads is written by the stage's tasks straight
+   * into the shuffle's blocks, and each reduce task gets its keys one after another, its watermark
+   * known before it reads.
+   */
+  @Test
+  public void aStageOutputOnlyAShuffleReadsIsWrittenAsItsBlocksAndReadKeyByKey()
+      throws Exception {
+    RecordKeyedInput.TASKS.clear();
+    RecordKeyedInput.GROUPED.clear();
+    WordsInput input =
+        new WordsInput(List.of(List.of("a", "b", "a", "c", "b", "a", "d", "c"), List.of("b")));
+    FusedStageDStream split = new FusedStageDStream("split", input, List.of(), new PassOn());
+    StageOutputDStream<String> words = new StageOutputDStream<>("words", split, 0);
+    ShuffledDStream<String> shuffled = encodingShuffle(words, 2);
+    FusedStageDStream record =
+        new FusedStageDStream("record", shuffled, List.of(), new RecordKeyedInput());
+    DStreamGraph graph = DStreamGraph.of(List.of(record), 100);
+
+    assertEquals(java.util.Map.of(0, shuffled), graph.shufflesWrittenBy(split));
+    JobScheduler scheduler = backToBack(graph);
+    scheduler.start("map-side-in-stage");
+    assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
+
+    assertEquals(JobScheduler.Status.DONE, scheduler.status());
+    assertEquals(List.of(true, true, true, true), RecordKeyedInput.GROUPED);
+    List<Object> all = new ArrayList<>();
+    for (List<Object> task : RecordKeyedInput.TASKS) {
+      all.addAll(task);
+      for (Object word : task) {
+        int first = task.indexOf(word);
+        int last = task.lastIndexOf(word);
+        assertEquals(
+            "a key's elements together in " + task,
+            Collections.nCopies(last - first + 1, word),
+            task.subList(first, last + 1));
+      }
+    }
+    assertThat(all, containsInAnyOrder("a", "a", "a", "b", "b", "b", "c", "c", "d"));
+  }
+
+  /** A stage output that another stream reads too stays a list, whoever else reads it. */
+  @Test
+  public void aStageOutputThatAShuffleSharesStaysAList() {
+    WordsInput input = new WordsInput(List.of(List.of("a")));
+    FusedStageDStream split = new FusedStageDStream("split", input, List.of(), new PassOn());
+    StageOutputDStream<String> words = new StageOutputDStream<>("words", split, 0);
+    ShuffledDStream<String> shuffled = encodingShuffle(words, 2);
+    FusedStageDStream record =
+        new FusedStageDStream("record", shuffled, List.of(), new RecordKeyedInput());
+    FusedStageDStream collect = new FusedStageDStream("collect", words, List.of(), new Collect());
+
+    DStreamGraph graph = DStreamGraph.of(List.of(record, collect), 100);
+
+    assertEquals(java.util.Map.of(), graph.shufflesWrittenBy(split));
   }
 
   /**

@@ -83,7 +83,7 @@ public class PartitionWatermarksTest {
         private String last = "";
 
         @Override
-        public void process(Object element) {
+        public void process(Object element) throws Exception {
           last = element instanceof dev.microbatch.runner.shuffle.Keyed<?> keyed
               ? "keyed " + keyed.element()
               : String.valueOf(element);

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.joda.time.Instant;
@@ -85,6 +86,12 @@ final class ClusterTaskContext implements TaskContext {
     return new Instant(spec.lastInputWatermarkMillis());
   }
 
+  /** A Spark shuffle's partitions come in no particular key order. */
+  @Override
+  public Optional<Instant> keyGroupedInputWatermark() {
+    return Optional.empty();
+  }
+
   @Override
   public <S> KeyedStateStore<S> stateStore(StateCodec<S> codec) {
     return state().store(spec.stageName(), partition, codec);
@@ -106,7 +113,7 @@ final class ClusterTaskContext implements TaskContext {
   }
 
   @Override
-  public void emit(int output, Object element) {
+  public void emit(int output, Object element) throws Exception {
     outputs.emit(output, element);
   }
 

@@ -98,7 +98,8 @@ public final class FusedStageFunction implements StageFunction {
         try {
           instances[i] =
               spec.factory()
-                  .create(new StepEnvironment(context, receivers, sides, metricsRouter));
+                  .create(new StepEnvironment(
+                          context, receivers, sides, metricsRouter, spec.producer() < 0));
         } catch (Exception e) {
           closeCreated();
           throw e;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.NullSideInputReader;
@@ -109,6 +110,7 @@ public final class GroupAlsoByWindowStep implements Step {
   private final SystemReduceFn<Object, Object, ?, Object, BoundedWindow> reduceFn;
   private final ExecutableTriggerStateMachine trigger;
   private final CounterCell droppedDueToLateness;
+  private final Optional<Instant> keyGroupedWatermark;
 
   /** The counter of elements dropped for arriving after their window expired, in every step. */
   static final MetricName DROPPED_DUE_TO_LATENESS =
@@ -134,6 +136,7 @@ public final class GroupAlsoByWindowStep implements Step {
             .metrics()
             .getContainer(spec.stepName())
             .getCounter(DROPPED_DUE_TO_LATENESS);
+    this.keyGroupedWatermark = environment.keyGroupedInputWatermark();
     this.reduceFn = spec.reduction().reduceFn(spec);
     this.trigger =
         ExecutableTriggerStateMachine.create(
@@ -141,12 +144,20 @@ public final class GroupAlsoByWindowStep implements Step {
                 TriggerTranslation.toProto(spec.windowingStrategy().getTrigger())));
   }
 
+  /**
+   * Adds an element to its key's values for this batch. When the input comes grouped by key with
+   * its watermark known, a key is finished (its values added to its panes, what is due fired) as
+   * soon as the next key's group begins, so the step holds one key's values at a time.
+   */
   @Override
   @SuppressWarnings("unchecked")
-  public void process(Object element) {
+  public void process(Object element) throws Exception {
     Keyed<WindowedValue<KV<Object, Object>>> keyed =
         (Keyed<WindowedValue<KV<Object, Object>>>) element;
     WindowedValue<KV<Object, Object>> wv = keyed.element();
+    if (keyGroupedWatermark.isPresent() && !batchValues.containsKey(keyed.key())) {
+      finishGroupedKeys(keyGroupedWatermark.get());
+    }
     List<WindowedValue<Object>> values =
         batchValues.computeIfAbsent(keyed.key(), k -> new ArrayList<>());
     if (values.isEmpty()) {
@@ -155,13 +166,20 @@ public final class GroupAlsoByWindowStep implements Step {
     values.add(wv.withValue(wv.getValue().getValue()));
   }
 
+  /** Finishes the key whose group has ended, if any, at the batch's input watermark. */
+  private void finishGroupedKeys(Instant watermark) throws Exception {
+    if (!batchValues.isEmpty()) {
+      forEachKey(watermark, true, false);
+    }
+  }
+
   /**
    * The batch boundary: processing time has moved to this batch's time, so what became due fires
    * before this batch's elements are added to their panes.
    */
   @Override
   public void start() throws Exception {
-    forEachKey(environment.task().lastInputWatermark(), false);
+    forEachKey(environment.task().lastInputWatermark(), false, true);
   }
 
   /**
@@ -170,19 +188,22 @@ public final class GroupAlsoByWindowStep implements Step {
    */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
-    return forEachKey(inputWatermark, true);
+    return forEachKey(inputWatermark, true, true);
   }
 
   /**
-   * For every key: adds this batch's elements to its panes if {@code withElements}, then fires what
-   * {@code watermark} and this batch's processing time made due; returns the output watermark.
+   * For every key with elements in this batch if {@code withElements}, adds them to its panes; then
+   * fires what {@code watermark} and this batch's processing time made due, for those keys and, if
+   * {@code dueKeys}, for every key due; returns the output watermark.
    */
-  private Instant forEachKey(Instant watermark, boolean withElements) throws Exception {
+  private Instant forEachKey(Instant watermark, boolean withElements, boolean dueKeys)
+      throws Exception {
     Instant lastWatermark = environment.task().lastInputWatermark();
     Instant processingTime = environment.task().processingTime();
     try (Closeable scope = metrics.enter()) {
       return KeyedTimers.forEachKey(
           store,
+          dueKeys,
           withElements ? List.copyOf(batchValues.keySet()) : List.of(),
           watermark,
           processingTime,

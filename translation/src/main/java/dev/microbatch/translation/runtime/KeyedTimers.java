@@ -95,8 +95,21 @@ final class KeyedTimers {
       Instant processingTime,
       KeyWork work)
       throws Exception {
+    return forEachKey(store, true, alsoVisit, inputWatermark, processingTime, work);
+  }
+
+  /** As above, visiting the keys that are due only if {@code dueKeys}. */
+  static Instant forEachKey(
+      KeyedStateStore<KeyState> store,
+      boolean dueKeys,
+      Collection<KeyBytes> alsoVisit,
+      Instant inputWatermark,
+      Instant processingTime,
+      KeyWork work)
+      throws Exception {
+    Iterable<KeyBytes> due = dueKeys ? store.due(inputWatermark, processingTime) : List.of();
     // A key visited twice (due, and in alsoVisit) finds nothing more to do the second time.
-    for (Iterable<KeyBytes> keys : List.of(store.due(inputWatermark, processingTime), alsoVisit)) {
+    for (Iterable<KeyBytes> keys : List.of(due, alsoVisit)) {
       for (KeyBytes key : keys) {
         KeyState state = store.get(key);
         if (state == null) {

@@ -2,11 +2,14 @@ package dev.microbatch.translation.translators;
 
 import dev.microbatch.runner.dstream.DStream;
 import dev.microbatch.runner.dstream.ShuffledDStream;
+import dev.microbatch.runner.shuffle.ElementCoder;
 import dev.microbatch.runner.shuffle.KeyExtractor;
 import dev.microbatch.translation.TranslationContext;
 import dev.microbatch.translation.runtime.StepFactory;
+import dev.microbatch.translation.runtime.WindowedValuesCodec;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -27,9 +30,16 @@ final class ShuffleSupport {
       List<PCollectionView<?>> sideInputs) {
     Supplier<DStream<Object>> parent = context.dstreamOf(input);
     int partitions = context.options().getParallelism();
+    Optional<WindowedValuesCodec> codec = context.codecOf(input);
     context.addStageOn(
         name,
-        () -> new ShuffledDStream<>(name + "/Shuffle", parent.get(), keys, partitions),
+        () ->
+            new ShuffledDStream<>(
+                name + "/Shuffle",
+                parent.get(),
+                keys,
+                partitions,
+                codec.<ElementCoder<Object>>map(c -> c)),
         List.of(input),
         reduceStep,
         outputs,
