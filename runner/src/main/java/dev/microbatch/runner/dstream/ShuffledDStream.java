@@ -108,6 +108,7 @@ public final class ShuffledDStream<T> extends DStream<Keyed<T>> {
    */
   public BlockWriter<T> blockWriter() {
     return new BlockWriter<>(
+        name(),
         keys,
         coder.orElseThrow(() -> new IllegalStateException(this + " keeps its elements as objects")),
         numPartitions);

@@ -21,12 +21,16 @@ public final class BlockWriter<T> {
 
   private static final int FIRST_PAGE_BYTES = 4 * 1024;
 
+  private final String shuffle;
   private final KeyExtractor<T> keys;
   private final ElementCoder<T> coder;
   private final Target[] targets;
   private final Scratch scratch = new Scratch();
 
-  public BlockWriter(KeyExtractor<T> keys, ElementCoder<T> coder, int numPartitions) {
+  /** A writer for the shuffle named {@code shuffle} (named in errors). */
+  public BlockWriter(
+      String shuffle, KeyExtractor<T> keys, ElementCoder<T> coder, int numPartitions) {
+    this.shuffle = shuffle;
     this.keys = keys;
     this.coder = coder;
     this.targets = new Target[numPartitions];
@@ -38,8 +42,20 @@ public final class BlockWriter<T> {
   public void write(T element) throws Exception {
     KeyBytes key = keys.keyOf(element);
     scratch.reset();
-    coder.encode(element, scratch);
+    try {
+      coder.encode(element, scratch);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(
+          shuffle + " could not encode an element with its PCollection's coder: " + shown(element),
+          e);
+    }
     targets[key.partition(targets.length)].append(key.bytes(), scratch.buffer(), scratch.size());
+  }
+
+  /** An element as an error shows it: its first 200 characters. */
+  private static String shown(Object element) {
+    String text = String.valueOf(element);
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
   /** The blocks written, one per partition; the writer is done. */

@@ -2,6 +2,7 @@ package dev.microbatch.runner.shuffle;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -45,7 +46,7 @@ public class KeyGroupsTest {
   private static List<EncodedBlock> mapTasks(List<List<String>> tasks) throws Exception {
     List<EncodedBlock> blocks = new ArrayList<>();
     for (List<String> task : tasks) {
-      BlockWriter<String> writer = new BlockWriter<>(KEY, STRINGS, 1);
+      BlockWriter<String> writer = new BlockWriter<>("shuffle", KEY, STRINGS, 1);
       for (String element : task) {
         writer.write(element);
       }
@@ -139,13 +140,40 @@ public class KeyGroupsTest {
   }
 
   @Test
+  public void anElementItsCoderCannotEncodeFailsNamingTheShuffleAndTheElement() {
+    BlockWriter<String> writer =
+        new BlockWriter<>(
+            "Count/GroupByKey/Shuffle",
+            KEY,
+            new ElementCoder<>() {
+              @Override
+              public void encode(String element, OutputStream out) throws IOException {
+                throw new IOException("not encodable");
+              }
+
+              @Override
+              public String decode(InputStream in) {
+                throw new UnsupportedOperationException();
+              }
+            },
+            1);
+
+    IOException e = assertThrows(IOException.class, () -> writer.write("a=bad"));
+
+    assertEquals(
+        "Count/GroupByKey/Shuffle could not encode an element with its PCollection's coder: a=bad",
+        e.getMessage());
+    assertEquals("not encodable", e.getCause().getMessage());
+  }
+
+  @Test
   public void emptyBlocksHandOverNothing() throws Exception {
     assertEquals(List.of(), read(mapTasks(List.of(List.of(), List.of()))));
   }
 
   @Test
   public void eachElementGoesToThePartitionOfItsKey() throws Exception {
-    BlockWriter<String> writer = new BlockWriter<>(KEY, STRINGS, 3);
+    BlockWriter<String> writer = new BlockWriter<>("shuffle", KEY, STRINGS, 3);
     List<String> written = List.of("a=1", "b=1", "c=1", "d=1", "a=2");
     for (String element : written) {
       writer.write(element);
