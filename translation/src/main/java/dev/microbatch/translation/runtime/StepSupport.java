@@ -15,14 +15,25 @@ final class StepSupport {
 
   private StepSupport() {}
 
-  /** Routes a DoFn runner's outputs, by tag, to the step's receivers. */
+  /**
+   * Routes a DoFn runner's outputs, by tag, to the step's receivers. A DoFn mostly outputs to one
+   * tag, the same instance each time, so the receiver of the tag used last is kept at hand rather
+   * than looked up per element.
+   */
   static WindowedValueMultiReceiver receiverFor(StepEnvironment environment) {
     Map<TupleTag<?>, Receiver> outputs = environment.outputs();
     return new WindowedValueMultiReceiver() {
+      private TupleTag<?> lastTag;
+      private Receiver lastReceiver;
+
       @Override
       public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
         try {
-          outputs.getOrDefault(tag, Receiver.DISCARD).accept(output);
+          if (tag != lastTag) {
+            lastReceiver = outputs.getOrDefault(tag, Receiver.DISCARD);
+            lastTag = tag;
+          }
+          lastReceiver.accept(output);
         } catch (RuntimeException e) {
           throw e;
         } catch (Exception e) {
