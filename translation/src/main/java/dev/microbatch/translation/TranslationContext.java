@@ -122,7 +122,8 @@ public final class TranslationContext {
     try {
       return Optional.of(
           new WindowedValuesCodec(
-              collection.getCoder(), collection.getWindowingStrategy().getWindowFn().windowCoder()));
+              collection.getCoder(),
+              collection.getWindowingStrategy().getWindowFn().windowCoder()));
     } catch (IllegalStateException noCoder) {
       // PCollection.getCoder throws when no coder could be inferred; nothing to encode with.
       return Optional.empty();

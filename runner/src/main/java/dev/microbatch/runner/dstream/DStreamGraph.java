@@ -139,10 +139,10 @@ public final class DStreamGraph {
   }
 
   /**
-   * The outputs of {@code stage} that one encoding shuffle alone reads (directly, or through a union
-   * that only it reads and that lists the output once), with that shuffle, by output index. A stage
-   * task may write such an output straight into the shuffle's blocks, so that it is never held as
-   * objects.
+   * The outputs of {@code stage} that one encoding shuffle alone reads (directly, or through a
+   * union that only it reads and that lists the output once), with that shuffle, by output index.
+   * A stage task may write such an output straight into the shuffle's blocks, so that it is never
+   * held as objects.
    */
   public Map<Integer, ShuffledDStream<Object>> shufflesWrittenBy(FusedStageDStream stage) {
     return shuffleWriters.getOrDefault(stage, Map.of());

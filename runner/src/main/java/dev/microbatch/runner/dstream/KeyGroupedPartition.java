@@ -21,7 +21,8 @@ public final class KeyGroupedPartition<T> implements Partition<Keyed<T>> {
   private final ElementCoder<T> coder;
   private final Supplier<Instant> watermark;
 
-  KeyGroupedPartition(List<EncodedBlock> blocks, ElementCoder<T> coder, Supplier<Instant> watermark) {
+  KeyGroupedPartition(
+      List<EncodedBlock> blocks, ElementCoder<T> coder, Supplier<Instant> watermark) {
     this.blocks = new AtomicReference<>(List.copyOf(blocks));
     this.coder = coder;
     this.watermark = watermark;

@@ -80,7 +80,8 @@ public class KeyGroupsTest {
           ofKey,
           elements.subList(first, first + ofKey.size()));
     }
-    assertEquals(List.of("a=1", "a=2", "a=3"), elements.stream().filter(e -> e.startsWith("a")).toList());
+    assertEquals(
+        List.of("a=1", "a=2", "a=3"), elements.stream().filter(e -> e.startsWith("a")).toList());
   }
 
   @Test

@@ -169,7 +169,10 @@ public final class GroupAlsoByWindowStep implements Step {
   /** Finishes the key whose group has ended, if any, at the batch's input watermark. */
   private void finishGroupedKeys(Instant watermark) throws Exception {
     if (!batchValues.isEmpty()) {
-      forEachKey(watermark, true, false);
+      try (Closeable scope = metrics.enter()) {
+        // Holds are asked for once, when the watermark advances: with RocksDB, each ask is a seek.
+        KeyedTimers.visit(store, List.copyOf(batchValues.keySet()), keyWork(watermark, true));
+      }
     }
   }
 
@@ -179,7 +182,7 @@ public final class GroupAlsoByWindowStep implements Step {
    */
   @Override
   public void start() throws Exception {
-    forEachKey(environment.task().lastInputWatermark(), false, true);
+    forEachKey(environment.task().lastInputWatermark(), false);
   }
 
   /**
@@ -188,45 +191,47 @@ public final class GroupAlsoByWindowStep implements Step {
    */
   @Override
   public Instant advanceWatermark(Instant inputWatermark) throws Exception {
-    return forEachKey(inputWatermark, true, true);
+    return forEachKey(inputWatermark, true);
   }
 
   /**
-   * For every key with elements in this batch if {@code withElements}, adds them to its panes; then
-   * fires what {@code watermark} and this batch's processing time made due, for those keys and, if
-   * {@code dueKeys}, for every key due; returns the output watermark.
+   * For every key: adds this batch's elements to its panes if {@code withElements}, then fires what
+   * {@code watermark} and this batch's processing time made due; returns the output watermark.
    */
-  private Instant forEachKey(Instant watermark, boolean withElements, boolean dueKeys)
-      throws Exception {
-    Instant lastWatermark = environment.task().lastInputWatermark();
-    Instant processingTime = environment.task().processingTime();
+  private Instant forEachKey(Instant watermark, boolean withElements) throws Exception {
     try (Closeable scope = metrics.enter()) {
       return KeyedTimers.forEachKey(
           store,
-          dueKeys,
           withElements ? List.copyOf(batchValues.keySet()) : List.of(),
           watermark,
-          processingTime,
-          (key, state) -> {
-            ReduceFnRunner<Object, Object, Object, BoundedWindow> runner = runnerFor(state);
-            List<WindowedValue<Object>> values = withElements ? batchValues.remove(key) : null;
-            if (values != null) {
-              KeyedTimers.advance(state.timers(), lastWatermark, processingTime);
-              // The filter is lazy and the runner iterates more than once: count drops once.
-              runner.processElements(
-                  ImmutableList.copyOf(
-                      LateDataUtils.dropExpiredWindows(
-                          state.key(),
-                          values,
-                          state.timers(),
-                          spec.windowingStrategy(),
-                          droppedDueToLateness)));
-            }
-            KeyedTimers.fireDue(
-                state, watermark, processingTime, timer -> runner.onTimers(List.of(timer)));
-            runner.persist();
-          });
+          environment.task().processingTime(),
+          keyWork(watermark, withElements));
     }
+  }
+
+  /** A key's work: its elements into its panes if {@code withElements}, then what is due. */
+  private KeyedTimers.KeyWork keyWork(Instant watermark, boolean withElements) {
+    Instant lastWatermark = environment.task().lastInputWatermark();
+    Instant processingTime = environment.task().processingTime();
+    return (key, state) -> {
+      ReduceFnRunner<Object, Object, Object, BoundedWindow> runner = runnerFor(state);
+      List<WindowedValue<Object>> values = withElements ? batchValues.remove(key) : null;
+      if (values != null) {
+        KeyedTimers.advance(state.timers(), lastWatermark, processingTime);
+        // The filter is lazy and the runner iterates more than once: count drops once.
+        runner.processElements(
+            ImmutableList.copyOf(
+                LateDataUtils.dropExpiredWindows(
+                    state.key(),
+                    values,
+                    state.timers(),
+                    spec.windowingStrategy(),
+                    droppedDueToLateness)));
+      }
+      KeyedTimers.fireDue(
+          state, watermark, processingTime, timer -> runner.onTimers(List.of(timer)));
+      runner.persist();
+    };
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -95,35 +95,30 @@ final class KeyedTimers {
       Instant processingTime,
       KeyWork work)
       throws Exception {
-    return forEachKey(store, true, alsoVisit, inputWatermark, processingTime, work);
+    // A key visited twice (due, and in alsoVisit) finds nothing more to do the second time.
+    visit(store, store.due(inputWatermark, processingTime), work);
+    visit(store, alsoVisit, work);
+    return store.earliestHold().filter(h -> h.isBefore(inputWatermark)).orElse(inputWatermark);
   }
 
-  /** As above, visiting the keys that are due only if {@code dueKeys}. */
-  static Instant forEachKey(
-      KeyedStateStore<KeyState> store,
-      boolean dueKeys,
-      Collection<KeyBytes> alsoVisit,
-      Instant inputWatermark,
-      Instant processingTime,
-      KeyWork work)
+  /**
+   * Runs {@code work} for each of {@code keys} that has state, then drops the key if it has no
+   * timers left, or else the state it cleared.
+   */
+  static void visit(KeyedStateStore<KeyState> store, Iterable<KeyBytes> keys, KeyWork work)
       throws Exception {
-    Iterable<KeyBytes> due = dueKeys ? store.due(inputWatermark, processingTime) : List.of();
-    // A key visited twice (due, and in alsoVisit) finds nothing more to do the second time.
-    for (Iterable<KeyBytes> keys : List.of(due, alsoVisit)) {
-      for (KeyBytes key : keys) {
-        KeyState state = store.get(key);
-        if (state == null) {
-          continue;
-        }
-        work.run(key, state);
-        if (state.timers().hasPendingTimers()) {
-          state.state().forgetCleared();
-        } else {
-          store.remove(key);
-        }
+    for (KeyBytes key : keys) {
+      KeyState state = store.get(key);
+      if (state == null) {
+        continue;
+      }
+      work.run(key, state);
+      if (state.timers().hasPendingTimers()) {
+        state.state().forgetCleared();
+      } else {
+        store.remove(key);
       }
     }
-    return store.earliestHold().filter(h -> h.isBefore(inputWatermark)).orElse(inputWatermark);
   }
 
   /**
