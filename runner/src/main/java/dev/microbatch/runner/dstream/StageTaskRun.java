@@ -33,7 +33,8 @@ public final class StageTaskRun {
   public static final class Outputs {
     private final List<List<Object>> byOutput;
     private final Map<Integer, ShuffledDStream<Object>> shuffles;
-    private final Map<Integer, BlockWriter<Object>> writers = new HashMap<>();
+    /** By output index; null for an output kept as a list (an array: emit runs per element). */
+    private final BlockWriter<Object>[] writers;
 
     /** Every output kept as a list. */
     public Outputs(int numOutputs) {
@@ -47,11 +48,14 @@ public final class StageTaskRun {
         byOutput.add(new ArrayList<>());
       }
       this.shuffles = Map.copyOf(shuffles);
-      shuffles.forEach((output, shuffle) -> writers.put(output, shuffle.blockWriter()));
+      @SuppressWarnings("unchecked")
+      BlockWriter<Object>[] byIndex = new BlockWriter[numOutputs];
+      shuffles.forEach((output, shuffle) -> byIndex[output] = shuffle.blockWriter());
+      this.writers = byIndex;
     }
 
     public void emit(int output, Object element) throws Exception {
-      BlockWriter<Object> writer = writers.get(output);
+      BlockWriter<Object> writer = writers[output];
       if (writer == null) {
         byOutput.get(output).add(element);
       } else {
@@ -67,9 +71,9 @@ public final class StageTaskRun {
     /** The outputs written as shuffle blocks, by output index; the task is done writing. */
     public Map<Integer, ShuffleMapOutput<Object>> written() {
       Map<Integer, ShuffleMapOutput<Object>> written = new HashMap<>();
-      writers.forEach(
-          (output, writer) ->
-              written.put(output, new ShuffleMapOutput<>(shuffles.get(output), writer.finish())));
+      shuffles.forEach(
+          (output, shuffle) ->
+              written.put(output, new ShuffleMapOutput<>(shuffle, writers[output].finish())));
       return written;
     }
   }

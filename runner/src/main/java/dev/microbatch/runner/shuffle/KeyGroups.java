@@ -1,6 +1,5 @@
 package dev.microbatch.runner.shuffle;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,7 +5,6 @@ import dev.microbatch.runner.state.KeyedStateStore;
 import dev.microbatch.runner.state.Timetable;
 import dev.microbatch.runner.state.Wake;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
