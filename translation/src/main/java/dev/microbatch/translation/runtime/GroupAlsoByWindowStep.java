@@ -155,12 +155,14 @@ public final class GroupAlsoByWindowStep implements Step {
     Keyed<WindowedValue<KV<Object, Object>>> keyed =
         (Keyed<WindowedValue<KV<Object, Object>>>) element;
     WindowedValue<KV<Object, Object>> wv = keyed.element();
-    if (keyGroupedWatermark.isPresent() && !batchValues.containsKey(keyed.key())) {
-      finishGroupedKeys(keyGroupedWatermark.get());
-    }
-    List<WindowedValue<Object>> values =
-        batchValues.computeIfAbsent(keyed.key(), k -> new ArrayList<>());
-    if (values.isEmpty()) {
+    List<WindowedValue<Object>> values = batchValues.get(keyed.key());
+    if (values == null) {
+      // A key's first element of the batch: with grouped input, the key before it is complete.
+      if (keyGroupedWatermark.isPresent()) {
+        finishGroupedKeys(keyGroupedWatermark.get());
+      }
+      values = new ArrayList<>();
+      batchValues.put(keyed.key(), values);
       store.getOrCreate(keyed.key(), k -> new KeyState(wv.getValue().getKey()));
     }
     values.add(wv.withValue(wv.getValue().getValue()));
