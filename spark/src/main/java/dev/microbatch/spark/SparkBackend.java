@@ -120,7 +120,7 @@ public final class SparkBackend implements Backend {
 
   /** Stages and shuffles run as Spark tasks and Spark shuffles, which keep their own blocks. */
   @Override
-  public boolean stagesWriteShuffleBlocks() {
+  public boolean stagesEncodeOutputs() {
     return false;
   }
 

@@ -23,11 +23,12 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
-   * Whether a stage task may write an output that one shuffle alone reads straight into that
-   * shuffle's blocks ({@link DStreamGraph#shufflesWrittenBy}): true where stage tasks and shuffles
-   * run in one JVM through {@link FusedStageDStream} and {@link ShuffledDStream} themselves.
+   * Whether a stage task may hold its outputs encoded ({@link DStreamGraph#encodedOutputsOf}),
+   * writing an output that one shuffle alone reads straight into that shuffle's blocks: true where
+   * stage tasks and shuffles run in one JVM through {@link FusedStageDStream} and {@link
+   * ShuffledDStream} themselves.
    */
-  boolean stagesWriteShuffleBlocks();
+  boolean stagesEncodeOutputs();
 
   /** Releases what the backend holds (a cluster connection); called once when the run ends. */
   @Override

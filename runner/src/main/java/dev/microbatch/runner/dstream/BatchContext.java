@@ -35,7 +35,7 @@ public final class BatchContext implements SinkTransactions {
   private final MetricsAccumulator.BatchMetrics batchMetrics;
   private final StreamProgress progress;
   private final Map<DStream<?>, Integer> consumerCounts;
-  private final Function<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffleWriters;
+  private final Function<FusedStageDStream, EncodedOutputs> encodedOutputs;
   private final Map<DStream<?>, BatchResult<?>> results = new IdentityHashMap<>();
   private final Map<String, AtomicLong> recordsIn = new LinkedHashMap<>();
   private final ConcurrentLinkedQueue<SinkTransaction> transactions = new ConcurrentLinkedQueue<>();
@@ -67,7 +67,7 @@ public final class BatchContext implements SinkTransactions {
       MetricsAccumulator metrics,
       StreamProgress progress,
       Map<DStream<?>, Integer> consumerCounts,
-      Function<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffleWriters,
+      Function<FusedStageDStream, EncodedOutputs> encodedOutputs,
       InstancePool instances) {
     this.time = time;
     this.instances = instances;
@@ -79,15 +79,15 @@ public final class BatchContext implements SinkTransactions {
     this.batchMetrics = metrics.newBatch();
     this.progress = progress;
     this.consumerCounts = consumerCounts;
-    this.shuffleWriters = shuffleWriters;
+    this.encodedOutputs = encodedOutputs;
   }
 
   /**
-   * The outputs of {@code stage} its tasks write straight into the blocks of the shuffle that
-   * alone reads them, by output index; empty unless the backend lets stage tasks do so.
+   * The outputs of {@code stage} its tasks hold encoded ({@link DStreamGraph#encodedOutputsOf});
+   * none unless the backend lets stage tasks do so.
    */
-  public Map<Integer, ShuffledDStream<Object>> shufflesWrittenBy(FusedStageDStream stage) {
-    return shuffleWriters.apply(stage);
+  public EncodedOutputs encodedOutputsOf(FusedStageDStream stage) {
+    return encodedOutputs.apply(stage);
   }
 
   /**
@@ -104,7 +104,7 @@ public final class BatchContext implements SinkTransactions {
         new MetricsAccumulator(),
         new StreamProgress(),
         Map.of(),
-        stage -> Map.of(),
+        stage -> EncodedOutputs.NONE,
         InstancePool.discarding());
   }
 

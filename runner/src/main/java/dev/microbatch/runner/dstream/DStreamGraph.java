@@ -23,7 +23,7 @@ public final class DStreamGraph {
   private final Map<DStream<?>, Integer> consumerCounts;
   private final Optional<ManualBatchClock> manualClock;
   private final Map<DStream<?>, ElementsCodec<?>> codecs;
-  private final Map<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffleWriters;
+  private final Map<FusedStageDStream, EncodedOutputs> encodedOutputs;
   private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private DStreamGraph(
@@ -56,7 +56,50 @@ public final class DStreamGraph {
     this.inputs = List.copyOf(in);
     this.outputs = List.copyOf(out);
     this.consumerCounts = java.util.Collections.unmodifiableMap(consumers);
-    this.shuffleWriters = shuffleWriters(all, consumers);
+    this.encodedOutputs = encodedOutputs(all, consumers, this.codecs);
+  }
+
+  /** See {@link #encodedOutputsOf}. */
+  @SuppressWarnings("unchecked")
+  private static Map<FusedStageDStream, EncodedOutputs> encodedOutputs(
+      Set<DStream<?>> all,
+      Map<DStream<?>, Integer> consumers,
+      Map<DStream<?>, ElementsCodec<?>> codecs) {
+    Map<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffles =
+        shuffleWriters(all, consumers);
+    Set<DStream<?>> readIntoSideInputs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (DStream<?> stream : all) {
+      if (stream instanceof SideInputDStream<?>) {
+        readIntoSideInputs.addAll(stream.dependencies());
+      }
+    }
+    Map<FusedStageDStream, Map<Integer, EncodedOutputs.HeldEncoded>> blocks =
+        new IdentityHashMap<>();
+    for (DStream<?> stream : all) {
+      if (stream instanceof StageOutputDStream<?> output
+          && consumers.containsKey(output)
+          && codecs.containsKey(output)
+          && !readIntoSideInputs.contains(output)
+          && !shuffles.getOrDefault(output.stage(), Map.of()).containsKey(output.output())) {
+        blocks
+            .computeIfAbsent(output.stage(), s -> new java.util.HashMap<>())
+            .put(
+                output.output(),
+                new EncodedOutputs.HeldEncoded(
+                    (ElementsCodec<Object>) codecs.get(output), consumers.get(output)));
+      }
+    }
+    Map<FusedStageDStream, EncodedOutputs> encoded = new IdentityHashMap<>();
+    Set<FusedStageDStream> stages = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    stages.addAll(shuffles.keySet());
+    stages.addAll(blocks.keySet());
+    for (FusedStageDStream stage : stages) {
+      encoded.put(
+          stage,
+          new EncodedOutputs(
+              shuffles.getOrDefault(stage, Map.of()), blocks.getOrDefault(stage, Map.of())));
+    }
+    return encoded;
   }
 
   /** See {@link #shufflesWrittenBy}. */
@@ -139,13 +182,14 @@ public final class DStreamGraph {
   }
 
   /**
-   * The outputs of {@code stage} that one encoding shuffle alone reads (directly, or through a
-   * union that only it reads and that lists the output once), with that shuffle, by output index.
-   * A stage task may write such an output straight into the shuffle's blocks, so that it is never
-   * held as objects.
+   * The outputs of {@code stage} its tasks may hold encoded, so that a batch's data between stages
+   * is bytes rather than objects: an output that one encoding shuffle alone reads (directly, or
+   * through a union that only it reads and that lists the output once) is written straight into
+   * that shuffle's blocks; an output with a codec that later streams read, other than into a side
+   * input's list, is written as one encoded block per task.
    */
-  public Map<Integer, ShuffledDStream<Object>> shufflesWrittenBy(FusedStageDStream stage) {
-    return shuffleWriters.getOrDefault(stage, Map.of());
+  public EncodedOutputs encodedOutputsOf(FusedStageDStream stage) {
+    return encodedOutputs.getOrDefault(stage, EncodedOutputs.NONE);
   }
 
   /** How many streams read each stream (a result read by several is materialized once). */

@@ -30,11 +30,10 @@ import org.joda.time.Instant;
 public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutput> {
 
   /**
-   * What one task emitted, by stage output index: as lists, or as the blocks of the shuffle that
-   * alone reads the output.
+   * What one task emitted, by stage output index: as lists, or written as blocks ({@link
+   * EncodedOutputs}).
    */
-  public record TaskOutput(
-      List<List<Object>> byOutput, Map<Integer, ShuffleMapOutput<Object>> written) {}
+  public record TaskOutput(List<List<Object>> byOutput, Map<Integer, Partition<Object>> written) {}
 
   /** What a finished task reports: its elements and the rest of its outcome. */
   private record TaskResult(TaskOutput output, StageTaskRun.Outcome outcome) {}
@@ -175,7 +174,7 @@ public final class FusedStageDStream extends DStream<FusedStageDStream.TaskOutpu
       this.keyGroupedInputWatermark = keyGroupedInputWatermark;
       this.outputs =
           new StageTaskRun.Outputs(
-              function.numOutputs(), batch.shufflesWrittenBy(FusedStageDStream.this));
+              name(), function.numOutputs(), batch.encodedOutputsOf(FusedStageDStream.this));
     }
 
     /**

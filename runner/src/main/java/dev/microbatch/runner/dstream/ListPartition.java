@@ -11,4 +11,9 @@ public record ListPartition<T>(List<T> elements) implements Partition<T> {
       sink.accept(element);
     }
   }
+
+  @Override
+  public boolean materialized() {
+    return true;
+  }
 }

@@ -16,7 +16,7 @@ public final class LocalBackend implements Backend {
   }
 
   @Override
-  public boolean stagesWriteShuffleBlocks() {
+  public boolean stagesEncodeOutputs() {
     return true;
   }
 

@@ -34,7 +34,7 @@ public final class Materialize {
       throws Exception {
     List<Callable<Partition<T>>> tasks = new ArrayList<>();
     for (Partition<T> partition : result.partitions()) {
-      if (partition instanceof ListPartition<T>
+      if (partition.materialized()
           || (leaveRemoteReadable && partition instanceof RemoteReadable<T>)) {
         tasks.add(() -> partition);
       } else {
@@ -57,7 +57,7 @@ public final class Materialize {
   public static void drain(BatchResult<?> result, TaskExecutor executor) throws Exception {
     List<Callable<Void>> tasks = new ArrayList<>();
     for (Partition<?> partition : result.partitions()) {
-      if (!(partition instanceof ListPartition<?>)) {
+      if (!partition.materialized()) {
         tasks.add(
             () -> {
               partition.forEach(element -> {});

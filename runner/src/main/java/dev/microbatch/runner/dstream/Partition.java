@@ -9,4 +9,12 @@ public interface Partition<T> {
 
   /** Pushes every element of this partition to {@code sink}, in the calling thread. */
   void forEach(ElementSink<? super T> sink) throws Exception;
+
+  /**
+   * Whether the partition is held in memory for each of its readers (a result read by several
+   * consumers is left as it is rather than read into a list).
+   */
+  default boolean materialized() {
+    return false;
+  }
 }

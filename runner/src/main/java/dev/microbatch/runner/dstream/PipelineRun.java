@@ -7,7 +7,6 @@ import dev.microbatch.runner.state.StateBackendSpec;
 import dev.microbatch.runner.state.StateStores;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -162,7 +161,7 @@ public final class PipelineRun implements AutoCloseable {
         metrics,
         progress,
         graph.consumerCounts(),
-        backend.stagesWriteShuffleBlocks() ? graph::shufflesWrittenBy : stage -> Map.of(),
+        backend.stagesEncodeOutputs() ? graph::encodedOutputsOf : stage -> EncodedOutputs.NONE,
         instances);
   }
 

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * One output of a fused stage, as a stream of its own: one partition per stage task, let go of as
  * its consumer reads it (a stream with several consumers is read into memory once, by {@link
- * BatchContext#resultOf}), or, where one shuffle alone reads it, the blocks the task wrote for that
- * shuffle ({@link ShuffleMapOutput}).
+ * BatchContext#resultOf}), or, where the task held it encoded ({@link EncodedOutputs}), the blocks
+ * it wrote: for the shuffle that alone reads it, or one to be decoded by each reader.
  */
 public final class StageOutputDStream<T> extends DStream<T> {
 
@@ -42,7 +42,7 @@ public final class StageOutputDStream<T> extends DStream<T> {
     for (Partition<FusedStageDStream.TaskOutput> partition : result.partitions()) {
       FusedStageDStream.TaskOutput taskOutput =
           ((ListPartition<FusedStageDStream.TaskOutput>) partition).elements().get(0);
-      ShuffleMapOutput<Object> written = taskOutput.written().get(output);
+      Partition<Object> written = taskOutput.written().get(output);
       partitions.add(
           written != null
               ? (Partition<T>) (Partition<?>) written

@@ -27,30 +27,38 @@ public final class StageTaskRun {
   public record Outcome(Instant outputWatermark, boolean pendingWork, long recordsIn, long millis) {}
 
   /**
-   * What a task emitted, per stage output: a list of elements, or, for an output that one shuffle
-   * alone reads, that shuffle's blocks, written as the elements come. Filled through {@link #emit}.
+   * What a task emitted, per stage output: a list of elements, or, for an output held encoded
+   * ({@link EncodedOutputs}), its blocks, written as the elements come. Filled through {@link
+   * #emit}.
    */
   public static final class Outputs {
+    private final String stage;
     private final List<List<Object>> byOutput;
-    private final Map<Integer, ShuffledDStream<Object>> shuffles;
+    private final EncodedOutputs encoded;
     /** By output index; null for an output kept as a list (an array: emit runs per element). */
     private final BlockWriter<Object>[] writers;
 
     /** Every output kept as a list. */
     public Outputs(int numOutputs) {
-      this(numOutputs, Map.of());
+      this("", numOutputs, EncodedOutputs.NONE);
     }
 
-    /** The outputs in {@code shuffles} written as those shuffles' blocks, the others as lists. */
-    public Outputs(int numOutputs, Map<Integer, ShuffledDStream<Object>> shuffles) {
+    /** The outputs of {@code stage} in {@code encoded} written as blocks, the others as lists. */
+    public Outputs(String stage, int numOutputs, EncodedOutputs encoded) {
+      this.stage = stage;
       byOutput = new ArrayList<>(numOutputs);
       for (int i = 0; i < numOutputs; i++) {
         byOutput.add(new ArrayList<>());
       }
-      this.shuffles = Map.copyOf(shuffles);
+      this.encoded = encoded;
       @SuppressWarnings("unchecked")
       BlockWriter<Object>[] byIndex = new BlockWriter[numOutputs];
-      shuffles.forEach((output, shuffle) -> byIndex[output] = shuffle.blockWriter());
+      encoded.shuffles().forEach((output, shuffle) -> byIndex[output] = shuffle.blockWriter());
+      encoded
+          .blocks()
+          .forEach(
+              (output, held) ->
+                  byIndex[output] = BlockWriter.unkeyed(stage + " output " + output, held.coder()));
       this.writers = byIndex;
     }
 
@@ -68,12 +76,22 @@ public final class StageTaskRun {
       return byOutput;
     }
 
-    /** The outputs written as shuffle blocks, by output index; the task is done writing. */
-    public Map<Integer, ShuffleMapOutput<Object>> written() {
-      Map<Integer, ShuffleMapOutput<Object>> written = new HashMap<>();
-      shuffles.forEach(
-          (output, shuffle) ->
-              written.put(output, new ShuffleMapOutput<>(shuffle, writers[output].finish())));
+    /** The outputs written as blocks, by output index; the task is done writing. */
+    public Map<Integer, Partition<Object>> written() {
+      Map<Integer, Partition<Object>> written = new HashMap<>();
+      encoded
+          .shuffles()
+          .forEach(
+              (output, shuffle) ->
+                  written.put(output, new ShuffleMapOutput<>(shuffle, writers[output].finish())));
+      encoded
+          .blocks()
+          .forEach(
+              (output, held) ->
+                  written.put(
+                      output,
+                      new BlockPartition<>(
+                          writers[output].finish().get(0), held.coder(), held.readers())));
       return written;
     }
   }

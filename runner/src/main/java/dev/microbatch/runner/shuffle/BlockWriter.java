@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The map side of a shuffle for one task: encodes each element once and appends it, with its key,
- * to the block of the partition its key belongs to.
+ * to the block of the partition its key belongs to. Also writes a stream held encoded without
+ * being shuffled, as one block ({@link #unkeyed}).
  */
 public final class BlockWriter<T> {
 
@@ -21,13 +22,15 @@ public final class BlockWriter<T> {
 
   private static final int FIRST_PAGE_BYTES = 4 * 1024;
 
+  private static final KeyBytes NO_KEY = new KeyBytes(new byte[0]);
+
   private final String shuffle;
   private final KeyExtractor<T> keys;
   private final ElementCoder<T> coder;
   private final Target[] targets;
   private final Scratch scratch = new Scratch();
 
-  /** A writer for the shuffle named {@code shuffle} (named in errors). */
+  /** A writer for the shuffle (or stream) named {@code shuffle} (named in errors). */
   public BlockWriter(
       String shuffle, KeyExtractor<T> keys, ElementCoder<T> coder, int numPartitions) {
     this.shuffle = shuffle;
@@ -37,6 +40,14 @@ public final class BlockWriter<T> {
     for (int i = 0; i < numPartitions; i++) {
       targets[i] = new Target();
     }
+  }
+
+  /**
+   * A writer of one block of elements without keys (every record's key is empty), for a stream
+   * named {@code stream} that is held encoded rather than shuffled.
+   */
+  public static <T> BlockWriter<T> unkeyed(String stream, ElementCoder<T> coder) {
+    return new BlockWriter<>(stream, element -> NO_KEY, coder, 1);
   }
 
   public void write(T element) throws Exception {

@@ -20,6 +20,28 @@ public record EncodedBlock(List<byte[]> pages, int[] used, int records) {
     pages = List.copyOf(pages);
   }
 
+  /** Receives a block's values. */
+  @FunctionalInterface
+  public interface ValueSink<T> {
+    void accept(T value) throws Exception;
+  }
+
+  /** Decodes the block's values in the order they were written, ignoring their keys. */
+  public <T> void forEachValue(ElementCoder<T> coder, ValueSink<? super T> sink) throws Exception {
+    PageInput input = new PageInput();
+    for (int p = 0; p < pages.size(); p++) {
+      byte[] page = pages.get(p);
+      int offset = 0;
+      while (offset < used[p]) {
+        int valueAt = offset + 4 + readInt(page, offset);
+        int valueLength = readInt(page, valueAt);
+        input.reset(page, valueAt + 4, valueLength);
+        sink.accept(coder.decode(input));
+        offset = valueAt + 4 + valueLength;
+      }
+    }
+  }
+
   static int readInt(byte[] page, int offset) {
     return ((page[offset] & 0xff) << 24)
         | ((page[offset + 1] & 0xff) << 16)

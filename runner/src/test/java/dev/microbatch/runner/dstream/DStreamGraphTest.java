@@ -11,7 +11,6 @@ import dev.microbatch.runner.scheduler.BatchInfo;
 import dev.microbatch.runner.scheduler.JobGenerator;
 import dev.microbatch.runner.scheduler.JobScheduler;
 import dev.microbatch.runner.scheduler.StreamingListener;
-import dev.microbatch.runner.shuffle.ElementCoder;
 import dev.microbatch.runner.shuffle.KeyBytes;
 import dev.microbatch.runner.shuffle.Keyed;
 import dev.microbatch.runner.state.KeyedStateStore;
@@ -210,19 +209,8 @@ public class DStreamGraphTest {
     assertThat(Collect.SEEN, containsInAnyOrder("a=2", "b=2", "a=2", "b=2"));
   }
 
-  /** Words as UTF-8, for shuffles that encode their blocks. */
-  private static final ElementCoder<String> UTF8 =
-      new ElementCoder<>() {
-        @Override
-        public void encode(String word, java.io.OutputStream out) throws java.io.IOException {
-          new java.io.DataOutputStream(out).writeUTF(word);
-        }
-
-        @Override
-        public String decode(java.io.InputStream in) throws java.io.IOException {
-          return new java.io.DataInputStream(in).readUTF();
-        }
-      };
+  /** Words as UTF-8, for shuffles and stage outputs that are held encoded. */
+  private static final ElementsCodec<String> UTF8 = WordsCodec.INSTANCE;
 
   private static ShuffledDStream<String> encodingShuffle(DStream<String> parent, int partitions) {
     return new ShuffledDStream<>(
@@ -284,7 +272,7 @@ public class DStreamGraphTest {
         new FusedStageDStream("record", shuffled, List.of(), new RecordKeyedInput());
     DStreamGraph graph = DStreamGraph.of(List.of(record), 100);
 
-    assertEquals(java.util.Map.of(0, shuffled), graph.shufflesWrittenBy(split));
+    assertEquals(java.util.Map.of(0, shuffled), graph.encodedOutputsOf(split).shuffles());
     JobScheduler scheduler = backToBack(graph);
     scheduler.start("map-side-in-stage");
     assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
@@ -319,7 +307,56 @@ public class DStreamGraphTest {
 
     DStreamGraph graph = DStreamGraph.of(List.of(record, collect), 100);
 
-    assertEquals(java.util.Map.of(), graph.shufflesWrittenBy(split));
+    assertEquals(java.util.Map.of(), graph.encodedOutputsOf(split).shuffles());
+  }
+
+  /**
+   * A stage output that later stages read is held as one encoded block per task until they run,
+   * not as objects, and each of its readers gets all of it.
+   */
+  @Test
+  public void aStageOutputThatLaterStagesReadIsHeldEncodedAndReachesEachReader() throws Exception {
+    Collect.SEEN.clear();
+    WordsInput input = new WordsInput(List.of(List.of("a", "b", "a"), List.of("c")));
+    FusedStageDStream split = new FusedStageDStream("split", input, List.of(), new PassOn());
+    StageOutputDStream<String> words = new StageOutputDStream<>("words", split, 0);
+    FusedStageDStream first = new FusedStageDStream("first", words, List.of(), new Collect());
+    FusedStageDStream second = new FusedStageDStream("second", words, List.of(), new Collect());
+    DStreamGraph graph =
+        DStreamGraph.of(
+            List.of(first, second), 100, Optional.empty(), java.util.Map.of(words, UTF8));
+
+    EncodedOutputs.HeldEncoded held = graph.encodedOutputsOf(split).blocks().get(0);
+    assertEquals(2, held.readers());
+    assertEquals(UTF8, held.coder());
+    JobScheduler scheduler = backToBack(graph);
+    scheduler.start("held-encoded");
+    assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
+
+    assertEquals(JobScheduler.Status.DONE, scheduler.status());
+    assertThat(Collect.SEEN, containsInAnyOrder("a", "b", "a", "c", "a", "b", "a", "c"));
+  }
+
+  /**
+   * An output without a codec, or one read into a side input's list (which holds objects anyway),
+   * stays a list.
+   */
+  @Test
+  public void aStageOutputWithoutACodecOrReadIntoASideInputStaysAList() {
+    WordsInput input = new WordsInput(List.of(List.of("a")));
+    FusedStageDStream split = new FusedStageDStream("split", input, List.of(), new PassOn());
+    StageOutputDStream<String> words = new StageOutputDStream<>("words", split, 0);
+    FusedStageDStream collect = new FusedStageDStream("collect", words, List.of(), new Collect());
+    SideInputDStream<String> view =
+        new SideInputDStream<>("view", words, SideInputDStream.Retention.all(), UTF8);
+
+    assertEquals(
+        EncodedOutputs.NONE,
+        DStreamGraph.of(List.of(collect), 100).encodedOutputsOf(split));
+    assertEquals(
+        EncodedOutputs.NONE,
+        DStreamGraph.of(List.of(collect, view), 100, Optional.empty(), java.util.Map.of(words, UTF8))
+            .encodedOutputsOf(split));
   }
 
   /**

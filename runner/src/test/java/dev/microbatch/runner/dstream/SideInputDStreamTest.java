@@ -4,9 +4,7 @@ import static org.junit.Assert.assertEquals;
 
 import dev.microbatch.runner.executor.LocalTaskExecutor;
 import dev.microbatch.runner.scheduler.BatchTime;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -44,19 +42,7 @@ public class SideInputDStreamTest {
     }
   }
 
-  private static final ElementsCodec<String> WORDS =
-      new ElementsCodec<>() {
-        @Override
-        public byte[] encode(List<String> elements) {
-          return String.join(",", elements).getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public List<String> decode(byte[] bytes) {
-          String joined = new String(bytes, StandardCharsets.UTF_8);
-          return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
-        }
-      };
+  private static final ElementsCodec<String> WORDS = WordsCodec.INSTANCE;
 
   private List<String> batch(SideInputDStream<String> side, long time) throws Exception {
     BatchContext batch = BatchContext.standalone(new BatchTime(time), executor);
