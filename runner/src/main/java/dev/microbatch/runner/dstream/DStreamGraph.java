@@ -67,10 +67,13 @@ public final class DStreamGraph {
       Map<DStream<?>, ElementsCodec<?>> codecs) {
     Map<FusedStageDStream, Map<Integer, ShuffledDStream<Object>>> shuffles =
         shuffleWriters(all, consumers);
-    Set<DStream<?>> readIntoSideInputs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    // Read by a stream that reads each partition once per batch and keeps no list of it: a stage
+    // (one task per partition) or a shuffle (one map task per partition). A union hands partitions
+    // on to readers of its own; a side input holds its elements as objects anyway.
+    Set<DStream<?>> readOtherwise = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (DStream<?> stream : all) {
-      if (stream instanceof SideInputDStream<?>) {
-        readIntoSideInputs.addAll(stream.dependencies());
+      if (!(stream instanceof FusedStageDStream) && !(stream instanceof ShuffledDStream<?>)) {
+        readOtherwise.addAll(stream.dependencies());
       }
     }
     Map<FusedStageDStream, Map<Integer, EncodedOutputs.HeldEncoded>> blocks =
@@ -79,7 +82,7 @@ public final class DStreamGraph {
       if (stream instanceof StageOutputDStream<?> output
           && consumers.containsKey(output)
           && codecs.containsKey(output)
-          && !readIntoSideInputs.contains(output)
+          && !readOtherwise.contains(output)
           && !shuffles.getOrDefault(output.stage(), Map.of()).containsKey(output.output())) {
         blocks
             .computeIfAbsent(output.stage(), s -> new java.util.HashMap<>())
@@ -185,8 +188,8 @@ public final class DStreamGraph {
    * The outputs of {@code stage} its tasks may hold encoded, so that a batch's data between stages
    * is bytes rather than objects: an output that one encoding shuffle alone reads (directly, or
    * through a union that only it reads and that lists the output once) is written straight into
-   * that shuffle's blocks; an output with a codec that later streams read, other than into a side
-   * input's list, is written as one encoded block per task.
+   * that shuffle's blocks; an output with a codec that only later stages and shuffles read is
+   * written as one encoded block per task.
    */
   public EncodedOutputs encodedOutputsOf(FusedStageDStream stage) {
     return encodedOutputs.getOrDefault(stage, EncodedOutputs.NONE);

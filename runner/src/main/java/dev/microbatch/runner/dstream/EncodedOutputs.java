@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * Which outputs of a stage its tasks hold encoded rather than as lists of objects, by output index:
  * those that one encoding shuffle alone reads are written as that shuffle's blocks ({@link
- * ShuffleMapOutput}); those that later stages read are written as one block per task ({@link
- * BlockPartition}). The rest (read by no one, or into a side input's list) stay lists.
+ * ShuffleMapOutput}); those that only later stages and shuffles read are written as one block per
+ * task ({@link BlockPartition}). The rest (read by no one, through a union, or into a side input's
+ * list) stay lists.
  *
  * @param shuffles the shuffle that alone reads an output
  * @param blocks how an output read by later stages is encoded, and by how many readers

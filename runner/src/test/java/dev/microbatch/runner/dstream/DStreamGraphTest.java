@@ -338,11 +338,11 @@ public class DStreamGraphTest {
   }
 
   /**
-   * An output without a codec, or one read into a side input's list (which holds objects anyway),
-   * stays a list.
+   * An output without a codec stays a list, as does one read through a union (which hands its
+   * partitions on to readers of its own) or into a side input's list (objects anyway).
    */
   @Test
-  public void aStageOutputWithoutACodecOrReadIntoASideInputStaysAList() {
+  public void aStageOutputWithoutACodecOrReadThroughAUnionOrIntoASideInputStaysAList() {
     WordsInput input = new WordsInput(List.of(List.of("a")));
     FusedStageDStream split = new FusedStageDStream("split", input, List.of(), new PassOn());
     StageOutputDStream<String> words = new StageOutputDStream<>("words", split, 0);
@@ -356,6 +356,14 @@ public class DStreamGraphTest {
     assertEquals(
         EncodedOutputs.NONE,
         DStreamGraph.of(List.of(collect, view), 100, Optional.empty(), java.util.Map.of(words, UTF8))
+            .encodedOutputsOf(split));
+    UnionDStream<String> union = new UnionDStream<>("union", List.of(words));
+    FusedStageDStream afterUnion =
+        new FusedStageDStream("after-union", union, List.of(), new Collect());
+    assertEquals(
+        EncodedOutputs.NONE,
+        DStreamGraph.of(
+                List.of(collect, afterUnion), 100, Optional.empty(), java.util.Map.of(words, UTF8))
             .encodedOutputsOf(split));
   }
 
