@@ -28,7 +28,7 @@ public record EncodedBlock(List<byte[]> pages, int[] used, int records) {
 
   /** Decodes the block's values in the order they were written, ignoring their keys. */
   public <T> void forEachValue(ElementCoder<T> coder, ValueSink<? super T> sink) throws Exception {
-    PageInput input = new PageInput();
+    ByteRangeInput input = new ByteRangeInput();
     for (int p = 0; p < pages.size(); p++) {
       byte[] page = pages.get(p);
       int offset = 0;

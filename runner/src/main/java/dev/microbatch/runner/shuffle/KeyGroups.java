@@ -34,7 +34,7 @@ public final class KeyGroups {
     private final long[] where;
     /** Per record: key hash (high half) and write ordinal (low half); sorted, the read order. */
     private final long[] order;
-    private final PageInput input = new PageInput();
+    private final ByteRangeInput input = new ByteRangeInput();
 
     Reader(List<EncodedBlock> blocks, ElementCoder<T> coder, Sink<T> sink) {
       this.coder = coder;

@@ -12,6 +12,8 @@ import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.state.WatermarkHoldState;
@@ -52,6 +54,18 @@ final class KeyStateInternals implements StateInternals {
   private StateNamespace lastNamespace;
   private Map<String, Bound> lastNamespaceCells;
 
+  /** Beam's in-memory cells, but bags with a coder hold their values encoded ({@link EncodedBag}). */
+  private static final class Binder extends InMemoryStateInternals.InMemoryStateBinder {
+    Binder(StateContext<?> c) {
+      super(c);
+    }
+
+    @Override
+    public <T> BagState<T> bindBag(StateTag<BagState<T>> address, Coder<T> elemCoder) {
+      return elemCoder == null ? super.bindBag(address, elemCoder) : new EncodedBag<>(elemCoder);
+    }
+  }
+
   KeyStateInternals(Object key) {
     this.key = key;
   }
@@ -73,7 +87,7 @@ final class KeyStateInternals implements StateInternals {
     if (known != null) {
       return (T) known.state();
     }
-    T state = address.bind(new InMemoryStateInternals.InMemoryStateBinder(c));
+    T state = address.bind(new Binder(c));
     restore(namespace, address, state);
     lastNamespaceCells.put(address.getId(), new Bound(address, state));
     return state;

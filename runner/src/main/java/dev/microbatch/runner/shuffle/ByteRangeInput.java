@@ -2,13 +2,17 @@ package dev.microbatch.runner.shuffle;
 
 import java.io.InputStream;
 
-/** One record's value bytes in a page, as a stream, reused from record to record. */
-final class PageInput extends InputStream {
+/**
+ * A range of a byte array as a stream, moved from range to range (one record's value in a page,
+ * the values of a bag); unlike ByteArrayInputStream, its reads are not synchronized.
+ */
+public final class ByteRangeInput extends InputStream {
   private byte[] page;
   private int position;
   private int end;
 
-  void reset(byte[] page, int from, int length) {
+  /** Reads {@code length} bytes of {@code page} from {@code from} on. */
+  public void reset(byte[] page, int from, int length) {
     this.page = page;
     this.position = from;
     this.end = from + length;
