@@ -8,6 +8,8 @@ import static org.junit.Assert.assertThrows;
 
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.TestMicroBatchRunner;
+import dev.microbatch.translation.runtime.GroupAlsoByWindowStep;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -47,6 +49,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.Test;
@@ -93,6 +96,52 @@ public class BoundedPipelineTest {
                 .apply(MapElements.into(TypeDescriptors.integers()).via(KV::getValue))
                 .apply(Sum.integersGlobally()))
         .isEqualTo(206);
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * A key whose group is several times the chunk a GroupByKey adds to its panes at once still comes
+   * out whole: one pane under the default trigger, and under an element-count trigger panes that
+   * together hold each value exactly once.
+   */
+  @Test
+  public void aKeyGroupLargerThanAChunkComesOutWholeAndEachValueOnce() {
+    int perKey = 2 * GroupAlsoByWindowStep.GROUPED_CHUNK + 500;
+    List<KV<String, Integer>> input = new ArrayList<>();
+    for (int i = 0; i < perKey; i++) {
+      input.add(KV.of("x", i));
+      input.add(KV.of("y", i));
+    }
+    Pipeline p = pipeline(2);
+    PCollection<KV<String, Integer>> values = p.apply(Create.of(input));
+    PCollection<KV<String, Long>> sizes =
+        values
+            .apply("Group", GroupByKey.create())
+            .apply(
+                "Sizes",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                    .via(pane -> KV.of(pane.getKey(), (long) Iterables.size(pane.getValue()))));
+    PAssert.that(sizes).containsInAnyOrder(KV.of("x", (long) perKey), KV.of("y", (long) perKey));
+    PCollection<KV<String, Integer>> fromPanes =
+        values
+            .apply(
+                Window.<KV<String, Integer>>configure()
+                    .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1_000)))
+                    .discardingFiredPanes()
+                    .withAllowedLateness(Duration.ZERO))
+            .apply("GroupUnderCounts", GroupByKey.create())
+            .apply(
+                "Ungroup",
+                FlatMapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()))
+                    .via(
+                        pane -> {
+                          List<KV<String, Integer>> each = new ArrayList<>();
+                          pane.getValue().forEach(value -> each.add(KV.of(pane.getKey(), value)));
+                          return each;
+                        }));
+    PAssert.that(fromPanes).containsInAnyOrder(input);
     p.run().waitUntilFinish();
   }
 

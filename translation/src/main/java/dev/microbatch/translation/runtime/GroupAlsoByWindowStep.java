@@ -145,9 +145,17 @@ public final class GroupAlsoByWindowStep implements Step {
   }
 
   /**
+   * With input grouped by key, how many of a key's values are held before they are added to its
+   * panes: a key's group can be much of a batch, and held decoded until the group ends, every young
+   * collection would copy it (panes hold what they buffer encoded, see {@link EncodedBag}).
+   */
+  public static final int GROUPED_CHUNK = 1_000;
+
+  /**
    * Adds an element to its key's values for this batch. When the input comes grouped by key with
-   * its watermark known, a key is finished (its values added to its panes, what is due fired) as
-   * soon as the next key's group begins, so the step holds one key's values at a time.
+   * its watermark known, a key's values are added to its panes every {@link #GROUPED_CHUNK}, and
+   * the key is finished (the rest added, what is due fired) as soon as the next key's group begins,
+   * so the step holds a chunk of one key's values at a time.
    */
   @Override
   @SuppressWarnings("unchecked")
@@ -166,6 +174,44 @@ public final class GroupAlsoByWindowStep implements Step {
       store.getOrCreate(keyed.key(), k -> new KeyState(wv.getValue().getKey()));
     }
     values.add(wv.withValue(wv.getValue().getValue()));
+    if (keyGroupedWatermark.isPresent() && values.size() == GROUPED_CHUNK) {
+      addToPanes(keyed.key(), values);
+      values.clear();
+    }
+  }
+
+  /**
+   * Adds some of a key's values to its panes before its group ends. Only what the values themselves
+   * trigger (element counts) fires now; what the watermark makes due waits for the whole group.
+   */
+  private void addToPanes(KeyBytes key, List<WindowedValue<Object>> values) throws Exception {
+    KeyState state = store.get(key);
+    try (Closeable scope = metrics.enter()) {
+      ReduceFnRunner<Object, Object, Object, BoundedWindow> runner = runnerFor(state);
+      addElements(runner, state, values);
+      runner.persist();
+    }
+  }
+
+  /** Adds {@code values} to the key's panes; late ones, against the last watermark, are dropped. */
+  private void addElements(
+      ReduceFnRunner<Object, Object, Object, BoundedWindow> runner,
+      KeyState state,
+      List<WindowedValue<Object>> values)
+      throws Exception {
+    KeyedTimers.advance(
+        state.timers(),
+        environment.task().lastInputWatermark(),
+        environment.task().processingTime());
+    // The filter is lazy and the runner iterates more than once: count drops once.
+    runner.processElements(
+        ImmutableList.copyOf(
+            LateDataUtils.dropExpiredWindows(
+                state.key(),
+                values,
+                state.timers(),
+                spec.windowingStrategy(),
+                droppedDueToLateness)));
   }
 
   /** Finishes the key whose group has ended, if any, at the batch's input watermark. */
@@ -213,22 +259,12 @@ public final class GroupAlsoByWindowStep implements Step {
 
   /** A key's work: its elements into its panes if {@code withElements}, then what is due. */
   private KeyedTimers.KeyWork keyWork(Instant watermark, boolean withElements) {
-    Instant lastWatermark = environment.task().lastInputWatermark();
     Instant processingTime = environment.task().processingTime();
     return (key, state) -> {
       ReduceFnRunner<Object, Object, Object, BoundedWindow> runner = runnerFor(state);
       List<WindowedValue<Object>> values = withElements ? batchValues.remove(key) : null;
       if (values != null) {
-        KeyedTimers.advance(state.timers(), lastWatermark, processingTime);
-        // The filter is lazy and the runner iterates more than once: count drops once.
-        runner.processElements(
-            ImmutableList.copyOf(
-                LateDataUtils.dropExpiredWindows(
-                    state.key(),
-                    values,
-                    state.timers(),
-                    spec.windowingStrategy(),
-                    droppedDueToLateness)));
+        addElements(runner, state, values);
       }
       KeyedTimers.fireDue(
           state, watermark, processingTime, timer -> runner.onTimers(List.of(timer)));
