@@ -9,6 +9,7 @@ import dev.microbatch.translation.translators.GbkIntoKeyedWorkItemsTranslator;
 import dev.microbatch.translation.translators.GroupByKeyTranslator;
 import dev.microbatch.translation.translators.ImpulseTranslator;
 import dev.microbatch.translation.translators.KafkaReadTranslator;
+import dev.microbatch.translation.translators.KafkaWriteTranslator;
 import dev.microbatch.translation.translators.ParDoTranslator;
 import dev.microbatch.translation.translators.ReadTranslator;
 import dev.microbatch.translation.translators.ReshuffleTranslator;
@@ -64,6 +65,8 @@ final class TranslatorRegistry {
             new BoundedReadFromUnboundedTranslator(),
             KafkaIO.Read.class,
             new KafkaReadTranslator(),
+            KafkaIO.Write.class,
+            new KafkaWriteTranslator(),
             TransactionalKafkaWrite.class,
             new TransactionalKafkaWriteTranslator()));
   }

@@ -1,10 +1,12 @@
 package dev.microbatch.io.kafka;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,22 @@ final class BoundedWaits implements AutoCloseable {
       expiry.cancel(false);
     }
     throw waiting.gaveUp(null);
+  }
+
+  /**
+   * The deadline of a producer's blocking calls: a little longer than its own bounds (Kafka's {@code
+   * max.block.ms} for transactional calls, {@code delivery.timeout.ms} for records, which {@code
+   * flush} waits for), so that those usually end a call first, with Kafka's own error.
+   */
+  static Duration producerDeadline(Map<String, Object> config) {
+    long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+    long delivery = millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    return Duration.ofMillis(Math.max(maxBlock, delivery)).plusSeconds(5);
+  }
+
+  private static long millis(Map<String, Object> config, String key, long otherwise) {
+    Object value = config.get(key);
+    return value == null ? otherwise : Long.parseLong(value.toString());
   }
 
   /** Runs {@code action} as {@link #call} runs a call. */

@@ -46,11 +46,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   private final TransactionalKafkaWrite<K, V> spec;
   private final BoundedWaits waits;
 
-  /**
-   * The deadline of each blocking call: a little longer than the producer's own bounds (Kafka's
-   * {@code max.block.ms} for transactional calls, {@code delivery.timeout.ms} for records, which
-   * {@code flush} waits for), so that those usually end a call first, with Kafka's own error.
-   */
+  /** The deadline of each blocking call ({@link BoundedWaits#producerDeadline}). */
   private final Duration deadline;
 
   private Producer<K, V> producer;
@@ -70,18 +66,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
     this.name = name;
     this.spec = spec;
     this.waits = new BoundedWaits(name);
-    this.deadline = deadlineOf(spec.producerConfig());
-  }
-
-  private static Duration deadlineOf(Map<String, Object> config) {
-    long maxBlock = millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
-    long delivery = millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-    return Duration.ofMillis(Math.max(maxBlock, delivery)).plusSeconds(5);
-  }
-
-  private static long millis(Map<String, Object> config, String key, long otherwise) {
-    Object value = config.get(key);
-    return value == null ? otherwise : Long.parseLong(value.toString());
+    this.deadline = BoundedWaits.producerDeadline(spec.producerConfig());
   }
 
   /**

@@ -5,11 +5,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -17,10 +20,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -170,6 +177,35 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, keys,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, values));
+  }
+
+  /**
+   * Consumes {@code topic}'s first {@code partitions} partitions from the start until {@code
+   * expected} records came, or a minute passed.
+   */
+  public <K, V> List<ConsumerRecord<K, V>> consume(
+      String topic,
+      int partitions,
+      int expected,
+      Class<? extends Deserializer<K>> keys,
+      Class<? extends Deserializer<V>> values) {
+    List<ConsumerRecord<K, V>> records = new ArrayList<>();
+    try (KafkaConsumer<K, V> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, keys,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, values))) {
+      List<TopicPartition> all =
+          IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (records.size() < expected && System.currentTimeMillis() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
   }
 
   /**

@@ -4,18 +4,12 @@ import static org.junit.Assert.assertEquals;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.ClassRule;
@@ -60,25 +54,11 @@ public class EmbeddedKafkaBrokerTest {
 
   /** Consumes {@code topic} from the start until {@code expected} values came, or a minute. */
   private static List<String> consumeAll(String topic, int partitions, int expected) {
-    List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-      List<TopicPartition> all =
-          IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
-      consumer.assign(all);
-      consumer.seekToBeginning(all);
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (values.size() < expected && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          values.add(record.value());
-        }
-      }
-    }
-    return values;
+    return BROKER
+        .consume(topic, partitions, expected, StringDeserializer.class, StringDeserializer.class)
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
   }
 
   @Test(timeout = 120_000)
