@@ -38,10 +38,16 @@ final class EncodedBag<T>
 
   @Override
   public void add(T value) {
+    int before = buffer.length;
     try {
       coder.encode(value, buffer);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot encode a value added to a bag with " + coder, e);
+    } catch (IOException | RuntimeException e) {
+      // What the coder wrote before it failed is not a value: the bag stays as it was.
+      buffer.length = before;
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("Cannot encode a value added to a bag with " + coder, io);
+      }
+      throw e;
     }
     count++;
   }

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -79,10 +80,16 @@ public class EncodedBagTest {
   }
 
   @Test
-  public void aValueItsCoderCannotEncodeFailsNamingTheCoder() {
-    EncodedBag<String> bag = new EncodedBag<>(StringUtf8Coder.of());
+  public void aValueItsCoderCannotEncodeFailsNamingTheCoderAndLeavesTheBagAsItWas() {
+    EncodedBag<List<String>> bag = new EncodedBag<>(ListCoder.of(StringUtf8Coder.of()));
+    bag.add(List.of("a"));
+    // The list's size and first string are written before the null fails the coder.
+    List<String> halfEncodable = Arrays.asList("b", null);
     UncheckedIOException error =
-        assertThrows(UncheckedIOException.class, () -> bag.add(null));
+        assertThrows(UncheckedIOException.class, () -> bag.add(halfEncodable));
     assertTrue(error.getMessage(), error.getMessage().contains("StringUtf8Coder"));
+    bag.add(List.of("c"));
+
+    assertEquals(List.of(List.of("a"), List.of("c")), contents(bag.read()));
   }
 }
