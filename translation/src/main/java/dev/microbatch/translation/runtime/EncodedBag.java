@@ -38,15 +38,15 @@ final class EncodedBag<T>
 
   @Override
   public void add(T value) {
+    // What a coder wrote before it failed is not a value: the bag stays as it was.
     int before = buffer.length;
     try {
       coder.encode(value, buffer);
-    } catch (IOException | RuntimeException e) {
-      // What the coder wrote before it failed is not a value: the bag stays as it was.
+    } catch (IOException e) {
       buffer.length = before;
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("Cannot encode a value added to a bag with " + coder, io);
-      }
+      throw new UncheckedIOException("Cannot encode a value added to a bag with " + coder, e);
+    } catch (RuntimeException e) {
+      buffer.length = before;
       throw e;
     }
     count++;
