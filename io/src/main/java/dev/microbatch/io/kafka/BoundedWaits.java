@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,11 @@ final class BoundedWaits implements AutoCloseable {
   private static long millis(Map<String, Object> config, String key, long otherwise) {
     Object value = config.get(key);
     return value == null ? otherwise : Long.parseLong(value.toString());
+  }
+
+  /** Closes {@code producer}, which drops what it has not sent {@code within}. */
+  void closeProducer(Producer<?, ?> producer, Duration within) throws Exception {
+    run("closing its producer", within.plusSeconds(5), () -> producer.close(within));
   }
 
   /** Runs {@code action} as {@link #call} runs a call. */

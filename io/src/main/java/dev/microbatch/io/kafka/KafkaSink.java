@@ -127,7 +127,7 @@ public final class KafkaSink<K, V> implements AutoCloseable {
       if (producer != null) {
         Producer<K, V> closing = producer;
         producer = null;
-        waits.run("closing its producer", CLOSE.plusSeconds(5), () -> closing.close(CLOSE));
+        waits.closeProducer(closing, CLOSE);
       }
     } finally {
       waits.close();

@@ -196,7 +196,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   private void closeProducer() throws Exception {
     Producer<K, V> closing = producer;
     producer = null;
-    waits.run("closing its producer", CLOSE.plusSeconds(5), () -> closing.close(CLOSE));
+    waits.closeProducer(closing, CLOSE);
   }
 
   /**

@@ -32,7 +32,6 @@ public final class StageTaskRun {
    * #emit}.
    */
   public static final class Outputs {
-    private final String stage;
     private final List<List<Object>> byOutput;
     private final EncodedOutputs encoded;
     /** By output index; null for an output kept as a list (an array: emit runs per element). */
@@ -45,7 +44,6 @@ public final class StageTaskRun {
 
     /** The outputs of {@code stage} in {@code encoded} written as blocks, the others as lists. */
     public Outputs(String stage, int numOutputs, EncodedOutputs encoded) {
-      this.stage = stage;
       byOutput = new ArrayList<>(numOutputs);
       for (int i = 0; i < numOutputs; i++) {
         byOutput.add(new ArrayList<>());
