@@ -132,8 +132,21 @@ public class DoFnStep implements Step {
     return setUp.fn();
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /**
+   * The runner of this step's bundles: {@link StatelessDoFnRunner} where the DoFn needs nothing but
+   * its elements, else beam-runners-core's.
+   */
   protected DoFnRunner<Object, Object> createRunner(StepContext stepContext) {
+    if (StatelessDoFnRunner.canRun(setUp.fn(), !spec.sideInputs().isEmpty())) {
+      return new StatelessDoFnRunner(
+          setUp.fn(), setUp.invoker(), spec, environment, stepContext.bundleFinalizer());
+    }
+    return simpleRunner(stepContext);
+  }
+
+  /** beam-runners-core's runner, which supports everything a DoFn may ask for. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  protected final DoFnRunner<Object, Object> simpleRunner(StepContext stepContext) {
     BatchSideInputReader sideInputs = sideInputReader();
     WindowedValueMultiReceiver receiver = StepSupport.receiverFor(environment);
     List<TupleTag<?>> additional = new ArrayList<>(spec.additionalOutputs());

@@ -98,7 +98,7 @@ public final class KeyedDoFnStep extends DoFnStep {
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected DoFnRunner<Object, Object> createRunner(StepContext stepContext) {
-    DoFnRunner<Object, Object> simple = super.createRunner(stepContext);
+    DoFnRunner<Object, Object> simple = simpleRunner(stepContext);
     Coder<BoundedWindow> windowCoder =
         (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
     TimerInternals currentTimers = new DelegatingTimerInternals(() -> current.timers());
