@@ -6,6 +6,7 @@ import dev.microbatch.runner.MicroBatchRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
@@ -152,10 +153,18 @@ public final class WordCount {
 
     @ProcessElement
     public void processElement(@Element String line, OutputReceiver<String> out) {
-      for (String word : NON_LETTERS.split(line)) {
-        if (!word.isEmpty()) {
-          out.output(word);
-        }
+      forEachWord(line, out::output);
+    }
+  }
+
+  /**
+   * Calls {@code word} with each word of {@code line}, split as the pipeline splits it; public so
+   * that the benchmark's plain Java count can split the same way.
+   */
+  public static void forEachWord(String line, Consumer<String> word) {
+    for (String w : ExtractWordsFn.NON_LETTERS.split(line)) {
+      if (!w.isEmpty()) {
+        word.accept(w);
       }
     }
   }

@@ -7,22 +7,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
- * The reference count for tests and the benchmark: one thread, no Beam, no regex. A word is a
- * maximal run of code points for which {@link Character#isLetter(int)} holds, which is what the
- * pipeline's {@code [^\p{L}]+} split means, reached by a different road.
+ * The reference counts for tests and the benchmark: one thread, no Beam. {@link #count} uses no
+ * regex: a word is a maximal run of code points for which {@link Character#isLetter(int)} holds,
+ * which is what the pipeline's {@code [^\p{L}]+} split means, reached by a different road. {@link
+ * #countSplitAsThePipelineDoes} splits with the pipeline's own expression, for the benchmark.
  */
 public final class PlainWordCount {
 
   private PlainWordCount() {}
 
   public static Map<String, Long> count(Path file) throws IOException {
+    return countLines(file, PlainWordCount::countLine);
+  }
+
+  /**
+   * The same count with the pipeline's own split ({@link WordCount#forEachWord}, a regular
+   * expression): what one thread does with the work each element of the pipeline does.
+   */
+  public static Map<String, Long> countSplitAsThePipelineDoes(Path file) throws IOException {
+    return countLines(
+        file, (line, counts) -> WordCount.forEachWord(line, w -> counts.merge(w, 1L, Long::sum)));
+  }
+
+  private static Map<String, Long> countLines(
+      Path file, BiConsumer<String, Map<String, Long>> countLine) throws IOException {
     Map<String, Long> counts = new HashMap<>();
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       while ((line = reader.readLine()) != null) {
-        countLine(line, counts);
+        countLine.accept(line, counts);
       }
     }
     return counts;

@@ -7,7 +7,7 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** One runner configuration under test: a label and the pipeline arguments that make it. */
-record Variant(String label, List<String> args) {
+record Variant(String label, List<String> args) implements Contender {
 
   static final Variant MICRO_BATCH =
       new Variant(
@@ -60,10 +60,5 @@ record Variant(String label, List<String> args) {
     return isDirect()
         ? "targetParallelism=" + options.as(DirectOptions.class).getTargetParallelism()
         : "parallelism=" + options.getParallelism();
-  }
-
-  /** A name usable as a directory. */
-  String slug() {
-    return label.replaceAll("[^A-Za-z]+", "-").replaceAll("-$", "").toLowerCase();
   }
 }

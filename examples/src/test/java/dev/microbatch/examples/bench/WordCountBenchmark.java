@@ -5,6 +5,7 @@ import dev.microbatch.examples.WordCount;
 import dev.microbatch.examples.WordCountOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
@@ -15,7 +16,10 @@ import org.joda.time.Duration;
  * encodability checks off), on the same generated text, in the same JVM: one warm-up round and
  * several measured rounds, each round running every variant once, in an order rotated per round so
  * that none always runs on the heap left by the same other. Every run's output is checked against a
- * plain Java count of the text.
+ * plain Java count of the text. Two plain Java counts on one thread run in the same rounds as
+ * references (a hand-written letter scan, and the pipeline's own regular-expression split, which
+ * is the same work per line as the pipeline's), and the summary gives each runner's speed relative
+ * to both, from medians.
  *
  * <p>Settings are system properties: {@code bench.sizeMb} (200; or the first argument), {@code
  * bench.rounds} (3 measured), {@code bench.warmups} (1), {@code bench.dir} (target/bench), {@code
@@ -31,7 +35,9 @@ public final class WordCountBenchmark {
   private final Rounds rounds = Rounds.fromSystemProperties();
   private final long timeoutMinutes = Long.getLong("bench.timeoutMin", 20);
   private final List<Variant> variants = BenchSupport.selectedVariants(Variant.ALL, Variant::slug);
-  private final Measurements<Variant> measurements = new Measurements<>();
+  /** The plain Java counts, then the runners: all are timed in every round. */
+  private final List<Contender> contenders = contenders(variants);
+  private final Measurements<Contender> measurements = new Measurements<>();
 
   public static void main(String[] args) throws Exception {
     int sizeMb =
@@ -50,7 +56,8 @@ public final class WordCountBenchmark {
     t0 = System.nanoTime();
     Map<String, Long> expected = PlainWordCount.count(input);
     System.out.printf(
-        "  reference  plain Java, 1 thread: %,d distinct words, %,d words, %.1f s%n",
+        "  expected   plain Java letter scan, 1 thread: %,d distinct words, %,d words, %.1f s"
+            + " (cold; timed again in the rounds)%n",
         expected.size(), total(expected), (System.nanoTime() - t0) / 1e9);
     printEnvironment();
 
@@ -58,9 +65,10 @@ public final class WordCountBenchmark {
         "%n%-12s %-30s %9s %8s %14s %6s  %s%n",
         "round", "variant", "wall s", "gc s", "max heap MB", "load", "counts");
     rounds.run(
-        variants,
+        contenders,
         measurements.failed(),
-        (roundName, measure, variant) -> runOnce(roundName, measure, variant, input, expected));
+        (roundName, measure, contender) ->
+            runOnce(roundName, measure, contender, input, expected));
     printSummary();
     return measurements.allCorrect();
   }
@@ -74,7 +82,44 @@ public final class WordCountBenchmark {
     System.out.printf("  rounds     %s%n", rounds);
   }
 
+  private static List<Contender> contenders(List<Variant> variants) {
+    List<Contender> all = new ArrayList<>(PlainJavaCount.BOTH);
+    all.addAll(variants);
+    return List.copyOf(all);
+  }
+
   private void runOnce(
+      String roundName, boolean measure, Contender contender, Path input, Map<String, Long> expected)
+      throws Exception {
+    if (contender instanceof PlainJavaCount plain) {
+      runPlain(roundName, measure, plain, input, expected);
+    } else {
+      runPipeline(roundName, measure, (Variant) contender, input, expected);
+    }
+  }
+
+  private void runPlain(
+      String roundName,
+      boolean measure,
+      PlainJavaCount plain,
+      Path input,
+      Map<String, Long> expected) {
+    System.gc();
+    RunMeter meter = RunMeter.start();
+    Map<String, Long> counts;
+    try {
+      counts = plain.count(input);
+    } catch (Exception e) {
+      throw new IllegalStateException(plain.label() + " failed on " + input, e);
+    }
+    report(roundName, measure, plain, meter.stop(), verdict(expected, counts));
+  }
+
+  private static String verdict(Map<String, Long> expected, Map<String, Long> counts) {
+    return counts.equals(expected) ? "OK" : "WRONG" + PlainWordCount.differences(expected, counts);
+  }
+
+  private void runPipeline(
       String roundName, boolean measure, Variant variant, Path input, Map<String, Long> expected)
       throws Exception {
     String output =
@@ -99,9 +144,7 @@ public final class WordCountBenchmark {
         result.cancel();
         measurements.fail(variant);
       } else {
-        Map<String, Long> counts = files.read().counts();
-        verdict =
-            counts.equals(expected) ? "OK" : "WRONG" + PlainWordCount.differences(expected, counts);
+        verdict = verdict(expected, files.read().counts());
       }
     } catch (Throwable t) {
       reading = meter.stop();
@@ -110,11 +153,20 @@ public final class WordCountBenchmark {
       t.printStackTrace(System.out);
       measurements.fail(variant);
     }
-    measurements.add(variant, measure, verdict.equals("OK"), reading.seconds());
+    report(roundName, measure, variant, reading, verdict);
+  }
+
+  private void report(
+      String roundName,
+      boolean measure,
+      Contender contender,
+      RunMeter.Reading reading,
+      String verdict) {
+    measurements.add(contender, measure, verdict.equals("OK"), reading.seconds());
     System.out.printf(
         "%-12s %-30s %9.2f %8.2f %14d %6.1f  %s%n",
         roundName,
-        variant.label(),
+        contender.label(),
         reading.seconds(),
         reading.gcSeconds(),
         reading.maxHeapUsedMb(),
@@ -124,7 +176,17 @@ public final class WordCountBenchmark {
 
   private void printSummary() {
     System.out.printf("%nMeasured runs (wall-clock seconds)%n");
-    Map<Variant, Double> medians = measurements.printMedians(variants, Variant::label, 30, "%7.2f");
+    Map<Contender, Double> medians =
+        measurements.printMedians(contenders, Contender::label, 30, "%7.2f");
+    for (Variant variant : variants) {
+      for (PlainJavaCount plain : PlainJavaCount.BOTH) {
+        if (medians.containsKey(variant) && medians.containsKey(plain)) {
+          System.out.printf(
+              "  speed of %s relative to %s, 1 thread (medians): %.2fx%n",
+              variant.label(), plain.label(), medians.get(plain) / medians.get(variant));
+        }
+      }
+    }
     Double micro = medians.get(Variant.MICRO_BATCH);
     for (Variant direct :
         List.of(Variant.MICRO_BATCH_UI_OFF, Variant.DIRECT, Variant.DIRECT_UNCHECKED)) {
