@@ -47,7 +47,7 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
   private final DoFn<Object, Object> fn;
   private final DoFnInvoker<Object, Object> invoker;
   private final PipelineOptions options;
-  private final TupleTag<?> mainTag;
+  private final TupleTag<Object> mainTag;
   private final Receiver mainOutput;
   private final Map<TupleTag<?>, Receiver> outputs;
   private final Set<TupleTag<?>> declaredTags;
@@ -60,6 +60,7 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
   /** The element being processed; set only while the DoFn's process method runs. */
   private WindowedValue<Object> current;
 
+  @SuppressWarnings("unchecked")
   StatelessDoFnRunner(
       DoFn<Object, Object> fn,
       DoFnInvoker<Object, Object> invoker,
@@ -69,7 +70,7 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
     this.fn = fn;
     this.invoker = invoker;
     this.options = spec.options().get();
-    this.mainTag = spec.mainOutput();
+    this.mainTag = (TupleTag<Object>) spec.mainOutput();
     this.mainOutput = environment.output(mainTag);
     this.outputs = environment.outputs();
     this.declaredTags = declaredTags(spec);
@@ -251,22 +252,26 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
     }
   }
 
-  /** One output tag's receiver, made once per tag and reused for every element. */
+  /**
+   * One output tag's receiver, made once per tag and reused for every element; it outputs through
+   * the process context, which holds the one implementation of each kind of output.
+   */
   private final class TagReceiver implements DoFn.OutputReceiver<Object> {
-    private final TupleTag<?> tag;
+    private final TupleTag<Object> tag;
 
+    @SuppressWarnings("unchecked")
     TagReceiver(TupleTag<?> tag) {
-      this.tag = tag;
+      this.tag = (TupleTag<Object>) tag;
     }
 
     @Override
     public void output(Object value) {
-      sendLikeCurrent(tag, value);
+      arguments.context.output(tag, value);
     }
 
     @Override
     public void outputWithTimestamp(Object value, Instant timestamp) {
-      sendWithTimestamp(tag, value, timestamp, current.getWindows(), current.getPaneInfo());
+      arguments.context.outputWithTimestamp(tag, value, timestamp);
     }
 
     @Override
@@ -275,7 +280,7 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
         Instant timestamp,
         Collection<? extends BoundedWindow> windows,
         PaneInfo pane) {
-      sendWithTimestamp(tag, value, timestamp, windows, pane);
+      arguments.context.outputWindowedValue(tag, value, timestamp, windows, pane);
     }
 
     @Override
@@ -422,12 +427,12 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
 
     @Override
     public void output(Object output) {
-      sendLikeCurrent(mainTag, output);
+      output(mainTag, output);
     }
 
     @Override
     public void outputWithTimestamp(Object output, Instant timestamp) {
-      sendWithTimestamp(mainTag, output, timestamp, current.getWindows(), current.getPaneInfo());
+      outputWithTimestamp(mainTag, output, timestamp);
     }
 
     @Override
@@ -436,7 +441,7 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
         Instant timestamp,
         Collection<? extends BoundedWindow> windows,
         PaneInfo pane) {
-      sendWithTimestamp(mainTag, output, timestamp, windows, pane);
+      outputWindowedValue(mainTag, output, timestamp, windows, pane);
     }
 
     @Override
