@@ -26,7 +26,8 @@ record PlainJavaCount(String label, Counting counting) implements Contender {
    * the same work per line as the pipeline.
    */
   static final PlainJavaCount PIPELINE_SPLIT =
-      new PlainJavaCount("Java 1 thread, regex split", PlainWordCount::countSplitAsThePipelineDoes);
+      new PlainJavaCount(
+          "Java 1 thread, regex split", PlainWordCount::countSplitAsThePipelineDoes);
 
   /**
    * The same on every core, each thread counting its share of the file into a map of its own:

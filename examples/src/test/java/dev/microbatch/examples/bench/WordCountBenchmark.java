@@ -90,7 +90,11 @@ public final class WordCountBenchmark {
   }
 
   private void runOnce(
-      String roundName, boolean measure, Contender contender, Path input, Map<String, Long> expected)
+      String roundName,
+      boolean measure,
+      Contender contender,
+      Path input,
+      Map<String, Long> expected)
       throws Exception {
     if (contender instanceof PlainJavaCount plain) {
       runPlain(roundName, measure, plain, input, expected);

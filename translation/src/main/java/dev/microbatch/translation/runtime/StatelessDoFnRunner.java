@@ -76,7 +76,8 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
     this.declaredTags = declaredTags(spec);
     this.outputCoders = spec.outputCoders();
     this.finalizer = finalizer;
-    this.observesWindow = DoFnSignatures.getSignature(fn.getClass()).processElement().observesWindow();
+    this.observesWindow =
+        DoFnSignatures.getSignature(fn.getClass()).processElement().observesWindow();
     this.systemFn = invoker.getClass().isAnnotationPresent(SystemDoFnInternal.class);
     this.arguments = new ElementArguments(); // last: its context is an inner object of fn
   }
@@ -88,9 +89,9 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
   }
 
   /**
-   * Whether this runner can run {@code fn}: a DoFn without side inputs, state,
-   * timers, window expiration or restriction, whose process method asks only for what an element
-   * carries (element, timestamp, window, pane, options, output receivers, process context, bundle
+   * Whether this runner can run {@code fn}: a DoFn without side inputs, state, timers, window
+   * expiration or restriction, whose process method asks only for what an element carries
+   * (element, timestamp, window, pane, options, output receivers, process context, bundle
    * finalizer). Anything else runs on {@code SimpleDoFnRunner}.
    */
   static boolean canRun(DoFn<?, ?> fn, boolean hasSideInputs) {
