@@ -49,6 +49,8 @@ public final class KafkaThroughputBenchmark {
           List.of(plainRead, runner, runnerUiOff, exactlyOnceRunner, plainCopy),
           ThroughputVariant::slug);
   private final Measurements<ThroughputVariant> measurements = new Measurements<>();
+  /** The JVM's CPU time per record (broker included, the same for every variant). */
+  private final Measurements<ThroughputVariant> cpuPerRecord = new Measurements<>();
 
   public static void main(String[] args) throws Exception {
     boolean ok = new KafkaThroughputBenchmark().run();
@@ -75,8 +77,8 @@ public final class KafkaThroughputBenchmark {
       System.out.printf("  rounds     %s%n", rounds);
 
       System.out.printf(
-          "%n%-12s %-34s %8s %12s %7s %12s %6s  %s%n",
-          "round", "variant", "s", "records/s", "gc s", "max heap MB", "load", "count");
+          "%n%-12s %-34s %8s %12s %7s %7s %12s %6s  %s%n",
+          "round", "variant", "s", "records/s", "cpu s", "gc s", "max heap MB", "load", "count");
       rounds.run(
           variants,
           measurements.failed(),
@@ -135,12 +137,15 @@ public final class KafkaThroughputBenchmark {
             ? "OK"
             : String.format("WRONG: %,d records, not %,d", run.records(), records);
     measurements.add(variant, measure, verdict.equals("OK"), run.recordsPerSecond());
+    cpuPerRecord.add(
+        variant, measure, verdict.equals("OK"), run.reading().cpuSeconds() * 1e6 / records);
     System.out.printf(
-        "%-12s %-34s %8.2f %,12.0f %7.2f %12d %6.1f  %s%s%n",
+        "%-12s %-34s %8.2f %,12.0f %7.2f %7.2f %12d %6.1f  %s%s%n",
         roundName,
         variant.label(),
         run.reading().seconds(),
         run.recordsPerSecond(),
+        run.reading().cpuSeconds(),
         run.reading().gcSeconds(),
         run.reading().maxHeapUsedMb(),
         BenchSupport.loadAverage(),
@@ -159,6 +164,18 @@ public final class KafkaThroughputBenchmark {
       System.out.printf(
           "  ratio %s / %s (medians): %.2f%n",
           runner.label(), runnerUiOff.label(), medians.get(runner) / medians.get(runnerUiOff));
+    }
+    System.out.printf(
+        "%nCPU time per record, microseconds (this JVM's, so the broker's work is in every"
+            + " variant's)%n");
+    Map<ThroughputVariant, Double> cpu =
+        cpuPerRecord.printMedians(variants, ThroughputVariant::label, 34, "%12.2f");
+    for (ThroughputVariant measured : List.of(runner, runnerUiOff, exactlyOnceRunner)) {
+      if (cpu.containsKey(measured) && cpu.containsKey(plainCopy)) {
+        System.out.printf(
+            "  CPU per record, %s / %s (medians): %.2f%n",
+            measured.label(), plainCopy.label(), cpu.get(measured) / cpu.get(plainCopy));
+      }
     }
     System.out.println(
         measurements.allCorrect()
