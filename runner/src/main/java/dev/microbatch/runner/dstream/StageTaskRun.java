@@ -112,20 +112,15 @@ public final class StageTaskRun {
     Outcome outcome;
     try {
       task.start();
-      long[] count = new long[1];
-      input.forEach(
-          element -> {
-            count[0]++;
-            task.process(element);
-          });
-      context.metrics().getContainer(stage).getCounter(ELEMENTS_IN).inc(count[0]);
+      long count = task.processAll(input);
+      context.metrics().getContainer(stage).getCounter(ELEMENTS_IN).inc(count);
       Instant outputWatermark = task.advanceWatermark(inputWatermark.get());
       task.finish();
       outcome =
           new Outcome(
               outputWatermark,
               task.hasPendingWork(),
-              count[0],
+              count,
               (System.nanoTime() - started) / 1_000_000);
     } catch (Exception | Error e) {
       try {

@@ -1,5 +1,6 @@
 package dev.microbatch.translation.runtime;
 
+import dev.microbatch.runner.dstream.Partition;
 import dev.microbatch.runner.dstream.SideInput;
 import dev.microbatch.runner.dstream.StageFunction;
 import dev.microbatch.runner.dstream.StageTask;
@@ -172,6 +173,19 @@ public final class FusedStageFunction implements StageFunction {
         for (Step consumer : inputConsumers) {
           consumer.process(element);
         }
+      }
+    }
+
+    /**
+     * The router stays installed while the whole partition is read (each element's {@link
+     * #process} then finds it installed): installing it per element meant setting Beam's
+     * thread-local twice per element. Code of the input that runs between elements sees what it
+     * saw before, the container that was current when the task began.
+     */
+    @Override
+    public long processAll(Partition<?> input) throws Exception {
+      try (Closeable routed = metricsRouter.install()) {
+        return StageTask.super.processAll(input);
       }
     }
 

@@ -1,6 +1,7 @@
 package dev.microbatch.translation.runtime;
 
 import java.io.Closeable;
+import java.util.Arrays;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.metrics.BoundedTrie;
 import org.apache.beam.sdk.metrics.Counter;
@@ -17,37 +18,54 @@ import org.apache.beam.sdk.util.HistogramData;
  * container of the step whose code is running. Beam finds the current container in a thread-local;
  * switching that for every element entering every fused step cost about a tenth of a word count's
  * time, while switching this router's target is a field write. The task installs it around each of
- * its calls ({@link #install}); a step entered while it is not installed (a DoFn torn down after its
- * task ended) switches Beam's thread-local as before.
+ * its calls ({@link #install}), and once around the reading of a whole partition; a step entered
+ * while it is not installed (a DoFn torn down after its task ended) switches Beam's thread-local as
+ * before.
+ *
+ * <p>Installs nest. An install while the router is the thread's current container changes nothing
+ * (one thread-local read). Code between the task's calls may make another container current: a
+ * source scopes its own step's container around the reading that hands the task its elements. The
+ * task's next call then installs the router again over that container, so that updates outside a
+ * step go to it, and puts everything back when the call returns.
  */
 final class MetricsRouter implements MetricsContainer {
 
   private MetricsContainer current;
   private MetricsContainer previous;
-  private boolean installed;
+  private int depth;
+  /** The {@code previous} and {@code current} of the installs this one is nested in. */
+  private MetricsContainer[] outer = new MetricsContainer[4];
   private MetricsContainer nowhere;
 
-  /** Undoes an {@link #install}; reused, so installing allocates nothing per element. */
+  /** Undoes the innermost {@link #install}; reused, so installing allocates nothing. */
   private final Closeable uninstall =
       () -> {
-        installed = false;
-        current = null;
         MetricsEnvironment.setCurrentContainer(previous);
-        previous = null;
+        depth--;
+        previous = depth == 0 ? null : outer[2 * depth - 2];
+        current = depth == 0 ? null : outer[2 * depth - 1];
       };
 
   /**
    * Makes this router the thread's current container, routing to the one that was current until a
-   * step is entered, until the returned handle is closed. Installing it again while it is installed
-   * (a task call made from inside another) changes nothing.
+   * step is entered, until the returned handle is closed. While it is the current container already
+   * (a task call made from inside another, or an element of a partition read under one install)
+   * this changes nothing.
    */
   Closeable install() {
-    if (installed) {
+    if (MetricsEnvironment.getCurrentContainer() == this) {
       return NOTHING;
+    }
+    if (depth > 0) {
+      if (outer.length < 2 * depth) {
+        outer = Arrays.copyOf(outer, 4 * depth);
+      }
+      outer[2 * depth - 2] = previous;
+      outer[2 * depth - 1] = current;
     }
     previous = MetricsEnvironment.setCurrentContainer(this);
     current = previous;
-    installed = true;
+    depth++;
     return uninstall;
   }
 
@@ -55,7 +73,7 @@ final class MetricsRouter implements MetricsContainer {
 
   /** Routes updates to {@code container}; returns where they went before. */
   MetricsContainer route(MetricsContainer container) {
-    if (!installed) {
+    if (depth == 0) {
       return MetricsEnvironment.setCurrentContainer(container);
     }
     MetricsContainer previous = current;

@@ -54,6 +54,41 @@ public class MetricsRouterTest {
     assertSame(outside, MetricsEnvironment.getCurrentContainer());
   }
 
+  /**
+   * A source scopes its own step's container around the reading that hands a partition's elements
+   * to the task, installed once for the whole partition: each element's call installs the router
+   * over the source's container, and both are put back in order.
+   */
+  @Test
+  public void aContainerMadeCurrentBetweenCallsIsRoutedFromAndPutBack() throws Exception {
+    MetricsContainerImpl source = new MetricsContainerImpl("source");
+    MetricsEnvironment.setCurrentContainer(outside);
+    try (Closeable partition = router.install()) {
+      try (Closeable sourceScope = MetricsEnvironment.scopedMetricsContainer(source)) {
+        countOne();
+        for (int element = 0; element < 2; element++) {
+          try (Closeable call = router.install()) {
+            MetricsContainer beforeStep = router.route(step);
+            countOne();
+            router.route(beforeStep);
+            countOne();
+          }
+          assertSame(source, MetricsEnvironment.getCurrentContainer());
+        }
+      }
+      assertSame(router, MetricsEnvironment.getCurrentContainer());
+      countOne();
+      MetricsContainer beforeStep = router.route(step);
+      countOne();
+      router.route(beforeStep);
+    }
+
+    assertEquals(3, seen(source));
+    assertEquals(3, seen(step));
+    assertEquals(1, seen(outside));
+    assertSame(outside, MetricsEnvironment.getCurrentContainer());
+  }
+
   @Test
   public void aStepEnteredWhileNotInstalledSwitchesBeamsContainer() {
     MetricsEnvironment.setCurrentContainer(outside);
