@@ -178,9 +178,11 @@ public final class FusedStageFunction implements StageFunction {
 
     /**
      * The router stays installed while the whole partition is read (each element's {@link
-     * #process} then finds it installed): installing it per element meant setting Beam's
-     * thread-local twice per element. Code of the input that runs between elements sees what it
-     * saw before, the container that was current when the task began.
+     * #process} then finds it current): installing it per element meant setting Beam's
+     * thread-local twice per element. Updates made by the input's code between elements still go
+     * to the container that was current when the task began; an input that makes its own
+     * container current while it reads (a source) has the router installed over it per element,
+     * as before.
      */
     @Override
     public long processAll(Partition<?> input) throws Exception {
