@@ -2,7 +2,11 @@ package dev.microbatch.io.kafka;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,22 +22,31 @@ import org.joda.time.Instant;
 /**
  * The runtime of a {@code KafkaIO.write()} (not exactly-once) that the runner runs itself rather
  * than through KafkaIO's expansion (a ParDo making a ProducerRecord of each KV, then KafkaIO's
- * writer DoFn): one producer for the run, shared by the stage tasks that write (a producer is
- * thread-safe, and batches their records together). Each task sends through its own {@link
- * TaskWriter} and, as it finishes, waits (bounded) until Kafka has acknowledged every record it
- * sent; a record Kafka refused fails the task, so the batch is run again: at least once, as with
- * KafkaIO's own writer.
+ * writer DoFn): producers kept for the run and lent to the stage tasks that write, one task at a
+ * time, so that there are as many as tasks write at once (as KafkaIO's writer has one per DoFn
+ * instance) rather than one per task. Each task sends through its own {@link TaskWriter} and, as
+ * it finishes, waits (bounded) until Kafka has acknowledged every record it sent; a record Kafka
+ * refused fails the task, so the batch is run again: at least once, as with KafkaIO's own writer.
+ *
+ * <p>Why not one producer shared by all tasks: a producer sends one batch per partition per
+ * request, with at most five requests in flight, and a task writes mostly to the partition it
+ * reads. Tasks writing at once through one producer were bound by its round trips (its buffer
+ * stayed full, every task waiting for room), and a task's flush waited for the others' records.
  */
 public final class KafkaSink<K, V> implements AutoCloseable {
 
-  /** How long closing the producer may take: what it has not sent by then is dropped. */
+  /** How long closing a producer may take: what it has not sent by then is dropped. */
   private static final Duration CLOSE = Duration.ofSeconds(10);
 
   private final String name;
   private final KafkaIO.WriteRecords<K, V> spec;
   private final BoundedWaits waits;
   private final Duration deadline;
-  private Producer<K, V> producer;
+  /** Every producer this sink made, to be closed with it. */
+  private final List<Producer<K, V>> producers = new ArrayList<>();
+  /** The producers no task is writing with. */
+  private final Deque<Producer<K, V>> idle = new ArrayDeque<>();
+  private boolean closed;
 
   /** The sink of the transform named {@code name}, writing as {@code spec} says. */
   public KafkaSink(String name, KafkaIO.WriteRecords<K, V> spec) {
@@ -43,12 +56,16 @@ public final class KafkaSink<K, V> implements AutoCloseable {
     this.deadline = BoundedWaits.producerDeadline(spec.getProducerConfig());
   }
 
-  /** A writer for one task, sending through the run's producer (created on first use). */
+  /** A writer for one task, sending through a producer no other task is writing with. */
   public TaskWriter writer() {
-    return new TaskWriter(producer());
+    return new TaskWriter(borrow());
   }
 
-  private synchronized Producer<K, V> producer() {
+  private synchronized Producer<K, V> borrow() {
+    if (closed) {
+      throw new IllegalStateException(name + ": the sink is closed; no task may write to it");
+    }
+    Producer<K, V> producer = idle.poll();
     if (producer == null) {
       Map<String, Object> config = new HashMap<>(spec.getProducerConfig());
       config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, spec.getKeySerializer());
@@ -57,8 +74,20 @@ public final class KafkaSink<K, V> implements AutoCloseable {
           spec.getProducerFactoryFn() != null
               ? spec.getProducerFactoryFn().apply(config)
               : new KafkaProducer<>(config);
+      producers.add(producer);
     }
     return producer;
+  }
+
+  private synchronized void giveBack(Producer<K, V> producer) {
+    if (!closed) {
+      idle.push(producer);
+    }
+  }
+
+  /** How many producers this sink has made (for tests). */
+  synchronized int producerCount() {
+    return producers.size();
   }
 
   /** One task's sends: what it sent, and what Kafka refused of it. */
@@ -74,6 +103,7 @@ public final class KafkaSink<K, V> implements AutoCloseable {
           }
         };
     private long sent;
+    private boolean released;
 
     private TaskWriter(Producer<K, V> producer) {
       this.producer = producer;
@@ -103,7 +133,15 @@ public final class KafkaSink<K, V> implements AutoCloseable {
      *     its cause
      */
     public long finish() throws Exception {
-      waits.run("waiting for Kafka to acknowledge what it sent", deadline, producer::flush);
+      // The producer is this task's alone, so its flush waits for this task's records only.
+      try {
+        waits.run("waiting for Kafka to acknowledge what it sent", deadline, producer::flush);
+      } catch (Exception e) {
+        // Records still unacknowledged at the deadline: not lent again, closed with the sink.
+        released = true;
+        throw e;
+      }
+      release();
       Exception first = firstRefusal.get();
       if (first != null) {
         throw new IOException(
@@ -118,19 +156,47 @@ public final class KafkaSink<K, V> implements AutoCloseable {
       }
       return sent;
     }
+
+    /**
+     * Gives the producer back for other tasks to write with, once; after a failed task too (what
+     * it had sent is acknowledged or refused to this writer, which nobody asks any more).
+     */
+    public void release() {
+      if (!released) {
+        released = true;
+        giveBack(producer);
+      }
+    }
   }
 
-  /** Closes the producer at the end of the run, within {@link #CLOSE}. */
+  /** Closes the producers at the end of the run, each within {@link #CLOSE}. */
   @Override
-  public synchronized void close() throws Exception {
+  public void close() throws Exception {
+    List<Producer<K, V>> closing;
+    synchronized (this) {
+      closed = true;
+      closing = List.copyOf(producers);
+      producers.clear();
+      idle.clear();
+    }
+    Exception failure = null;
     try {
-      if (producer != null) {
-        Producer<K, V> closing = producer;
-        producer = null;
-        waits.closeProducer(closing, CLOSE);
+      for (Producer<K, V> producer : closing) {
+        try {
+          waits.closeProducer(producer, CLOSE);
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
       }
     } finally {
       waits.close();
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
