@@ -29,9 +29,10 @@ import org.joda.time.Instant;
  * refused fails the task, so the batch is run again: at least once, as with KafkaIO's own writer.
  *
  * <p>Why not one producer shared by all tasks: a producer sends one batch per partition per
- * request, with at most five requests in flight, and a task writes mostly to the partition it
- * reads. Tasks writing at once through one producer were bound by its round trips (its buffer
- * stayed full, every task waiting for room), and a task's flush waited for the others' records.
+ * request, with at most five requests in flight, and a task often writes to few partitions (a
+ * pass-through to a topic keyed as its input writes each record to the partition it was read from).
+ * Tasks writing at once through one producer were bound by its round trips (its buffer stayed
+ * full, every task waiting for room), and a task's flush waited for the others' records.
  */
 public final class KafkaSink<K, V> implements AutoCloseable {
 
