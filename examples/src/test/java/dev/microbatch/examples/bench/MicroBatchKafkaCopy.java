@@ -84,19 +84,32 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
       } finally {
         result.cancel();
       }
-      if (exactlyOnce && cluster.committedInput(group) != cluster.records()) {
-        // The sink's transactions commit the input's offsets with the output.
-        throw new IllegalStateException(
-            "The input group committed "
-                + cluster.committedInput(group)
-                + " offsets, not "
-                + cluster.records());
+      if (exactlyOnce) {
+        checkCommittedInput(cluster, group);
       }
       long out = exactlyOnce ? cluster.committedRecordsIn(output) : cluster.recordsIn(output);
       return new ThroughputVariant.Run(reading, out, batches.toString());
     } finally {
       cluster.deleteTopic(output);
       deleteRecursively(checkpoints);
+    }
+  }
+
+  /**
+   * The sink's transactions commit the input's offsets with the output; a committed offset may
+   * become visible to the group's readers a moment after its transaction committed.
+   */
+  private static void checkCommittedInput(KafkaBenchCluster cluster, String group)
+      throws Exception {
+    Deadline visible = Deadline.after(Duration.ofSeconds(30), "The input group's offsets");
+    long committed;
+    while ((committed = cluster.committedInput(group)) < cluster.records()) {
+      visible.check(committed + " of " + cluster.records() + " offsets committed");
+      Thread.sleep(WATCH_INTERVAL.toMillis());
+    }
+    if (committed != cluster.records()) {
+      throw new IllegalStateException(
+          "The input group committed " + committed + " offsets, not " + cluster.records());
     }
   }
 
