@@ -2,6 +2,7 @@ package dev.microbatch.examples.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +52,11 @@ public final class KafkaThroughputBenchmark {
   private final Measurements<ThroughputVariant> measurements = new Measurements<>();
   /** The JVM's CPU time per record (broker included, the same for every variant). */
   private final Measurements<ThroughputVariant> cpuPerRecord = new Measurements<>();
+  /**
+   * Records/s of each measured round's correct runs: runs of one round are minutes apart, so their
+   * ratio is steadier than the ratio of medians when the machine's speed drifts.
+   */
+  private final Map<String, Map<ThroughputVariant, Double>> byRound = new LinkedHashMap<>();
 
   public static void main(String[] args) throws Exception {
     boolean ok = new KafkaThroughputBenchmark().run();
@@ -139,6 +145,11 @@ public final class KafkaThroughputBenchmark {
     measurements.add(variant, measure, verdict.equals("OK"), run.recordsPerSecond());
     cpuPerRecord.add(
         variant, measure, verdict.equals("OK"), run.reading().cpuSeconds() * 1e6 / records);
+    if (measure && verdict.equals("OK")) {
+      byRound
+          .computeIfAbsent(roundName, round -> new LinkedHashMap<>())
+          .put(variant, run.recordsPerSecond());
+    }
     System.out.printf(
         "%-12s %-34s %8.2f %,12.0f %7.2f %7.2f %12d %6.1f  %s%s%n",
         roundName,
@@ -160,10 +171,15 @@ public final class KafkaThroughputBenchmark {
     for (ThroughputVariant measured : List.of(runner, runnerUiOff, exactlyOnceRunner)) {
       printRatios(medians, measured);
     }
-    if (medians.containsKey(runner) && medians.containsKey(runnerUiOff)) {
-      System.out.printf(
-          "  ratio %s / %s (medians): %.2f%n",
-          runner.label(), runnerUiOff.label(), medians.get(runner) / medians.get(runnerUiOff));
+    for (ThroughputVariant other : List.of(runnerUiOff, exactlyOnceRunner)) {
+      if (medians.containsKey(runner) && medians.containsKey(other)) {
+        System.out.printf(
+            "  ratio %s / %s (medians): %.2f; per round: %s%n",
+            runner.label(),
+            other.label(),
+            medians.get(runner) / medians.get(other),
+            perRound(runner, other));
+      }
     }
     System.out.printf(
         "%nCPU time per record, microseconds (this JVM's, so the broker's work is in every"
@@ -188,9 +204,23 @@ public final class KafkaThroughputBenchmark {
     for (ThroughputVariant baseline : List.of(plainRead, plainCopy)) {
       if (micro != null && medians.containsKey(baseline)) {
         System.out.printf(
-            "  ratio %s / %s (medians): %.2f%n",
-            measured.label(), baseline.label(), micro / medians.get(baseline));
+            "  ratio %s / %s (medians): %.2f; per round: %s%n",
+            measured.label(),
+            baseline.label(),
+            micro / medians.get(baseline),
+            perRound(measured, baseline));
       }
     }
+  }
+
+  /** The ratio of {@code measured} to {@code baseline} in each round where both ran well. */
+  private String perRound(ThroughputVariant measured, ThroughputVariant baseline) {
+    List<String> ratios = new ArrayList<>();
+    for (Map<ThroughputVariant, Double> round : byRound.values()) {
+      if (round.containsKey(measured) && round.containsKey(baseline)) {
+        ratios.add(String.format("%.2f", round.get(measured) / round.get(baseline)));
+      }
+    }
+    return ratios.isEmpty() ? "none" : String.join(", ", ratios);
   }
 }
