@@ -78,14 +78,14 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
           }
         }
         reading = meter.stop();
+        if (exactlyOnce) {
+          checkCommittedInput(cluster, group, result);
+        }
       } catch (TimeoutException e) {
         BenchSupport.dumpBusyThreads("The MicroBatchRunner job");
         throw e;
       } finally {
         result.cancel();
-      }
-      if (exactlyOnce) {
-        checkCommittedInput(cluster, group);
       }
       long out = exactlyOnce ? cluster.committedRecordsIn(output) : cluster.recordsIn(output);
       return new ThroughputVariant.Run(reading, out, batches.toString());
@@ -97,15 +97,16 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
 
   /**
    * The sink's transactions commit the input's offsets with the output; a committed offset may
-   * become visible to the group's readers a moment after its transaction committed.
+   * become visible to the group's readers a moment after its transaction committed. Asked between
+   * waits on the still running job, which rethrows its failure if it fails meanwhile.
    */
-  private static void checkCommittedInput(KafkaBenchCluster cluster, String group)
-      throws Exception {
+  private static void checkCommittedInput(
+      KafkaBenchCluster cluster, String group, PipelineResult result) throws Exception {
     Deadline visible = Deadline.after(Duration.ofSeconds(30), "The input group's offsets");
     long committed;
     while ((committed = cluster.committedInput(group)) < cluster.records()) {
       visible.check(committed + " of " + cluster.records() + " offsets committed");
-      Thread.sleep(WATCH_INTERVAL.toMillis());
+      result.waitUntilFinish(toJoda(WATCH_INTERVAL));
     }
     if (committed != cluster.records()) {
       throw new IllegalStateException(
