@@ -23,13 +23,18 @@ import org.apache.beam.sdk.util.HistogramData;
  * before.
  *
  * <p>Installs nest. An install while the router is the thread's current container changes nothing
- * (one thread-local read). Code between the task's calls may make another container current: a
- * source scopes its own step's container around the reading that hands the task its elements. The
- * task's next call then installs the router again over that container, so that updates outside a
- * step go to it, and puts everything back when the call returns.
+ * but a field: from its outermost install the router keeps the thread's metrics environment
+ * (Beam's holder of the thread's current container, which never changes for a thread), so a nested
+ * install reads no thread-local, and it never asks Beam for the current container (which logs an
+ * error the first time a thread has none). Code between the task's calls may make another
+ * container current: a source scopes its own step's container around the reading that hands the
+ * task its elements. The task's next call then installs the router again over that container, so
+ * that updates outside a step go to it, and puts everything back when the call returns.
  */
 final class MetricsRouter implements MetricsContainer {
 
+  /** The installing thread's holder of its current container, while installed. */
+  private MetricsEnvironment.MetricsEnvironmentState thread;
   private MetricsContainer current;
   private MetricsContainer previous;
   private int depth;
@@ -40,7 +45,7 @@ final class MetricsRouter implements MetricsContainer {
   /** Undoes the innermost {@link #install}; reused, so installing allocates nothing. */
   private final Closeable uninstall =
       () -> {
-        MetricsEnvironment.setCurrentContainer(previous);
+        thread.activate(previous);
         depth--;
         previous = depth == 0 ? null : outer[2 * depth - 2];
         current = depth == 0 ? null : outer[2 * depth - 1];
@@ -53,7 +58,11 @@ final class MetricsRouter implements MetricsContainer {
    * this changes nothing.
    */
   Closeable install() {
-    if (MetricsEnvironment.getCurrentContainer() == this) {
+    if (depth == 0) {
+      thread = MetricsEnvironment.getMetricsEnvironmentStateForCurrentThread();
+    }
+    MetricsContainer was = thread.activate(this);
+    if (was == this) {
       return NOTHING;
     }
     if (depth > 0) {
@@ -63,8 +72,8 @@ final class MetricsRouter implements MetricsContainer {
       outer[2 * depth - 2] = previous;
       outer[2 * depth - 1] = current;
     }
-    previous = MetricsEnvironment.setCurrentContainer(this);
-    current = previous;
+    previous = was;
+    current = was;
     depth++;
     return uninstall;
   }
