@@ -2,9 +2,12 @@ package dev.microbatch.examples.bench;
 
 import dev.microbatch.examples.kafka.CheckedSends;
 import dev.microbatch.io.kafka.EmbeddedKafkaBroker;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -84,6 +87,24 @@ final class KafkaBenchCluster implements AutoCloseable {
     return EmbeddedKafkaBroker.endOffsets(admin, topic, partitions).values().stream()
         .mapToLong(Long::longValue)
         .sum();
+  }
+
+  /**
+   * Produce requests the broker has handled since it started, from its request metrics in this
+   * JVM's MBean server (one per request version, summed): how many records a variant's producers
+   * put in a request tells how much of the broker's and the producers' work is per request.
+   */
+  static long produceRequests() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    long total = 0;
+    for (ObjectName name :
+        server.queryNames(
+            new ObjectName(
+                "kafka.network:type=RequestMetrics,name=RequestsPerSec,request=Produce,*"),
+            null)) {
+      total += ((Number) server.getAttribute(name, "Count")).longValue();
+    }
+    return total;
   }
 
   /** Offsets {@code group} has committed on the input topic, summed over its partitions. */

@@ -21,7 +21,9 @@ import java.util.Map;
  * (3 measured), {@code bench.warmups} (1), {@code bench.variants} (all:
  * plain-read,microbatchrunner,microbatchrunner-eos,plain-copy), {@code bench.timeoutMin} (20 per
  * run; a run still going then fails, and its variant is not run again). The "load" column is the
- * OS's 1-minute load average when the run ended.
+ * OS's 1-minute load average when the run ended; "rec/req" is input records per produce request
+ * the broker handled during the run (requests carry the producers' batches, so fewer records per
+ * request means more work per record for the broker and the producers' senders).
  */
 public final class KafkaThroughputBenchmark {
 
@@ -83,8 +85,17 @@ public final class KafkaThroughputBenchmark {
       System.out.printf("  rounds     %s%n", rounds);
 
       System.out.printf(
-          "%n%-12s %-34s %8s %12s %7s %7s %12s %6s  %s%n",
-          "round", "variant", "s", "records/s", "cpu s", "gc s", "max heap MB", "load", "count");
+          "%n%-12s %-34s %8s %12s %7s %7s %12s %9s %6s  %s%n",
+          "round",
+          "variant",
+          "s",
+          "records/s",
+          "cpu s",
+          "gc s",
+          "max heap MB",
+          "rec/req",
+          "load",
+          "count");
       rounds.run(
           variants,
           measurements.failed(),
@@ -130,6 +141,7 @@ public final class KafkaThroughputBenchmark {
     System.gc();
     Thread.sleep(500);
     ThroughputVariant.Run run;
+    long requestsBefore = KafkaBenchCluster.produceRequests();
     try {
       run = variant.run(cluster, limit);
     } catch (Exception e) {
@@ -138,6 +150,7 @@ public final class KafkaThroughputBenchmark {
       measurements.fail(variant);
       return;
     }
+    long produceRequests = KafkaBenchCluster.produceRequests() - requestsBefore;
     String verdict =
         run.records() == records
             ? "OK"
@@ -151,7 +164,7 @@ public final class KafkaThroughputBenchmark {
           .put(variant, run.recordsPerSecond());
     }
     System.out.printf(
-        "%-12s %-34s %8.2f %,12.0f %7.2f %7.2f %12d %6.1f  %s%s%n",
+        "%-12s %-34s %8.2f %,12.0f %7.2f %7.2f %12d %9s %6.1f  %s%s%n",
         roundName,
         variant.label(),
         run.reading().seconds(),
@@ -159,6 +172,7 @@ public final class KafkaThroughputBenchmark {
         run.reading().cpuSeconds(),
         run.reading().gcSeconds(),
         run.reading().maxHeapUsedMb(),
+        produceRequests == 0 ? "-" : String.format("%.0f", (double) records / produceRequests),
         BenchSupport.loadAverage(),
         verdict,
         run.note().isEmpty() ? "" : "; " + run.note());
@@ -213,14 +227,25 @@ public final class KafkaThroughputBenchmark {
     }
   }
 
-  /** The ratio of {@code measured} to {@code baseline} in each round where both ran well. */
+  /**
+   * The ratio of {@code measured} to {@code baseline} in each round where both ran well, and their
+   * median: a paired comparison, which the machine's drift between rounds does not move.
+   */
   private String perRound(ThroughputVariant measured, ThroughputVariant baseline) {
-    List<String> ratios = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
     for (Map<ThroughputVariant, Double> round : byRound.values()) {
       if (round.containsKey(measured) && round.containsKey(baseline)) {
-        ratios.add(String.format("%.2f", round.get(measured) / round.get(baseline)));
+        ratios.add(round.get(measured) / round.get(baseline));
       }
     }
-    return ratios.isEmpty() ? "none" : String.join(", ", ratios);
+    if (ratios.isEmpty()) {
+      return "none";
+    }
+    List<String> shown = new ArrayList<>();
+    for (double ratio : ratios) {
+      shown.add(String.format("%.2f", ratio));
+    }
+    return String.format(
+        "%s (median %.2f)", String.join(", ", shown), BenchSupport.median(ratios));
   }
 }
