@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each task calls {@link #beginBatch} when it starts, and the first call of a batch decides: if
  * the input groups' committed offsets carry this batch's stamp (or a later one), the batch is a
  * re-run of one whose transaction already committed, and its records are dropped; otherwise a
- * transaction begins, to be committed or aborted with the batch.
+ * transaction begins, to be committed or aborted with the batch. The task sends through the {@link
+ * TaskSends} it gets back, which counts its records on its own and adds them to the batch's when
+ * the task ends: tasks sending at once share nothing per record but the producer.
  */
 public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
 
@@ -59,8 +62,16 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   private Optional<BatchTime> lastCommitted = Optional.empty();
 
   private volatile boolean publishing;
+  /** The records of the batch's finished tasks. */
   private final AtomicLong sent = new AtomicLong();
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  /** One for every record: a callback per send would be an allocation per record. */
+  private final Callback onSent =
+      (metadata, error) -> {
+        if (error != null) {
+          sendFailure.compareAndSet(null, error);
+        }
+      };
 
   public TransactionalKafkaSink(String name, TransactionalKafkaWrite<K, V> spec) {
     this.name = name;
@@ -72,13 +83,18 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
   /**
    * Starts {@code time}'s transaction, or its dropping, once per attempt of a batch: a re-run of a
    * batch (whose consumed offsets are a new object) decides again, since its first attempt may have
-   * committed before it failed.
+   * committed before it failed. Returns the calling task's sends into the batch.
    */
-  public synchronized void beginBatch(
+  public synchronized TaskSends beginBatch(
       BatchTime time, ConsumedOffsets consumed, SinkTransactions transactions) throws Exception {
-    if (currentAttempt.isPresent() && currentAttempt.get() == consumed) {
-      return;
+    if (currentAttempt.isEmpty() || currentAttempt.get() != consumed) {
+      decide(time, consumed, transactions);
     }
+    return new TaskSends();
+  }
+
+  private void decide(BatchTime time, ConsumedOffsets consumed, SinkTransactions transactions)
+      throws Exception {
     currentAttempt = Optional.of(consumed);
     sendFailure.set(null);
     // The producer first: initializing it waits until a crashed run's last transaction is
@@ -132,19 +148,26 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
     return "topic " + spec.topic() + ", transactional id " + spec.transactionalId();
   }
 
-  /** Sends one record in the batch's transaction (dropped if the batch was published before). */
-  public void send(K key, V value) {
-    if (!publishing) {
-      return;
+  /** One task's sends into its batch's transaction. */
+  public final class TaskSends {
+    private long sent;
+
+    private TaskSends() {}
+
+    /** Sends one record in the batch's transaction (dropped if the batch was published before). */
+    public void send(K key, V value) {
+      if (!publishing) {
+        return;
+      }
+      sent++;
+      producer.send(new ProducerRecord<>(spec.topic(), key, value), onSent);
     }
-    sent.incrementAndGet();
-    producer.send(
-        new ProducerRecord<>(spec.topic(), key, value),
-        (metadata, error) -> {
-          if (error != null) {
-            sendFailure.compareAndSet(null, error);
-          }
-        });
+
+    /** The task has sent all it will: its records count toward the batch's. */
+    public void finish() {
+      TransactionalKafkaSink.this.sent.addAndGet(sent);
+      sent = 0;
+    }
   }
 
   private synchronized void commit(BatchTime time, ConsumedOffsets consumed) throws Exception {

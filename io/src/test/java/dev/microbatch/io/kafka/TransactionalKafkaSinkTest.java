@@ -38,24 +38,26 @@ public class TransactionalKafkaSinkTest {
                         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000,
                         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000)));
     AtomicReference<SinkTransaction> transaction = new AtomicReference<>();
-    sink.beginBatch(
-        new BatchTime(1_000),
-        new ConsumedOffsets(),
-        new SinkTransactions() {
-          @Override
-          public void commitTransaction(SinkTransaction begun) {
-            transaction.set(begun);
-          }
+    TransactionalKafkaSink<String, String>.TaskSends sends =
+        sink.beginBatch(
+            new BatchTime(1_000),
+            new ConsumedOffsets(),
+            new SinkTransactions() {
+              @Override
+              public void commitTransaction(SinkTransaction begun) {
+                transaction.set(begun);
+              }
 
-          @Override
-          public void transactionAlreadyCommitted(String sink, String target) {
-            throw new AssertionError("a first batch cannot have been committed before");
-          }
-        });
+              @Override
+              public void transactionAlreadyCommitted(String sink, String target) {
+                throw new AssertionError("a first batch cannot have been committed before");
+              }
+            });
 
     for (int i = 0; i < 10; i++) {
-      sink.send("k" + i, "v" + i);
+      sends.send("k" + i, "v" + i);
     }
+    sends.finish();
     // The records are in the log, inside the open transaction, when the broker goes: the producer
     // then has a transaction that only the broker can end.
     awaitEndOffset("sink-out", 10);

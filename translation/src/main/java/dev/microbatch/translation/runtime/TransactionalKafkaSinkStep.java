@@ -9,12 +9,14 @@ import org.apache.beam.sdk.values.WindowedValue;
 /**
  * The exactly-once Kafka sink as a step fused into the stage that produces its records, so that a
  * batch's records stream to the producer instead of being held as a stage output. Every task starts
- * the batch's transaction (the first one of the batch does); each record is sent in it.
+ * the batch's transaction (the first one of the batch does); each record is sent in it, and the
+ * task's count joins the batch's when it finishes.
  */
 public final class TransactionalKafkaSinkStep implements Step {
 
   private final TransactionalKafkaSink<Object, Object> sink;
   private final TaskContext task;
+  private TransactionalKafkaSink<Object, Object>.TaskSends sends;
 
   public TransactionalKafkaSinkStep(
       TransactionalKafkaSink<Object, Object> sink, StepEnvironment environment) {
@@ -24,7 +26,8 @@ public final class TransactionalKafkaSinkStep implements Step {
 
   @Override
   public void start() throws Exception {
-    sink.beginBatch(
+    sends =
+        sink.beginBatch(
         task.batchTime(),
         task.batchAttribute(ConsumedOffsets.class, ConsumedOffsets::new),
         task);
@@ -34,6 +37,11 @@ public final class TransactionalKafkaSinkStep implements Step {
   @SuppressWarnings("unchecked")
   public void process(Object element) {
     KV<Object, Object> record = ((WindowedValue<KV<Object, Object>>) element).getValue();
-    sink.send(record.getKey(), record.getValue());
+    sends.send(record.getKey(), record.getValue());
+  }
+
+  @Override
+  public void finish() {
+    sends.finish();
   }
 }
