@@ -36,18 +36,27 @@ final class KafkaBenchCluster implements AutoCloseable {
   private final int partitions;
   private final long records;
   private final int valueBytes;
+  private final Map<String, Object> producerUpdates;
   private Admin admin;
   private int outputTopics;
 
-  private KafkaBenchCluster(int partitions, long records, int valueBytes) {
+  private KafkaBenchCluster(
+      int partitions, long records, int valueBytes, Map<String, Object> producerUpdates) {
     this.partitions = partitions;
     this.records = records;
     this.valueBytes = valueBytes;
+    this.producerUpdates = Map.copyOf(producerUpdates);
   }
 
-  /** Starts the broker and fills the input topic. */
-  static KafkaBenchCluster start(int partitions, long records, int valueBytes) throws Exception {
-    KafkaBenchCluster cluster = new KafkaBenchCluster(partitions, records, valueBytes);
+  /**
+   * Starts the broker and fills the input topic; every variant's producers get {@code
+   * producerUpdates} over Kafka's defaults.
+   */
+  static KafkaBenchCluster start(
+      int partitions, long records, int valueBytes, Map<String, Object> producerUpdates)
+      throws Exception {
+    KafkaBenchCluster cluster =
+        new KafkaBenchCluster(partitions, records, valueBytes, producerUpdates);
     cluster.broker.start();
     cluster.admin = cluster.broker.admin();
     cluster.createTopic(INPUT_TOPIC);
@@ -166,8 +175,18 @@ final class KafkaBenchCluster implements AutoCloseable {
   }
 
   /** A producer with Kafka's defaults and byte arrays, as KafkaIO.write() makes one. */
+  /** Settings every variant's producers get over Kafka's defaults (none unless asked for). */
+  Map<String, Object> producerUpdates() {
+    return producerUpdates;
+  }
+
+  /** A producer with Kafka's defaults and {@link #producerUpdates()}. */
   KafkaProducer<byte[], byte[]> producer() {
-    return broker.producer(ByteArraySerializer.class, ByteArraySerializer.class);
+    Map<String, Object> config = new java.util.HashMap<>(producerUpdates);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return new KafkaProducer<>(config);
   }
 
   private List<TopicPartition> partitionsOf(String topic) {

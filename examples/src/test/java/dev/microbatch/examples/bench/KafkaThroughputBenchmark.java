@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Kafka throughput of the MicroBatchRunner against two plain-client baselines, on an embedded
@@ -16,20 +17,24 @@ import java.util.Map;
  *
  * <p>Settings are system properties: {@code kafkaBench.records} (input records, 60,000,000), {@code
  * kafkaBench.valueBytes} (100), {@code kafkaBench.partitions} (4), {@code
- * kafkaBench.batchIntervalMillis} (1000), {@code kafkaBench.runnerArgs} (more pipeline arguments
- * for the runner, space-separated, e.g. {@code --maxRecordsPerBatch=1000000}), {@code bench.rounds}
- * (3 measured), {@code bench.warmups} (1), {@code bench.variants} (all:
- * plain-read,microbatchrunner,microbatchrunner-eos,plain-copy), {@code bench.timeoutMin} (20 per
- * run; a run still going then fails, and its variant is not run again). The "load" column is the
- * OS's 1-minute load average when the run ended; "rec/req" is input records per produce request
- * the broker handled during the run (requests carry the producers' batches, so fewer records per
- * request means more work per record for the broker and the producers' senders).
+ * kafkaBench.batchIntervalMillis} (1000), {@code kafkaBench.producerBatchBytes} (every variant's
+ * producers' {@code batch.size}; 0, the default, leaves Kafka's), {@code kafkaBench.runnerArgs}
+ * (more pipeline arguments for the runner, space-separated, e.g. {@code
+ * --maxRecordsPerBatch=1000000}), {@code bench.rounds} (3 measured), {@code bench.warmups} (1),
+ * {@code bench.variants} (all: plain-read,microbatchrunner,microbatchrunner-eos,plain-copy), {@code
+ * bench.timeoutMin} (20 per run; a run still going then fails, and its variant is not run again).
+ * The "load" column is the OS's 1-minute load average when the run ended; "rec/req" is input
+ * records per produce request the broker handled during the run (requests carry the producers'
+ * batches, so fewer records per request means more work per record for the broker and the
+ * producers' senders).
  */
 public final class KafkaThroughputBenchmark {
 
   private final long records = Long.getLong("kafkaBench.records", 60_000_000);
   private final int valueBytes = Integer.getInteger("kafkaBench.valueBytes", 100);
   private final int partitions = Integer.getInteger("kafkaBench.partitions", 4);
+  /** The producers' {@code batch.size} in every variant; 0 leaves Kafka's default (16 KB). */
+  private final int producerBatchBytes = Integer.getInteger("kafkaBench.producerBatchBytes", 0);
   private final Duration limit = Duration.ofMinutes(Long.getLong("bench.timeoutMin", 20));
   private final Rounds rounds = Rounds.fromSystemProperties();
   private final ThroughputVariant plainRead =
@@ -45,7 +50,7 @@ public final class KafkaThroughputBenchmark {
       new ThroughputVariant(
           "plain consumer+producer copy",
           "plain-copy",
-          "Kafka client defaults",
+          "one consumer, one producer",
           new PlainKafkaCopy());
   private final List<ThroughputVariant> variants =
       BenchSupport.selectedVariants(
@@ -68,7 +73,12 @@ public final class KafkaThroughputBenchmark {
   private boolean run() throws Exception {
     System.out.println("Kafka throughput benchmark: MicroBatchRunner vs plain Kafka clients");
     long t0 = System.nanoTime();
-    try (KafkaBenchCluster cluster = KafkaBenchCluster.start(partitions, records, valueBytes)) {
+    Map<String, Object> producerUpdates =
+        producerBatchBytes > 0
+            ? Map.of(ProducerConfig.BATCH_SIZE_CONFIG, producerBatchBytes)
+            : Map.of();
+    try (KafkaBenchCluster cluster =
+        KafkaBenchCluster.start(partitions, records, valueBytes, producerUpdates)) {
       System.out.printf(
           "  input      topic %s: %,d records (8-byte keys, %d-byte values) in %d partitions,"
               + " filled in %.1f s; broker %s in this JVM%n",
@@ -79,6 +89,11 @@ public final class KafkaThroughputBenchmark {
           (System.nanoTime() - t0) / 1e9,
           cluster.bootstrapServers());
       BenchSupport.printJvm();
+      System.out.printf(
+          "  producers  every variant's: %s%n",
+          producerUpdates.isEmpty()
+              ? "Kafka's defaults"
+              : producerUpdates + " over Kafka's defaults");
       for (ThroughputVariant variant : variants) {
         System.out.printf("  variant    %-34s %s%n", variant.label(), variant.settings());
       }

@@ -56,7 +56,7 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
     java.nio.file.Path checkpoints = java.nio.file.Files.createTempDirectory("bench-checkpoints");
     try {
       String group = "bench-group-" + output;
-      Pipeline pipeline = pipeline(cluster.bootstrapServers(), output, group, checkpoints);
+      Pipeline pipeline = pipeline(cluster, output, group, checkpoints);
       BatchSizes batches = new BatchSizes();
       Deadline deadline = Deadline.after(limit, "The MicroBatchRunner job");
       RunMeter meter = RunMeter.start();
@@ -123,7 +123,8 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
   }
 
   private Pipeline pipeline(
-      String bootstrapServers, String output, String group, java.nio.file.Path checkpoints) {
+      KafkaBenchCluster cluster, String output, String group, java.nio.file.Path checkpoints) {
+    String bootstrapServers = cluster.bootstrapServers();
     MicroBatchPipelineOptions options =
         PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
             .withValidation()
@@ -150,6 +151,7 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
               .withBootstrapServers(bootstrapServers)
               .withKeySerializer(ByteArraySerializer.class)
               .withValueSerializer(ByteArraySerializer.class)
+              .withProducerConfigUpdates(cluster.producerUpdates())
               .withTransactionalId("bench-" + output));
     } else {
       records.apply(
@@ -157,7 +159,8 @@ final class MicroBatchKafkaCopy implements ThroughputVariant.Job {
               .withBootstrapServers(bootstrapServers)
               .withTopic(output)
               .withKeySerializer(ByteArraySerializer.class)
-              .withValueSerializer(ByteArraySerializer.class));
+              .withValueSerializer(ByteArraySerializer.class)
+              .withProducerConfigUpdates(cluster.producerUpdates()));
     }
     return pipeline;
   }
