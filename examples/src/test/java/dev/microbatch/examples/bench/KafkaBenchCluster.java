@@ -174,13 +174,12 @@ final class KafkaBenchCluster implements AutoCloseable {
     return consumer;
   }
 
-  /** A producer with Kafka's defaults and byte arrays, as KafkaIO.write() makes one. */
   /** Settings every variant's producers get over Kafka's defaults (none unless asked for). */
   Map<String, Object> producerUpdates() {
     return producerUpdates;
   }
 
-  /** A producer with Kafka's defaults and {@link #producerUpdates()}. */
+  /** A producer of byte arrays with Kafka's defaults and {@link #producerUpdates()}. */
   KafkaProducer<byte[], byte[]> producer() {
     Map<String, Object> config = new java.util.HashMap<>(producerUpdates);
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

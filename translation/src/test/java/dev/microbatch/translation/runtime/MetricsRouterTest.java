@@ -1,10 +1,13 @@
 package dev.microbatch.translation.runtime;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 
 import java.io.Closeable;
+import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -101,6 +104,39 @@ public class MetricsRouterTest {
     assertEquals(1, seen(step));
     assertEquals(1, seen(outside));
     assertSame(outside, MetricsEnvironment.getCurrentContainer());
+  }
+
+  /**
+   * Installing where no container is current must not ask Beam for the current one: Beam logs an
+   * error ("Unable to update metrics on the current thread") the first time it finds none, which
+   * put that error in the log of every job reading Kafka (an input with no container of its own).
+   */
+  @Test
+  public void installingWhereNoContainerIsCurrentDoesNotMakeBeamReportOneMissing()
+      throws Exception {
+    AtomicBoolean reported = beamsMissingContainerReport();
+    boolean before = reported.getAndSet(false);
+    try {
+      try (Closeable routed = router.install()) {
+        try (Closeable nested = router.install()) {
+          MetricsContainer beforeStep = router.route(step);
+          countOne();
+          router.route(beforeStep);
+        }
+      }
+
+      assertFalse(reported.get());
+      assertEquals(1, seen(step));
+    } finally {
+      reported.set(before);
+    }
+  }
+
+  /** Beam's once-per-JVM flag that it has logged a thread without a current container. */
+  private static AtomicBoolean beamsMissingContainerReport() throws Exception {
+    Field flag = MetricsEnvironment.class.getDeclaredField("REPORTED_MISSING_CONTAINER");
+    flag.setAccessible(true);
+    return (AtomicBoolean) flag.get(null);
   }
 
   @Test
