@@ -198,17 +198,12 @@ public final class KafkaThroughputBenchmark {
     Map<ThroughputVariant, Double> medians =
         measurements.printMedians(variants, ThroughputVariant::label, 34, "%,12.0f");
     for (ThroughputVariant measured : List.of(runner, runnerUiOff, exactlyOnceRunner)) {
-      printRatios(medians, measured);
+      for (ThroughputVariant baseline : List.of(plainRead, plainCopy)) {
+        printRatio(medians, measured, baseline);
+      }
     }
     for (ThroughputVariant other : List.of(runnerUiOff, exactlyOnceRunner)) {
-      if (medians.containsKey(runner) && medians.containsKey(other)) {
-        System.out.printf(
-            "  ratio %s / %s (medians): %.2f; per round: %s%n",
-            runner.label(),
-            other.label(),
-            medians.get(runner) / medians.get(other),
-            perRound(runner, other));
-      }
+      printRatio(medians, runner, other);
     }
     System.out.printf(
         "%nCPU time per record, microseconds (this JVM's, so the broker's work is in every"
@@ -228,17 +223,18 @@ public final class KafkaThroughputBenchmark {
             : "  SOME RUNS FAILED OR COUNTED WRONG: see above");
   }
 
-  private void printRatios(Map<ThroughputVariant, Double> medians, ThroughputVariant measured) {
-    Double micro = medians.get(measured);
-    for (ThroughputVariant baseline : List.of(plainRead, plainCopy)) {
-      if (micro != null && medians.containsKey(baseline)) {
-        System.out.printf(
-            "  ratio %s / %s (medians): %.2f; per round: %s%n",
-            measured.label(),
-            baseline.label(),
-            micro / medians.get(baseline),
-            perRound(measured, baseline));
-      }
+  /** {@code measured} against {@code baseline}, if both have measured runs. */
+  private void printRatio(
+      Map<ThroughputVariant, Double> medians,
+      ThroughputVariant measured,
+      ThroughputVariant baseline) {
+    if (medians.containsKey(measured) && medians.containsKey(baseline)) {
+      System.out.printf(
+          "  ratio %s / %s (medians): %.2f; per round: %s%n",
+          measured.label(),
+          baseline.label(),
+          medians.get(measured) / medians.get(baseline),
+          perRound(measured, baseline));
     }
   }
 
