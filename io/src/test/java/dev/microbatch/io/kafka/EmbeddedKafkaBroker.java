@@ -79,8 +79,10 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
   public void start() throws Exception {
     logDir = Files.createTempDirectory("microbatch-kafka-");
-    int brokerPort = port == 0 ? freePort() : port;
-    int controllerPort = freePort();
+    int[] free = freePorts(2);
+    int brokerPort = port == 0 ? free[0] : port;
+    // Distinct from the broker's even when the broker's port was given.
+    int controllerPort = free[1] == brokerPort ? free[0] : free[1];
     bootstrapServers = LOOPBACK + ":" + brokerPort;
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
@@ -256,9 +258,25 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
     return ends;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-      return socket.getLocalPort();
+  /**
+   * {@code count} distinct free loopback ports. Every socket stays open until all ports are known:
+   * asked one after another, the OS may hand out the same port twice (it did, and the broker
+   * refused two listeners on one port).
+   */
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
     }
   }
 
