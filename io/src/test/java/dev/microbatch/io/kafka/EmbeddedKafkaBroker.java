@@ -1,8 +1,7 @@
 package dev.microbatch.io.kafka;
 
+import dev.microbatch.runner.net.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +78,7 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
   /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
   public void start() throws Exception {
     logDir = Files.createTempDirectory("microbatch-kafka-");
-    int[] free = freePorts(2);
+    int[] free = LoopbackPorts.distinct(2);
     int brokerPort = port == 0 ? free[0] : port;
     // Distinct from the broker's even when the broker's port was given.
     int controllerPort = free[1] == brokerPort ? free[0] : free[1];
@@ -256,28 +255,6 @@ public final class EmbeddedKafkaBroker extends ExternalResource {
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, info.offset()));
     return ends;
-  }
-
-  /**
-   * {@code count} distinct free loopback ports. Every socket stays open until all ports are known:
-   * asked one after another, the OS may hand out the same port twice (it did, and the broker
-   * refused two listeners on one port).
-   */
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
-        sockets.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
   }
 
   private static void deleteRecursively(Path dir) {

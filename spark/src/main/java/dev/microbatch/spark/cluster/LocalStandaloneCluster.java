@@ -1,10 +1,10 @@
 package dev.microbatch.spark.cluster;
 
+import dev.microbatch.runner.net.LoopbackPorts;
 import dev.microbatch.spark.Directories;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,8 +88,10 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     Path home = Files.createTempDirectory("microbatch-spark-home");
     Files.createDirectories(home.resolve("jars"));
     Files.createDirectories(home.resolve("logs"));
-    int port = spec.masterPort() == 0 ? freePort() : spec.masterPort();
-    int webUi = freePort();
+    int[] free = LoopbackPorts.distinct(2);
+    int port = spec.masterPort() == 0 ? free[0] : spec.masterPort();
+    // Distinct from the master's port even when that one was given.
+    int webUi = free[1] == port ? free[0] : free[1];
     List<Process> started = new ArrayList<>();
     try {
       Process master =
@@ -351,12 +353,6 @@ public final class LocalStandaloneCluster implements AutoCloseable {
       }
     }
     return options;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Stops a process and the processes it started (a Worker's executors), waiting a bounded time. */
