@@ -2,7 +2,10 @@ package dev.microbatch.runner.scheduler;
 
 import org.joda.time.Instant;
 
-/** The time of one micro-batch: a multiple of the batch interval after the graph's zero time. */
+/**
+ * The time of one micro-batch, its processing time: a multiple of the batch interval, but for a
+ * streaming run's first batch, which runs at once at the time it starts.
+ */
 public record BatchTime(long millis) implements Comparable<BatchTime> {
 
   public BatchTime plus(long intervalMillis) {

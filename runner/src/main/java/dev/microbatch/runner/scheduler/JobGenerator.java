@@ -1,11 +1,14 @@
 package dev.microbatch.runner.scheduler;
 
 /**
- * Decides when the next batch runs. Batch times are multiples of the interval after the zero time.
+ * Decides when the next batch runs.
  *
  * <ul>
- *   <li>Real time (streaming): waits for the next boundary. A batch that overran makes the next one
- *       start late, and the lateness shows as scheduling delay; no boundary is skipped.
+ *   <li>Real time (streaming): a run's first batch (new or resumed) runs at once, at the time it
+ *       starts, so that a backlog waiting at start-up is not left for up to an interval (as
+ *       Structured Streaming's processing-time trigger starts at once); every later batch waits
+ *       for the next multiple of the interval on the clock. A batch that overran makes the next
+ *       one start late, and the lateness shows as scheduling delay; no boundary is skipped.
  *   <li>Back to back (bounded pipelines): no waiting at all.
  *   <li>Virtual (a {@link ManualBatchClock}, as TestStream drives it): on a 1 ms grid, the next
  *       batch is at the clock's time, and at least 1 ms after the last one. Processing time thus
@@ -25,7 +28,10 @@ public final class JobGenerator {
   private final BatchClock clock;
   private final long intervalMillis;
   private final Mode mode;
+  /** The last batch generated or resumed after; null before either. */
   private BatchTime last;
+  /** Whether this generator has generated a batch (a real-time run's first runs at once). */
+  private boolean generated;
   private long idlePauseMillis;
 
   private JobGenerator(BatchClock clock, long intervalMillis, Mode mode) {
@@ -49,29 +55,43 @@ public final class JobGenerator {
     return new JobGenerator(clock, 1, Mode.VIRTUAL);
   }
 
-  /** The zero time: the boundary at or before now. */
-  public BatchTime zeroTime() {
-    long now = clock.nowMillis();
-    return new BatchTime(now - Math.floorMod(now, intervalMillis));
-  }
-
   /** The time of the next batch, waiting for it on a real clock. */
   public BatchTime nextBatch() throws InterruptedException {
-    BatchTime next = last == null ? zeroTime().plus(intervalMillis) : last.plus(intervalMillis);
+    BatchTime next;
     switch (mode) {
-      case REAL_TIME -> clock.waitUntil(next.millis());
+      case REAL_TIME -> {
+        long now = clock.nowMillis();
+        if (!generated && (last == null || now > last.millis())) {
+          next = new BatchTime(now);
+        } else {
+          next = boundaryAfter(last.millis());
+          clock.waitUntil(next.millis());
+        }
+      }
       case VIRTUAL -> {
-        next = new BatchTime(Math.max(next.millis(), clock.nowMillis()));
+        next = new BatchTime(Math.max(afterLast().millis(), clock.nowMillis()));
         clock.waitUntil(next.millis());
       }
-      case BACK_TO_BACK -> {
+      default -> {
+        next = afterLast();
         if (idlePauseMillis > 0) {
           clock.waitUntil(clock.nowMillis() + idlePauseMillis);
         }
       }
     }
+    generated = true;
     last = next;
     return next;
+  }
+
+  /** One interval after the last batch, or after the boundary at or before now if none. */
+  private BatchTime afterLast() {
+    return last == null ? boundaryAfter(clock.nowMillis()) : last.plus(intervalMillis);
+  }
+
+  /** The first multiple of the interval after {@code millis}. */
+  private BatchTime boundaryAfter(long millis) {
+    return new BatchTime(millis - Math.floorMod(millis, intervalMillis) + intervalMillis);
   }
 
   /**
@@ -88,12 +108,14 @@ public final class JobGenerator {
   }
 
   /**
-   * Continues a resumed run: the next batch comes after {@code committed}, at the first boundary
-   * after now (the intervals the pipeline was down for are not run one by one).
+   * Continues a resumed run after {@code committed}: in real time the next batch runs at once if
+   * the clock is past {@code committed} (the intervals the pipeline was down for are not run one by
+   * one), else at the first boundary after it; otherwise one interval after it.
    */
   public void resumeAfter(BatchTime committed) {
-    BatchTime now = mode == Mode.REAL_TIME ? zeroTime() : committed;
-    last = now.millis() > committed.millis() ? now : committed;
+    if (last == null || committed.millis() > last.millis()) {
+      last = committed;
+    }
   }
 
   public BatchClock clock() {
