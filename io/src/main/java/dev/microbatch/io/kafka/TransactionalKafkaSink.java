@@ -90,7 +90,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
     if (currentAttempt.isEmpty() || currentAttempt.get() != consumed) {
       decide(time, consumed, transactions);
     }
-    return new TaskSends();
+    return new TaskSends(producer);
   }
 
   private void decide(BatchTime time, ConsumedOffsets consumed, SinkTransactions transactions)
@@ -150,9 +150,18 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
 
   /** One task's sends into its batch's transaction. */
   public final class TaskSends {
+    /**
+     * The batch's producer, taken under the sink's lock: an abort that replaces the sink's
+     * producer while this task still sends makes these sends fail in the producer (its
+     * transaction is over), not find no producer. Null only when nothing is published.
+     */
+    private final Producer<K, V> batchProducer;
+
     private long sent;
 
-    private TaskSends() {}
+    private TaskSends(Producer<K, V> batchProducer) {
+      this.batchProducer = batchProducer;
+    }
 
     /** Sends one record in the batch's transaction (dropped if the batch was published before). */
     public void send(K key, V value) {
@@ -160,7 +169,7 @@ public final class TransactionalKafkaSink<K, V> implements AutoCloseable {
         return;
       }
       sent++;
-      producer.send(new ProducerRecord<>(spec.topic(), key, value), onSent);
+      batchProducer.send(new ProducerRecord<>(spec.topic(), key, value), onSent);
     }
 
     /** The task has sent all it will: its records count toward the batch's. */
