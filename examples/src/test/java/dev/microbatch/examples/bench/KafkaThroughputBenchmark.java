@@ -18,8 +18,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * <p>Settings are system properties: {@code kafkaBench.records} (input records, 60,000,000), {@code
  * kafkaBench.valueBytes} (100), {@code kafkaBench.partitions} (4), {@code
  * kafkaBench.batchIntervalMillis} (1000), {@code kafkaBench.producerBatchBytes} (every variant's
- * producers' {@code batch.size}; 0, the default, leaves Kafka's), {@code kafkaBench.runnerArgs}
- * (more pipeline arguments for the runner, space-separated, e.g. {@code
+ * producers' {@code batch.size}; 0, the default, leaves Kafka's), {@code
+ * kafkaBench.producerBufferBytes} (their {@code buffer.memory}; 0 leaves Kafka's), {@code
+ * kafkaBench.runnerArgs} (more pipeline arguments for the runner, space-separated, e.g. {@code
  * --maxRecordsPerBatch=1000000}), {@code bench.rounds} (3 measured), {@code bench.warmups} (1),
  * {@code bench.variants} (all: plain-read,microbatchrunner,microbatchrunner-eos,plain-copy), {@code
  * bench.timeoutMin} (20 per run; a run still going then fails, and its variant is not run again).
@@ -35,6 +36,8 @@ public final class KafkaThroughputBenchmark {
   private final int partitions = Integer.getInteger("kafkaBench.partitions", 4);
   /** The producers' {@code batch.size} in every variant; 0 leaves Kafka's default (16 KB). */
   private final int producerBatchBytes = Integer.getInteger("kafkaBench.producerBatchBytes", 0);
+  /** The producers' {@code buffer.memory} in every variant; 0 leaves Kafka's default (32 MB). */
+  private final long producerBufferBytes = Long.getLong("kafkaBench.producerBufferBytes", 0);
   private final Duration limit = Duration.ofMinutes(Long.getLong("bench.timeoutMin", 20));
   private final Rounds rounds = Rounds.fromSystemProperties();
   private final ThroughputVariant plainRead =
@@ -73,10 +76,13 @@ public final class KafkaThroughputBenchmark {
   private boolean run() throws Exception {
     System.out.println("Kafka throughput benchmark: MicroBatchRunner vs plain Kafka clients");
     long t0 = System.nanoTime();
-    Map<String, Object> producerUpdates =
-        producerBatchBytes > 0
-            ? Map.of(ProducerConfig.BATCH_SIZE_CONFIG, producerBatchBytes)
-            : Map.of();
+    Map<String, Object> producerUpdates = new java.util.TreeMap<>();
+    if (producerBatchBytes > 0) {
+      producerUpdates.put(ProducerConfig.BATCH_SIZE_CONFIG, producerBatchBytes);
+    }
+    if (producerBufferBytes > 0) {
+      producerUpdates.put(ProducerConfig.BUFFER_MEMORY_CONFIG, producerBufferBytes);
+    }
     try (KafkaBenchCluster cluster =
         KafkaBenchCluster.start(partitions, records, valueBytes, producerUpdates)) {
       System.out.printf(
