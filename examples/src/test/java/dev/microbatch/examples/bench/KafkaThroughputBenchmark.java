@@ -76,7 +76,7 @@ public final class KafkaThroughputBenchmark {
   private boolean run() throws Exception {
     System.out.println("Kafka throughput benchmark: MicroBatchRunner vs plain Kafka clients");
     long t0 = System.nanoTime();
-    Map<String, Object> producerUpdates = new java.util.TreeMap<>();
+    Map<String, Object> producerUpdates = new LinkedHashMap<>();
     if (producerBatchBytes > 0) {
       producerUpdates.put(ProducerConfig.BATCH_SIZE_CONFIG, producerBatchBytes);
     }
