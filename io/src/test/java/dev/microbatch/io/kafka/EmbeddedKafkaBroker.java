@@ -41,7 +41,7 @@ import org.junit.rules.ExternalResource;
  */
 public final class EmbeddedKafkaBroker extends ExternalResource {
 
-  private static final String LOOPBACK = "127.0.0.1";
+  private static final String LOOPBACK = LoopbackPorts.HOST;
 
   private final int port;
   private Path logDir;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalStandaloneCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStandaloneCluster.class);
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = LoopbackPorts.HOST;
   private static final Pattern ALIVE_WORKER = Pattern.compile("\"state\"\\s*:\\s*\"ALIVE\"");
 
   /** What to start: how many Workers, and the cores and memory each offers to executors. */
