@@ -2,12 +2,11 @@ package dev.microbatch.io.kafka;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -22,17 +21,19 @@ import org.joda.time.Instant;
 /**
  * The runtime of a {@code KafkaIO.write()} (not exactly-once) that the runner runs itself rather
  * than through KafkaIO's expansion (a ParDo making a ProducerRecord of each KV, then KafkaIO's
- * writer DoFn): producers kept for the run and lent to the stage tasks that write, one task at a
- * time, so that there are as many as tasks write at once (as KafkaIO's writer has one per DoFn
- * instance) rather than one per task. Each task sends through its own {@link TaskWriter} and, as
- * it finishes, waits (bounded) until Kafka has acknowledged every record it sent; a record Kafka
- * refused fails the task, so the batch is run again: at least once, as with KafkaIO's own writer.
+ * writer DoFn): one producer for the run, shared by the stage tasks that write (a producer is
+ * thread-safe). Each task sends through its own {@link TaskWriter}, which counts Kafka's answers
+ * to that task's records, and as the task finishes it waits (bounded) until Kafka has answered
+ * every record it sent; a record Kafka refused fails the task, so the batch is run again: at least
+ * once, as with KafkaIO's own writer.
  *
- * <p>Why not one producer shared by all tasks: a producer sends one batch per partition per
- * request, with at most five requests in flight, and a task often writes to few partitions (a
- * pass-through to a topic keyed as its input writes each record to the partition it was read from).
- * Tasks writing at once through one producer were bound by its round trips (its buffer stayed
- * full, every task waiting for room), and a task's flush waited for the others' records.
+ * <p>Why one producer rather than one per task writing at once: a producer sends at most one batch
+ * per partition in a request, and a task often writes to few partitions (a pass-through to a topic
+ * keyed as its input writes each record to the partition it was read from). Tasks writing at once
+ * through one producer share its requests, which then carry a batch of each task's partitions; a
+ * producer per task sent a request per batch, and the broker's and the sender threads' work per
+ * request made every record dearer. A task waits for its own records only (its answers, not the
+ * producer's {@code flush}, which would wait for the other tasks' records too).
  */
 public final class KafkaSink<K, V> implements AutoCloseable {
 
@@ -45,8 +46,8 @@ public final class KafkaSink<K, V> implements AutoCloseable {
   private final Duration deadline;
   /** Every producer this sink made, to be closed with it. */
   private final List<Producer<K, V>> producers = new ArrayList<>();
-  /** The producers no task is writing with. */
-  private final Deque<Producer<K, V>> idle = new ArrayDeque<>();
+  /** The producer tasks write with; none until a task writes, or after one was given up on. */
+  private Optional<Producer<K, V>> current = Optional.empty();
   private boolean closed;
 
   /** The sink of the transform named {@code name}, writing as {@code spec} says. */
@@ -57,32 +58,36 @@ public final class KafkaSink<K, V> implements AutoCloseable {
     this.deadline = BoundedWaits.producerDeadline(spec.getProducerConfig());
   }
 
-  /** A writer for one task, sending through a producer no other task is writing with. */
+  /** A writer for one task, sending through the run's producer. */
   public TaskWriter writer() {
-    return new TaskWriter(borrow());
+    return new TaskWriter(producer());
   }
 
-  private synchronized Producer<K, V> borrow() {
+  private synchronized Producer<K, V> producer() {
     if (closed) {
       throw new IllegalStateException(name + ": the sink is closed; no task may write to it");
     }
-    Producer<K, V> producer = idle.poll();
-    if (producer == null) {
+    if (current.isEmpty()) {
       Map<String, Object> config = new HashMap<>(spec.getProducerConfig());
       config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, spec.getKeySerializer());
       config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, spec.getValueSerializer());
-      producer =
+      Producer<K, V> made =
           spec.getProducerFactoryFn() != null
               ? spec.getProducerFactoryFn().apply(config)
               : new KafkaProducer<>(config);
-      producers.add(producer);
+      producers.add(made);
+      current = Optional.of(made);
     }
-    return producer;
+    return current.get();
   }
 
-  private synchronized void giveBack(Producer<K, V> producer) {
-    if (!closed) {
-      idle.push(producer);
+  /**
+   * Later tasks write with a new producer: this one left records unanswered past the deadline
+   * (it is closed with the sink, which drops what it still holds).
+   */
+  private synchronized void giveUp(Producer<K, V> producer) {
+    if (current.isPresent() && current.get() == producer) {
+      current = Optional.empty();
     }
   }
 
@@ -91,20 +96,30 @@ public final class KafkaSink<K, V> implements AutoCloseable {
     return producers.size();
   }
 
-  /** One task's sends: what it sent, and what Kafka refused of it. */
+  /** One task's sends: how many it sent, and how many of them Kafka has answered or refused. */
   public final class TaskWriter {
     private final Producer<K, V> producer;
-    private final AtomicReference<Exception> firstRefusal = new AtomicReference<>();
+    private final AtomicLong answered = new AtomicLong();
+    /** What {@link #finish} waits on for the last answer. */
+    private final Object answers = new Object();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicReference<Exception> firstRefusal = new AtomicReference<>();
+    /** The count {@link #finish} waits for; none until then, so no answer before it wakes it. */
+    private volatile long awaited = Long.MAX_VALUE;
+    /** One for all the task's records: a callback per send would be an allocation per record. */
     private final Callback callback =
         (metadata, error) -> {
           if (error != null) {
             refused.incrementAndGet();
             firstRefusal.compareAndSet(null, error);
           }
+          if (answered.incrementAndGet() == awaited) {
+            synchronized (answers) {
+              answers.notifyAll();
+            }
+          }
         };
     private long sent;
-    private boolean released;
 
     private TaskWriter(Producer<K, V> producer) {
       this.producer = producer;
@@ -124,25 +139,26 @@ public final class KafkaSink<K, V> implements AutoCloseable {
                   .getTimestamp(new ProducerRecord<>(spec.getTopic(), key, value), elementTimestamp)
                   .getMillis();
       producer.send(new ProducerRecord<>(spec.getTopic(), null, timestamp, key, value), callback);
+      // Counted once sent: a send that throws (a record that cannot be serialized) gets no answer.
       sent++;
     }
 
     /**
-     * Waits until Kafka has acknowledged every record this task sent, and returns how many.
+     * Waits until Kafka has answered every record this task sent, and returns how many.
      *
      * @throws IOException naming the sink and topic if Kafka refused any, with the first refusal as
      *     its cause
      */
     public long finish() throws Exception {
-      // The producer is this task's alone, so its flush waits for this task's records only.
       try {
-        waits.run("waiting for Kafka to acknowledge what it sent", deadline, producer::flush);
+        waits.run(
+            "waiting for Kafka to acknowledge the " + sent + " records a task sent",
+            deadline,
+            this::awaitAnswers);
       } catch (Exception e) {
-        // Records still unacknowledged at the deadline: not lent again, closed with the sink.
-        released = true;
+        giveUp(producer);
         throw e;
       }
-      release();
       Exception first = firstRefusal.get();
       if (first != null) {
         throw new IOException(
@@ -158,14 +174,13 @@ public final class KafkaSink<K, V> implements AutoCloseable {
       return sent;
     }
 
-    /**
-     * Gives the producer back for other tasks to write with, once; after a failed task too (what
-     * it had sent is acknowledged or refused to this writer, which nobody asks any more).
-     */
-    public void release() {
-      if (!released) {
-        released = true;
-        giveBack(producer);
+    /** Blocks until every record sent is answered; the watchdog interrupts it at the deadline. */
+    private void awaitAnswers() throws InterruptedException {
+      synchronized (answers) {
+        awaited = sent;
+        while (answered.get() < sent) {
+          answers.wait();
+        }
       }
     }
   }
@@ -178,7 +193,7 @@ public final class KafkaSink<K, V> implements AutoCloseable {
       closed = true;
       closing = List.copyOf(producers);
       producers.clear();
-      idle.clear();
+      current = Optional.empty();
     }
     Exception failure = null;
     try {

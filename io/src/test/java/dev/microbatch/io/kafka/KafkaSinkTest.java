@@ -1,23 +1,28 @@
 package dev.microbatch.io.kafka;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
-import java.util.Map;
+import java.io.IOException;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
 
 /**
- * The sink's producers are lent to tasks one at a time: tasks writing at once have one each, a
- * task that ended (well or not) leaves its producer to the next, and every record a task finished
- * with is in the topic.
+ * Tasks share the sink's one producer for the run; each task's finish answers for its own records:
+ * how many it sent, all in the topic, and a refusal fails the task that sent the refused record
+ * and no other.
  */
 public class KafkaSinkTest {
 
   private static final String TOPIC = "sink-out";
+  /** Kafka's default largest request; a larger record is refused before it is sent. */
+  private static final int MAX_REQUEST_BYTES = 1_048_576;
 
   @Rule public final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker();
 
@@ -32,8 +37,16 @@ public class KafkaSinkTest {
             .withValueSerializer(StringSerializer.class));
   }
 
+  private long recordsInTopic() throws Exception {
+    try (Admin admin = broker.admin()) {
+      return EmbeddedKafkaBroker.endOffsets(admin, TOPIC, 2).values().stream()
+          .mapToLong(Long::longValue)
+          .sum();
+    }
+  }
+
   @Test(timeout = 90_000)
-  public void tasksWritingAtOnceHaveAProducerEachAndLaterTasksReuseThem() throws Exception {
+  public void tasksWritingAtOnceShareOneProducerAndEachCountsItsOwnRecords() throws Exception {
     try (KafkaSink<String, String> sink = sink()) {
       KafkaSink<String, String>.TaskWriter first = sink.writer();
       KafkaSink<String, String>.TaskWriter second = sink.writer();
@@ -41,37 +54,40 @@ public class KafkaSinkTest {
         first.send("a" + i, "v", Instant.now());
         second.send("b" + i, "v", Instant.now());
       }
+      second.send("b", "v", Instant.now());
+      assertEquals(101, second.finish());
       assertEquals(100, first.finish());
-      assertEquals(100, second.finish());
-      assertEquals(2, sink.producerCount());
 
-      KafkaSink<String, String>.TaskWriter third = sink.writer();
-      third.send("c", "v", Instant.now());
-      assertEquals(1, third.finish());
-      assertEquals(2, sink.producerCount());
+      KafkaSink<String, String>.TaskWriter later = sink.writer();
+      later.send("c", "v", Instant.now());
+      assertEquals(1, later.finish());
+      assertEquals(0, sink.writer().finish());
+      assertEquals(1, sink.producerCount());
     }
-    try (Admin admin = broker.admin()) {
-      long written =
-          EmbeddedKafkaBroker.endOffsets(admin, TOPIC, 2).values().stream()
-              .mapToLong(Long::longValue)
-              .sum();
-      assertEquals(201, written);
-    }
+    assertEquals(202, recordsInTopic());
   }
 
   @Test(timeout = 90_000)
-  public void aTaskThatFailedLeavesItsProducerToTheNext() throws Exception {
+  public void aRefusedRecordFailsTheTaskThatSentItOnly() throws Exception {
     try (KafkaSink<String, String> sink = sink()) {
-      KafkaSink<String, String>.TaskWriter failed = sink.writer();
-      failed.send("a", "v", Instant.now());
-      failed.release();
-      failed.release();
+      KafkaSink<String, String>.TaskWriter refusedOne = sink.writer();
+      KafkaSink<String, String>.TaskWriter alongside = sink.writer();
+      refusedOne.send("fits", "v", Instant.now());
+      refusedOne.send("too large", "x".repeat(MAX_REQUEST_BYTES + 1), Instant.now());
+      alongside.send("fits too", "v", Instant.now());
+
+      IOException refusal = assertThrows(IOException.class, refusedOne::finish);
+      assertEquals(
+          "Write: Kafka refused 1 of the 2 records this task sent to topic " + TOPIC,
+          refusal.getMessage());
+      assertTrue(refusal.getCause() instanceof RecordTooLargeException);
+      assertEquals(1, alongside.finish());
 
       KafkaSink<String, String>.TaskWriter next = sink.writer();
-      KafkaSink<String, String>.TaskWriter alongside = sink.writer();
-      assertEquals(0, next.finish());
-      assertEquals(0, alongside.finish());
-      assertEquals(2, sink.producerCount());
+      next.send("after", "v", Instant.now());
+      assertEquals(1, next.finish());
+      assertEquals(1, sink.producerCount());
     }
+    assertEquals(3, recordsInTopic());
   }
 }

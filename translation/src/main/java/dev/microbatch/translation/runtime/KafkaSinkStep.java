@@ -8,8 +8,7 @@ import org.apache.beam.sdk.values.WindowedValue;
 
 /**
  * {@code KafkaIO.write()} as a step fused into the stage that produces its records: each record
- * goes straight to the producer the task borrowed from the sink, and the task ends once Kafka has
- * acknowledged all it sent.
+ * goes straight to the sink's producer, and the task ends once Kafka has acknowledged all it sent.
  * Counts what it wrote in Beam's sink metric, as KafkaIO's writer does.
  */
 public final class KafkaSinkStep implements Step {
@@ -38,14 +37,6 @@ public final class KafkaSinkStep implements Step {
   public void process(Object element) {
     WindowedValue<KV<Object, Object>> record = (WindowedValue<KV<Object, Object>>) element;
     writer.send(record.getValue().getKey(), record.getValue().getValue(), record.getTimestamp());
-  }
-
-  /** After the task, well or not, its producer may write for another task. */
-  @Override
-  public void close() {
-    if (writer != null) {
-      writer.release();
-    }
   }
 
   @Override

@@ -13,12 +13,12 @@ import org.apache.beam.sdk.transforms.errorhandling.BadRecordRouter;
 
 /**
  * {@code KafkaIO.write()} replaced as a whole by a step fused into the stage that produces its
- * records, sending them through producers the sink lends to the tasks that write, one per task
- * writing at once ({@link KafkaSink}), instead of KafkaIO's expansion (a ParDo making a
- * ProducerRecord of each KV, then KafkaIO's writer DoFn with a producer of its own). The same
- * records, topic, serializers, producer settings and publish timestamps, at least once. Left to the
- * expansion: KafkaIO's own exactly-once sink ({@code withEOS}), a write that routes bad records to
- * an error handler, and writes on a cluster backend.
+ * records, sending them through one producer per run that the writing tasks share ({@link
+ * KafkaSink}), instead of KafkaIO's expansion (a ParDo making a ProducerRecord of each KV, then
+ * KafkaIO's writer DoFn with a producer of its own). The same records, topic, serializers, producer
+ * settings and publish timestamps, at least once. Left to the expansion: KafkaIO's own exactly-once
+ * sink ({@code withEOS}), a write that routes bad records to an error handler, and writes on a
+ * cluster backend.
  */
 public final class KafkaWriteTranslator implements TransformTranslator {
 
