@@ -2,9 +2,7 @@ package dev.microbatch.io.kafka;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,10 +42,10 @@ public final class KafkaSink<K, V> implements AutoCloseable {
   private final KafkaIO.WriteRecords<K, V> spec;
   private final BoundedWaits waits;
   private final Duration deadline;
-  /** Every producer this sink made, to be closed with it. */
-  private final List<Producer<K, V>> producers = new ArrayList<>();
   /** The producer tasks write with; none until a task writes, or after one was given up on. */
   private Optional<Producer<K, V>> current = Optional.empty();
+  /** How many producers this sink has made. */
+  private int made;
   private boolean closed;
 
   /** The sink of the transform named {@code name}, writing as {@code spec} says. */
@@ -71,29 +69,35 @@ public final class KafkaSink<K, V> implements AutoCloseable {
       Map<String, Object> config = new HashMap<>(spec.getProducerConfig());
       config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, spec.getKeySerializer());
       config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, spec.getValueSerializer());
-      Producer<K, V> made =
+      Producer<K, V> producer =
           spec.getProducerFactoryFn() != null
               ? spec.getProducerFactoryFn().apply(config)
               : new KafkaProducer<>(config);
-      producers.add(made);
-      current = Optional.of(made);
+      current = Optional.of(producer);
+      made++;
     }
     return current.get();
   }
 
   /**
-   * Later tasks write with a new producer: this one left records unanswered past the deadline
-   * (it is closed with the sink, which drops what it still holds).
+   * {@code producer} left a task's records unanswered past the deadline: it is closed (within
+   * {@link #CLOSE}, dropping what it still holds, so that the tasks still writing with it fail
+   * rather than wait), and later tasks write with a new one. Only the first task to give up on it
+   * closes it, so a long run that meets the deadline now and then keeps one producer open.
    */
-  private synchronized void giveUp(Producer<K, V> producer) {
-    if (current.isPresent() && current.get() == producer) {
+  private void giveUp(Producer<K, V> producer) throws Exception {
+    synchronized (this) {
+      if (current.isEmpty() || current.get() != producer) {
+        return;
+      }
       current = Optional.empty();
     }
+    waits.closeProducer(producer, CLOSE);
   }
 
   /** How many producers this sink has made (for tests). */
   synchronized int producerCount() {
-    return producers.size();
+    return made;
   }
 
   /** One task's sends: how many it sent, and how many of them Kafka has answered or refused. */
@@ -156,7 +160,11 @@ public final class KafkaSink<K, V> implements AutoCloseable {
             deadline,
             this::awaitAnswers);
       } catch (Exception e) {
-        giveUp(producer);
+        try {
+          giveUp(producer);
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
         throw e;
       }
       Exception first = firstRefusal.get();
@@ -185,34 +193,21 @@ public final class KafkaSink<K, V> implements AutoCloseable {
     }
   }
 
-  /** Closes the producers at the end of the run, each within {@link #CLOSE}. */
+  /** Closes the producer at the end of the run, within {@link #CLOSE}. */
   @Override
   public void close() throws Exception {
-    List<Producer<K, V>> closing;
+    Optional<Producer<K, V>> closing;
     synchronized (this) {
       closed = true;
-      closing = List.copyOf(producers);
-      producers.clear();
+      closing = current;
       current = Optional.empty();
     }
-    Exception failure = null;
     try {
-      for (Producer<K, V> producer : closing) {
-        try {
-          waits.closeProducer(producer, CLOSE);
-        } catch (Exception e) {
-          if (failure == null) {
-            failure = e;
-          } else {
-            failure.addSuppressed(e);
-          }
-        }
+      if (closing.isPresent()) {
+        waits.closeProducer(closing.get(), CLOSE);
       }
     } finally {
       waits.close();
-    }
-    if (failure != null) {
-      throw failure;
     }
   }
 

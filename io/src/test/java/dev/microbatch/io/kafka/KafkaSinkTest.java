@@ -5,8 +5,13 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Instant;
@@ -89,5 +94,47 @@ public class KafkaSinkTest {
       assertEquals(1, sink.producerCount());
     }
     assertEquals(3, recordsInTopic());
+  }
+
+  @Test(timeout = 90_000)
+  public void aProducerLeavingRecordsUnansweredPastTheDeadlineIsClosedAndReplaced()
+      throws Exception {
+    List<MockProducer<String, String>> made = new ArrayList<>();
+    KafkaIO.WriteRecords<String, String> write =
+        KafkaIO.<String, String>writeRecords()
+            .withBootstrapServers(broker.bootstrapServers())
+            .withTopic(TOPIC)
+            .withKeySerializer(StringSerializer.class)
+            .withValueSerializer(StringSerializer.class)
+            // The deadline is the longer of these plus 5 s.
+            .withProducerConfigUpdates(
+                Map.of(
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 100,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 100))
+            .withProducerFactoryFn(
+                config -> {
+                  // The first never answers (a wedged producer); the next answers at once.
+                  MockProducer<String, String> producer =
+                      new MockProducer<>(
+                          !made.isEmpty(), new StringSerializer(), new StringSerializer());
+                  made.add(producer);
+                  return producer;
+                });
+    try (KafkaSink<String, String> sink = new KafkaSink<>("Write", write)) {
+      KafkaSink<String, String>.TaskWriter stuck = sink.writer();
+      stuck.send("a", "v", Instant.now());
+      IllegalStateException gaveUp = assertThrows(IllegalStateException.class, stuck::finish);
+      assertEquals(
+          "Write gave up waiting for Kafka to acknowledge the 1 records a task sent after its"
+              + " deadline of 5.1 s; is the Kafka broker reachable?",
+          gaveUp.getMessage());
+      assertTrue("the wedged producer is closed at once", made.get(0).closed());
+
+      KafkaSink<String, String>.TaskWriter next = sink.writer();
+      next.send("b", "v", Instant.now());
+      assertEquals(1, next.finish());
+      assertEquals(2, sink.producerCount());
+    }
+    assertTrue(made.get(1).closed());
   }
 }
