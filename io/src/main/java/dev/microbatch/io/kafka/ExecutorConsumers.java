@@ -12,17 +12,16 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The partition consumers of the Kafka ranges read in this JVM when it is a cluster's executor, kept
- * between batches (as Spark's executors cache their Kafka consumers), so that a partition's next
- * range, when read here again, continues from where its consumer stands. A consumer is lent to one
- * read at a time and returned after it; two reads of one partition at once (a retried task beside
- * the original) each get their own. Consumers idle for longer than {@link #IDLE_LIMIT_NANOS} (their
- * partition moved to another executor, or their run ended) are closed when a consumer is next
- * borrowed.
+ * The consumers of the Kafka tasks read in this JVM when it is a cluster's executor, kept between
+ * batches (as Spark's executors cache their Kafka consumers), so that a task's partitions, when
+ * read here again, continue from where their consumer stands. A consumer is lent to one read at a
+ * time and returned after it; two reads of the same partitions at once (a retried task beside the
+ * original) each get their own. Consumers idle for longer than {@link #IDLE_LIMIT_NANOS} (their
+ * task moved to another executor, or their run ended) are closed when a consumer is next borrowed.
  *
  * <p>The cache is one per JVM because executors outlive the tasks that read: it belongs to the
  * executor process, not to a run. Consumers are keyed by the read's consumer settings as well as
- * the partition, so runs with other settings never share one.
+ * the partitions, so runs with other settings never share one.
  */
 final class ExecutorConsumers {
 
@@ -30,9 +29,10 @@ final class ExecutorConsumers {
 
   private static final ExecutorConsumers INSTANCE = new ExecutorConsumers(System::nanoTime);
 
-  private record Key(Map<String, Object> config, String factory, TopicPartition partition) {}
+  private record Key(
+      Map<String, Object> config, String factory, List<TopicPartition> partitions) {}
 
-  private record Idle(PartitionConsumer consumer, long since) {}
+  private record Idle(TaskConsumer consumer, long since) {}
 
   private final LongSupplier nanoTime;
   private final Map<Key, Deque<Idle>> idle = new HashMap<>();
@@ -46,10 +46,10 @@ final class ExecutorConsumers {
     return INSTANCE;
   }
 
-  /** A consumer of {@code partition} for {@code reading}: an idle one, else a new one. */
-  PartitionConsumer borrow(TopicPartition partition, PartitionReading<?, ?> reading) {
-    List<PartitionConsumer> expired = new ArrayList<>();
-    PartitionConsumer found = null;
+  /** A consumer of {@code partitions} for {@code reading}: an idle one, else a new one. */
+  TaskConsumer borrow(List<TopicPartition> partitions, PartitionReading<?, ?> reading) {
+    List<TaskConsumer> expired = new ArrayList<>();
+    TaskConsumer found = null;
     synchronized (idle) {
       long now = nanoTime.getAsLong();
       for (Iterator<Deque<Idle>> all = idle.values().iterator(); all.hasNext(); ) {
@@ -66,20 +66,20 @@ final class ExecutorConsumers {
           all.remove();
         }
       }
-      Deque<Idle> ready = idle.get(keyOf(partition, reading));
+      Deque<Idle> ready = idle.get(keyOf(partitions, reading));
       if (ready != null && !ready.isEmpty()) {
         found = ready.pop().consumer();
       }
     }
     // Closing talks to the broker: not while others wait for the cache.
-    expired.forEach(PartitionConsumer::close);
-    return found != null ? found : PartitionConsumer.open(partition, reading);
+    expired.forEach(TaskConsumer::close);
+    return found != null ? found : TaskConsumer.open(partitions, reading);
   }
 
   /** Takes back a consumer after a read that went well; it may be lent again. */
-  void giveBack(PartitionConsumer consumer, PartitionReading<?, ?> reading) {
+  void giveBack(TaskConsumer consumer, PartitionReading<?, ?> reading) {
     synchronized (idle) {
-      idle.computeIfAbsent(keyOf(consumer.partition(), reading), key -> new ArrayDeque<>())
+      idle.computeIfAbsent(keyOf(consumer.partitions(), reading), key -> new ArrayDeque<>())
           .push(new Idle(consumer, nanoTime.getAsLong()));
     }
   }
@@ -91,8 +91,10 @@ final class ExecutorConsumers {
     }
   }
 
-  private static Key keyOf(TopicPartition partition, PartitionReading<?, ?> reading) {
+  private static Key keyOf(List<TopicPartition> partitions, PartitionReading<?, ?> reading) {
     return new Key(
-        reading.byteConsumerConfig(), reading.consumerFactory().getClass().getName(), partition);
+        reading.byteConsumerConfig(),
+        reading.consumerFactory().getClass().getName(),
+        List.copyOf(partitions));
   }
 }

@@ -13,7 +13,7 @@ import org.apache.beam.sdk.values.WindowedValue;
 
 /**
  * The records of a Kafka read that could not be deserialized, for its bad-record error handler: one
- * partition per offset range of the input, with the input's watermark.
+ * partition per reading task of the input, with the input's watermark.
  *
  * <p>They are known only once the input's ranges have been read. The engine reads an input with two
  * consumers (this stream and the read's main output) once, into memory, before either consumer sees
@@ -42,8 +42,8 @@ public final class KafkaBadRecordDStream extends DStream<WindowedValue<BadRecord
     BatchResult<?> read = batch.resultOf(input);
     Materialize.drain(read, batch.executor());
     List<Partition<WindowedValue<BadRecord>>> partitions = new ArrayList<>();
-    for (List<WindowedValue<BadRecord>> range : output.of(batch.time(), read.numPartitions())) {
-      partitions.add(new ListPartition<>(range));
+    for (List<WindowedValue<BadRecord>> task : output.of(batch.time(), read.numPartitions())) {
+      partitions.add(new ListPartition<>(task));
     }
     return new BatchResult<>(partitions, read.watermark());
   }

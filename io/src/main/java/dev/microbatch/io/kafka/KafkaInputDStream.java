@@ -14,6 +14,7 @@ import dev.microbatch.runner.scheduler.StreamingListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,13 @@ import org.joda.time.Instant;
  *
  * <p>When a batch starts, this input asks the broker for the partitions of its topics (new ones are
  * appended) and their latest offsets, and fixes one {@link OffsetRange} per partition: from where
- * the last committed batch stopped, up to the latest offset or the per-batch bound. Each range is
- * read by its own task with the partition's cached consumer. Only once the batch has committed do
+ * the last committed batch stopped, up to the latest offset or the per-batch bound. The ranges are
+ * dealt to as many tasks as the engine runs at once (partition {@code i} to task {@code i mod
+ * tasks}, as KafkaIO splits its partitions among a runner's readers), and a task reads its ranges
+ * together with one consumer it keeps for them across batches: its polls fetch from all its
+ * partitions at once and the records of all flow on, as with Kafka's own consumers, rather than
+ * partition after partition (a stage that writes to Kafka then writes to as many partitions at once
+ * as there are, and Kafka's requests carry a batch for each). Only once the batch has committed do
  * the ranges become the new positions, and are the offsets committed to the consumer group (so that
  * Kafka's tools show the lag). A partition seen for the first time starts at the group's committed
  * offset, else at {@code startReadTime}, else where {@code auto.offset.reset} says. With a stop
@@ -59,7 +65,8 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final PartitionReading<K, V> reading;
   private final Map<TopicPartition, PartitionReader<K, V>> readers = new HashMap<>();
-  private final Map<TopicPartition, PartitionConsumer> consumers = new HashMap<>();
+  /** Each task's consumer, by the partitions it reads. */
+  private final Map<List<TopicPartition>, TaskConsumer> consumers = new HashMap<>();
   /** Each partition's watermark after the last batch that read it, wherever it was read. */
   private final Map<TopicPartition, Instant> watermarks = new ConcurrentHashMap<>();
   private KafkaMetadata metadata;
@@ -126,83 +133,118 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
             .toList());
     ConsumedOffsets consumed = batch.attribute(ConsumedOffsets.class, ConsumedOffsets::new);
     spec.groupId().ifPresent(group -> consumed.add(group, ranges));
-    badRecords.ifPresent(output -> output.startBatch(batch.time(), ranges.size()));
-    List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(ranges.size());
-    for (int i = 0; i < ranges.size(); i++) {
-      OffsetRange range = ranges.get(i);
-      long end = Math.max(range.until(), latest.getOrDefault(range.partition(), range.until()));
+    List<List<TaskRange>> tasks = dealt(ranges, latest, batch.executor().parallelism());
+    closeConsumersOtherThan(tasks);
+    badRecords.ifPresent(output -> output.startBatch(batch.time(), tasks.size()));
+    List<Partition<WindowedValue<KafkaRecord<K, V>>>> out = new ArrayList<>(tasks.size());
+    for (int i = 0; i < tasks.size(); i++) {
+      List<TaskRange> task = tasks.get(i);
       if (badRecords.isPresent()) {
         // The undecodable records go to the bad-record output, which lives in this JVM.
         OnUndecodable collector = badRecords.get().collectorFor(i);
-        out.add(sink -> readHere(batch, range, end, sink, collector));
+        out.add(sink -> readHere(batch, task, sink, collector));
       } else {
-        out.add(new RangePartition(batch, range, end));
+        out.add(new TaskPartition(batch, task));
       }
     }
     batch.onCommit(() -> committed(ranges, consumed.committedInTransaction()));
     return BatchResult.readLazily(
-        out, index -> partitionWatermark(ranges.get(index).partition()), this::watermark);
+        out, index -> taskWatermark(tasks.get(index)), this::watermark);
   }
 
-  /** Reads {@code range} in this JVM with the partition's reader. */
+  /**
+   * The ranges dealt to at most {@code parallelism} tasks, range {@code i} to task {@code i mod
+   * tasks}: a partition stays with its task from batch to batch (ranges come in the partitions'
+   * order), so its consumer stands where its next range starts.
+   */
+  private static List<List<TaskRange>> dealt(
+      List<OffsetRange> ranges, Map<TopicPartition, Long> latest, int parallelism) {
+    int count = Math.min(ranges.size(), Math.max(1, parallelism));
+    List<List<TaskRange>> tasks = new ArrayList<>(count);
+    for (int t = 0; t < count; t++) {
+      tasks.add(new ArrayList<>());
+    }
+    for (int i = 0; i < ranges.size(); i++) {
+      OffsetRange range = ranges.get(i);
+      long end = Math.max(range.until(), latest.getOrDefault(range.partition(), range.until()));
+      tasks.get(i % count).add(new TaskRange(range, end));
+    }
+    return tasks.stream().map(List::copyOf).toList();
+  }
+
+  /** The least watermark of the task's partitions. */
+  private Instant taskWatermark(List<TaskRange> task) {
+    Instant min = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (TaskRange range : task) {
+      Instant watermark = partitionWatermark(range.range().partition());
+      min = watermark.isBefore(min) ? watermark : min;
+    }
+    return min;
+  }
+
+  /** Reads {@code task}'s ranges in this JVM with its consumer and the partitions' readers. */
   private void readHere(
       BatchContext batch,
-      OffsetRange range,
-      long end,
+      List<TaskRange> task,
       ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
       OnUndecodable onUndecodable)
       throws Exception {
-    PartitionReader<K, V> reader = readerOf(range.partition());
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
     try {
-      long count = reader.read(metrics, range, end, sink, onUndecodable);
+      long count =
+          new TaskReader<K, V>(consumerOf(task), this::readerOf, retry, dataLoss)
+              .read(metrics, task, sink, onUndecodable);
       batch.addRecordsIn(name(), count);
     } finally {
-      watermarks.put(range.partition(), reader.watermark());
+      for (TaskRange range : task) {
+        PartitionReader<K, V> reader = readerOf(range.range().partition());
+        watermarks.put(reader.partition(), reader.watermark());
+      }
       batch.addTaskMetrics(metrics);
     }
   }
 
   /**
-   * A range without a bad-record output: read here, or by a cluster backend in the executor that
-   * consumes it, which reports the records it read and the partition's new watermark.
+   * A task's ranges without a bad-record output: read here, or by a cluster backend in the executor
+   * that consumes them, which reports the records it read and the task's new watermark.
    */
-  private final class RangePartition
-      implements RemoteReadable<WindowedValue<KafkaRecord<K, V>>> {
+  private final class TaskPartition implements RemoteReadable<WindowedValue<KafkaRecord<K, V>>> {
     private final BatchContext batch;
-    private final OffsetRange range;
-    private final long end;
+    private final List<TaskRange> task;
 
-    RangePartition(BatchContext batch, OffsetRange range, long end) {
+    TaskPartition(BatchContext batch, List<TaskRange> task) {
       this.batch = batch;
-      this.range = range;
-      this.end = end;
+      this.task = task;
     }
 
     @Override
     public void forEach(ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink)
         throws Exception {
-      readHere(batch, range, end, sink, OnUndecodable.fail(spec.describeTopics()));
+      readHere(batch, task, sink, OnUndecodable.fail(spec.describeTopics()));
     }
 
     @Override
     public RemoteRead<WindowedValue<KafkaRecord<K, V>>> remoteRead() {
-      return new KafkaRangeRead<>(
-          name(),
-          reading,
-          range,
-          end,
-          watermarks.getOrDefault(range.partition(), BoundedWindow.TIMESTAMP_MIN_VALUE),
-          finished(range.partition()),
-          retry,
-          dataLoss);
+      List<KafkaTaskRead.Slice> slices = new ArrayList<>(task.size());
+      for (TaskRange range : task) {
+        TopicPartition partition = range.range().partition();
+        slices.add(
+            new KafkaTaskRead.Slice(
+                range,
+                watermarks.getOrDefault(partition, BoundedWindow.TIMESTAMP_MIN_VALUE),
+                finished(partition)));
+      }
+      return new KafkaTaskRead<>(name(), reading, slices, retry, dataLoss);
     }
 
     @Override
     public void readElsewhere(RemoteRead.Report report) {
-      if (!finished(range.partition())) {
-        // A finished partition's reported watermark is the end of time, not its policy's.
-        watermarks.put(range.partition(), report.watermark());
+      for (TaskRange range : task) {
+        TopicPartition partition = range.range().partition();
+        if (!finished(partition)) {
+          // A finished partition's watermark is the end of time, not its policy's.
+          watermarks.put(partition, report.watermark());
+        }
       }
       batch.addRecordsIn(name(), report.records());
       batch.addTaskMetrics(report.metrics());
@@ -394,11 +436,34 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
     synchronized (readers) {
       return readers.computeIfAbsent(
           partition,
-          p -> {
-            PartitionConsumer consumer = PartitionConsumer.open(p, reading);
-            consumers.put(p, consumer);
-            return new PartitionReader<>(
-                reading, consumer, retry, dataLoss, Optional.ofNullable(watermarks.get(p)));
+          p -> new PartitionReader<>(reading, p, Optional.ofNullable(watermarks.get(p))));
+    }
+  }
+
+  private TaskConsumer consumerOf(List<TaskRange> task) {
+    List<TopicPartition> partitions = task.stream().map(r -> r.range().partition()).toList();
+    synchronized (readers) {
+      return consumers.computeIfAbsent(partitions, p -> TaskConsumer.open(p, reading));
+    }
+  }
+
+  /**
+   * Closes the consumers of partitions dealt otherwise now (new partitions were found), before this
+   * batch's tasks run: no task of an earlier batch uses them any more.
+   */
+  private void closeConsumersOtherThan(List<List<TaskRange>> tasks) {
+    Set<List<TopicPartition>> current = new HashSet<>();
+    for (List<TaskRange> task : tasks) {
+      current.add(task.stream().map(r -> r.range().partition()).toList());
+    }
+    synchronized (readers) {
+      consumers.entrySet().removeIf(
+          entry -> {
+            boolean stale = !current.contains(entry.getKey());
+            if (stale) {
+              entry.getValue().close();
+            }
+            return stale;
           });
     }
   }
@@ -413,7 +478,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   @Override
   protected void close() {
     synchronized (readers) {
-      consumers.values().forEach(PartitionConsumer::close);
+      consumers.values().forEach(TaskConsumer::close);
       consumers.clear();
       readers.clear();
     }

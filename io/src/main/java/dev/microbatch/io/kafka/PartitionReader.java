@@ -1,10 +1,8 @@
 package dev.microbatch.io.kafka;
 
 import dev.microbatch.runner.dstream.ElementSink;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -12,53 +10,41 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.joda.time.Instant;
 
 /**
- * Reads offset ranges of one topic partition with a consumer of its own that stays open across
- * batches (so a partition's next range usually continues where the consumer stands, without a
- * seek). Records are decoded here, timestamped by the read's timestamp policy, and only records
- * inside the range are delivered. While the broker is away, a read waits on from the offset it
- * reached (see {@link BrokerRetry}): the records it delivered stay delivered, none comes twice.
+ * What reading one topic partition keeps from range to range: its deserializers and its timestamp
+ * policy, which timestamps its records and says its watermark. The {@link TaskReader} polls the
+ * task's consumer and hands each partition's records to its {@link RangeRead}, which decodes,
+ * timestamps and delivers those inside the range.
  */
 final class PartitionReader<K, V> {
 
-  private static final Duration POLL = Duration.ofMillis(100);
-
   private final TopicPartition partition;
-  private final PartitionConsumer partitionConsumer;
-  private final Consumer<byte[], byte[]> consumer;
   private final Deserializer<K> keys;
   private final Deserializer<V> values;
   private final TimestampPolicy<K, V> policy;
-  private final BrokerRetry retry;
-  private final DataLoss dataLoss;
   private volatile Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   /**
-   * @param consumer the partition's consumer, which this reader reads with but does not own
    * @param previousWatermark the partition's watermark after the last batch that read it (or in
    *     the checkpoint a run resumed from), which the timestamp policy continues from
    */
   PartitionReader(
       PartitionReading<K, V> reading,
-      PartitionConsumer consumer,
-      BrokerRetry retry,
-      DataLoss dataLoss,
+      TopicPartition partition,
       Optional<Instant> previousWatermark) {
-    this.partition = consumer.partition();
-    this.partitionConsumer = consumer;
-    this.consumer = consumer.consumer();
-    this.retry = retry;
-    this.dataLoss = dataLoss;
+    this.partition = partition;
     this.keys = reading.keys().getDeserializer(reading.consumerConfig(), true);
     this.values = reading.values().getDeserializer(reading.consumerConfig(), false);
     this.policy = reading.timestampPolicy().createTimestampPolicy(partition, previousWatermark);
     previousWatermark.ifPresent(previous -> watermark = previous);
+  }
+
+  TopicPartition partition() {
+    return partition;
   }
 
   Instant watermark() {
@@ -66,49 +52,43 @@ final class PartitionReader<K, V> {
   }
 
   /**
-   * Reads {@code range} into {@code sink} and returns the number of records delivered; a record
-   * that cannot be deserialized goes to {@code onUndecodable} instead. {@code latestOffset} is the
-   * partition's end when the batch started, for the policy's backlog. Lost offsets are counted in
-   * {@code metrics}.
+   * Starts reading {@code range}; {@code latestOffset} is the partition's end when the batch
+   * started, for the policy's backlog.
    */
-  long read(
-      MetricsContainerStepMap metrics,
-      OffsetRange range,
-      long latestOffset,
-      ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
-      OnUndecodable onUndecodable)
-      throws Exception {
-    Context context = new Context(latestOffset, range.from());
-    if (range.size() == 0) {
-      watermark = policy.getWatermark(context);
-      return 0;
+  RangeRead begin(OffsetRange range, long latestOffset) {
+    return new RangeRead(range, new Context(latestOffset, range.from()));
+  }
+
+  /** One range being read: where it stands and how many records it delivered. */
+  final class RangeRead {
+    private final OffsetRange range;
+    private final Context context;
+    private long delivered;
+
+    private RangeRead(OffsetRange range, Context context) {
+      this.range = range;
+      this.context = context;
     }
-    partitionConsumer.positionAt(range.from());
-    long count = 0;
-    BrokerRetry.Outage outage = retry.waitFor("reading " + range);
-    while (consumer.position(partition) < range.until()) {
-      List<ConsumerRecord<byte[], byte[]>> polled;
-      try {
-        polled = consumer.poll(POLL).records(partition);
-      } catch (RetriableException e) {
-        // A fetch failed (a leader moving, a broker restarting); the consumer stays where it was.
-        polled = List.of();
-      } catch (OffsetOutOfRangeException e) {
-        long resumeAt = resumeAfterLoss(metrics, range);
-        consumer.seek(partition, resumeAt);
-        context.position = resumeAt;
-        continue;
-      }
-      if (polled.isEmpty()) {
-        outage.stillWaiting("at offset " + consumer.position(partition));
-        continue;
-      }
-      outage.over();
+
+    OffsetRange range() {
+      return range;
+    }
+
+    /**
+     * Delivers the records of {@code polled} inside the range to {@code sink}, and those that
+     * cannot be deserialized to {@code onUndecodable}. A record past the range puts the consumer
+     * back at the range's end, where the next batch's range starts.
+     */
+    void deliver(
+        List<ConsumerRecord<byte[], byte[]>> polled,
+        Consumer<byte[], byte[]> consumer,
+        ElementSink<? super WindowedValue<KafkaRecord<K, V>>> sink,
+        OnUndecodable onUndecodable)
+        throws Exception {
       for (ConsumerRecord<byte[], byte[]> raw : polled) {
         if (raw.offset() >= range.until()) {
-          // Polled past the range: the next batch's range starts here.
           consumer.seek(partition, range.until());
-          break;
+          return;
         }
         context.position = raw.offset() + 1;
         KafkaRecord<K, V> record;
@@ -124,32 +104,20 @@ final class PartitionReader<K, V> {
         }
         Instant timestamp = policy.getTimestampForRecord(context, record);
         sink.accept(WindowedValues.timestampedValueInGlobalWindow(record, timestamp));
-        count++;
+        delivered++;
       }
     }
-    watermark = policy.getWatermark(context);
-    return count;
-  }
 
-  /**
-   * Where to go on when the offset the consumer stands at no longer exists: before the log start
-   * (retention), or past the end (the broker was replaced while reading).
-   */
-  private long resumeAfterLoss(MetricsContainerStepMap metrics, OffsetRange range) throws Exception {
-    long expected = consumer.position(partition);
-    List<TopicPartition> one = List.of(partition);
-    long start =
-        retry.call("asking for the log start of " + partition, () -> consumer.beginningOffsets(one))
-            .get(partition);
-    long end =
-        retry.call("asking for the end of " + partition, () -> consumer.endOffsets(one))
-            .get(partition);
-    if (expected > end) {
-      // Only this range's end is left to go to: the slice is fixed.
-      dataLoss.pastTheEnd(metrics, partition, expected, start, end);
-      return range.until();
+    /** The read goes on from {@code offset} (offsets before it were lost). */
+    void resumeAt(long offset) {
+      context.position = offset;
     }
-    return dataLoss.beforeTheStart(metrics, partition, expected, start, range.until());
+
+    /** Ends the read: the partition's watermark moves on; returns the records delivered. */
+    long finish() {
+      watermark = policy.getWatermark(context);
+      return delivered;
+    }
   }
 
   private KafkaRecord<K, V> decode(ConsumerRecord<byte[], byte[]> raw) {

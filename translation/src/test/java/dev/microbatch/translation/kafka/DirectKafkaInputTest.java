@@ -22,15 +22,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
@@ -60,6 +66,27 @@ public class DirectKafkaInputTest {
 
   private static final NumberTopics TOPICS = new NumberTopics(BROKER);
 
+  /** Options for {@code runner}, with a log line per batch left out. */
+  private static MicroBatchPipelineOptions options(Class<? extends PipelineRunner<?>> runner) {
+    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
+    options.setRunner(runner);
+    options.setLogEveryBatch(false);
+    return options;
+  }
+
+  /** The batches {@code result}'s run completes from now on. */
+  private static Queue<BatchInfo> completedBatches(MicroBatchPipelineResult result) {
+    Queue<BatchInfo> batches = new ConcurrentLinkedQueue<>();
+    result.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            batches.add(batch);
+          }
+        });
+    return batches;
+  }
+
   /** Reads {@code maxRecords} (String, Long) records of {@code topic} from the start. */
   private static PTransform<PBegin, PCollection<KV<String, Long>>> read(
       String topic, String group, long maxRecords) {
@@ -73,13 +100,11 @@ public class DirectKafkaInputTest {
     TOPICS.create(topic, 4);
     TOPICS.produce(topic, 4, 1000);
 
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(TestMicroBatchRunner.class);
+    MicroBatchPipelineOptions options = options(TestMicroBatchRunner.class);
     options.setParallelism(2);
     options.setBatchIntervalMillis(50L);
     // At most 40 records per partition and batch: the 1000 records take at least 7 batches.
     options.setMaxRecordsPerBatch(40L);
-    options.setLogEveryBatch(false);
     Pipeline p = Pipeline.create(options);
     PCollection<Long> values =
         p.apply(read(topic, "numbers-reader", 1000))
@@ -116,9 +141,7 @@ public class DirectKafkaInputTest {
       producer.send(new ProducerRecord<>(topic, 0, "bad", "abc")).get();
     }
 
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(TestMicroBatchRunner.class);
-    options.setLogEveryBatch(false);
+    MicroBatchPipelineOptions options = options(TestMicroBatchRunner.class);
     Pipeline p = Pipeline.create(options);
     p.apply(read(topic, "poisoned-reader", 6));
 
@@ -140,29 +163,76 @@ public class DirectKafkaInputTest {
     }
   }
 
+  /** What one bundle (a task's records in one batch) read: the partitions its records came from. */
+  private static final class PartitionsPerBundle extends DoFn<KafkaRecord<String, Long>, Void> {
+    static final Queue<Set<Integer>> BUNDLES = new ConcurrentLinkedQueue<>();
+    private transient Set<Integer> partitions;
+
+    @StartBundle
+    public void startBundle() {
+      partitions = new TreeSet<>();
+    }
+
+    @ProcessElement
+    public void processElement(@Element KafkaRecord<String, Long> record) {
+      partitions.add(record.getPartition());
+    }
+
+    @FinishBundle
+    public void finishBundle() {
+      if (!partitions.isEmpty()) {
+        BUNDLES.add(Set.copyOf(partitions));
+      }
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void thePartitionsAreDealtToAsManyTasksAsRunAtOnceEachReadingItsPartitionsTogether()
+      throws Exception {
+    String topic = "dealt";
+    TOPICS.create(topic, 4);
+    TOPICS.produce(topic, 4, 400);
+
+    MicroBatchPipelineOptions options = options(MicroBatchRunner.class);
+    options.setParallelism(2);
+    options.setBatchIntervalMillis(50L);
+    // 20 records per partition and batch: every batch reads all four partitions.
+    options.setMaxRecordsPerBatch(20L);
+    Pipeline p = Pipeline.create(options);
+    p.apply(TOPICS.read(topic, "dealt-reader").withMaxNumRecords(400))
+        .apply(ParDo.of(new PartitionsPerBundle()));
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
+    Queue<BatchInfo> batches = completedBatches(result);
+    result.waitUntilFinish();
+
+    // Two tasks at once, so two tasks per batch: partitions 0 and 2 with the first, 1 and 3 with
+    // the second, in every batch; each task's records come from both its partitions.
+    assertEquals(Set.of(Set.of(0, 2), Set.of(1, 3)), Set.copyOf(PartitionsPerBundle.BUNDLES));
+    assertThat(batches.size(), greaterThan(0));
+    for (BatchInfo batch : batches) {
+      if (batch.totalRecordsIn() > 0) {
+        assertEquals(4, batch.details().slices().size());
+        for (BatchDetails.StageInfo stage : batch.details().stages()) {
+          assertEquals(stage.toString(), 2, stage.tasks());
+        }
+      }
+    }
+  }
+
   @Test(timeout = 120_000)
   public void aMaximumRatePerPartitionBoundsEveryBatch() throws Exception {
     String topic = "rated";
     TOPICS.create(topic, 2);
     TOPICS.produce(topic, 2, 200);
 
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(MicroBatchRunner.class);
-    options.setLogEveryBatch(false);
+    MicroBatchPipelineOptions options = options(MicroBatchRunner.class);
     options.setBatchIntervalMillis(100L);
     // 50 records/s per partition at 100 ms batches: at most 5 per partition, 10 per batch.
     options.setMaxRatePerPartition(50);
     Pipeline p = Pipeline.create(options);
     p.apply(read(topic, "rated-reader", 200));
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
-    Queue<BatchInfo> batches = new ConcurrentLinkedQueue<>();
-    result.addStreamingListener(
-        new StreamingListener() {
-          @Override
-          public void onBatchCompleted(BatchInfo batch) {
-            batches.add(batch);
-          }
-        });
+    Queue<BatchInfo> batches = completedBatches(result);
     result.waitUntilFinish();
 
     // 200 records at 10 per batch take 20 batches; the listener joined after the first ones.
@@ -224,9 +294,7 @@ public class DirectKafkaInputTest {
       producer.flush();
     }
 
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(TestMicroBatchRunner.class);
-    options.setLogEveryBatch(false);
+    MicroBatchPipelineOptions options = options(TestMicroBatchRunner.class);
     // Several batches: the input is exhausted only once every partition reached its stop offset.
     options.setMaxRecordsPerBatch(4L);
     Pipeline p = Pipeline.create(options);
@@ -252,9 +320,7 @@ public class DirectKafkaInputTest {
     TOPICS.create(out, 2);
     TOPICS.produce(in, 2, 300);
 
-    MicroBatchPipelineOptions options = PipelineOptionsFactory.as(MicroBatchPipelineOptions.class);
-    options.setRunner(TestMicroBatchRunner.class);
-    options.setLogEveryBatch(false);
+    MicroBatchPipelineOptions options = options(TestMicroBatchRunner.class);
     options.setMaxRecordsPerBatch(50L);
     Pipeline p = Pipeline.create(options);
     p.apply(read(in, "copier", 300))

@@ -34,11 +34,11 @@ import org.junit.Rule;
 import org.junit.Test;
 
 /**
- * A batch's offset range read where it is shipped to (a cluster's executor): it arrives as Java
- * serialization bytes, reads exactly its range with a consumer the JVM keeps for the partition's
- * next range, and reports the records it read and the partition's watermark.
+ * A task's offset ranges read where they are shipped to (a cluster's executor): the read arrives as
+ * Java serialization bytes, reads exactly its ranges with a consumer the JVM keeps for the task's
+ * next ranges, and reports the records it read and the least of its partitions' watermarks.
  */
-public class KafkaRangeReadTest {
+public class KafkaTaskReadTest {
 
   @Rule public final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker();
 
@@ -76,18 +76,23 @@ public class KafkaRangeReadTest {
         "[ranges]");
   }
 
-  private KafkaRangeRead<String, String> read(long from, long until, Instant previous) {
-    return new KafkaRangeRead<>(
+  private KafkaTaskRead<String, String> read(long from, long until, Instant previous) {
+    return read(List.of(slice(new OffsetRange(PARTITION, from, until), previous)));
+  }
+
+  private KafkaTaskRead<String, String> read(List<KafkaTaskRead.Slice> slices) {
+    return new KafkaTaskRead<>(
         "read",
         reading(),
-        new OffsetRange(PARTITION, from, until),
-        // Said to be behind the end, so that the policy never moves the watermark to "now" for an
-        // idle partition: the watermark is the records'.
-        until + 100,
-        previous,
-        false,
+        slices,
         new BrokerRetry("read", Duration.ofMinutes(1)),
         new DataLoss("read", Map.of(), true));
+  }
+
+  private static KafkaTaskRead.Slice slice(OffsetRange range, Instant previous) {
+    // Said to be behind the end, so that the policy never moves the watermark to "now" for an
+    // idle partition: the watermark is the records'.
+    return new KafkaTaskRead.Slice(new TaskRange(range, range.until() + 100), previous, false);
   }
 
   @SuppressWarnings("unchecked")
@@ -103,10 +108,22 @@ public class KafkaRangeReadTest {
   }
 
   private void produce(int count) throws Exception {
+    produce(PARTITION, count, 0);
+  }
+
+  private void produce(TopicPartition partition, int count, long timestamp) throws Exception {
     try (KafkaProducer<String, String> producer =
         broker.producer(StringSerializer.class, StringSerializer.class)) {
       for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(PARTITION.topic(), 0, "k" + i, "v" + i)).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    partition.topic(),
+                    partition.partition(),
+                    timestamp == 0 ? null : timestamp + i,
+                    "k" + i,
+                    partition.partition() + "v" + i))
+            .get();
       }
     }
   }
@@ -123,7 +140,7 @@ public class KafkaRangeReadTest {
     List<Long> offsets = new ArrayList<>();
     read.forEach(record -> offsets.add(record.getValue().getOffset()));
     assertEquals(List.of(3L, 4L, 5L, 6L), offsets);
-    assertEquals("v3", read.get(0).getValue().getKV().getValue());
+    assertEquals("0v3", read.get(0).getValue().getKV().getValue());
     // Create time with no delay: the watermark is the last record's time.
     assertEquals(read.get(3).getTimestamp(), report.watermark());
   }
@@ -157,5 +174,37 @@ public class KafkaRangeReadTest {
 
     assertEquals(0, report.records());
     assertEquals("the policy continues from the previous watermark", previous, report.watermark());
+  }
+
+  @Test
+  public void aTaskReadsEachOfItsPartitionsRangeAndReportsTheLeastWatermark() throws Exception {
+    TopicPartition early = new TopicPartition("tasks", 0);
+    TopicPartition late = new TopicPartition("tasks", 1);
+    broker.createTopic("tasks", 2);
+    produce(early, 8, 1_000);
+    produce(late, 8, 9_000);
+    Map<TopicPartition, List<Long>> offsets = new java.util.HashMap<>();
+
+    var report =
+        shipped(
+                read(
+                    List.of(
+                        slice(new OffsetRange(early, 2, 5), BoundedWindow.TIMESTAMP_MIN_VALUE),
+                        slice(new OffsetRange(late, 0, 8), BoundedWindow.TIMESTAMP_MIN_VALUE))))
+            .read(
+                record ->
+                    offsets
+                        .computeIfAbsent(
+                            new TopicPartition(
+                                record.getValue().getTopic(), record.getValue().getPartition()),
+                            p -> new ArrayList<>())
+                        .add(record.getValue().getOffset()));
+
+    assertEquals(11, report.records());
+    assertEquals(List.of(2L, 3L, 4L), offsets.get(early));
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), offsets.get(late));
+    // Create time with no delay: each partition's watermark is its last record's time; the task's
+    // is the earlier of the two (offset 4 of the early partition, at 1,000 + 4).
+    assertEquals(new Instant(1_004), report.watermark());
   }
 }
