@@ -19,14 +19,24 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * A bounded source, split into about one split per task. Each split is one partition; with a
- * per-batch record limit a split is read over several batches from where it stopped, otherwise all
- * of it is read in the first batch. The watermark stays at the start of time until every split is
- * exhausted, then jumps to the end of time.
+ * A bounded source. Read whole in the first batch (no per-batch record limit), it is split into
+ * {@link #SPLITS_PER_TASK} splits per task, and each of the batch's tasks takes the next unread
+ * split whenever it has finished one (as Flink hands input splits to its readers): a task whose
+ * core other work slows reads fewer splits instead of leaving the other cores idle at the end,
+ * while each task still makes one bundle (one combine accumulator per key) of all it read. With a
+ * per-batch record limit it is split into about one split per task, each split is one partition,
+ * and a split is read over several batches from where it stopped. The watermark stays at the start
+ * of time until every split is exhausted, then jumps to the end of time.
  */
 public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedValue<T>> {
 
   private static final Instant END = BoundedWindow.TIMESTAMP_MAX_VALUE;
+
+  /**
+   * Splits per task of a source read whole: enough that the tasks end close together when cores
+   * run at different speeds, few enough that opening a split stays a small part of reading it.
+   */
+  static final int SPLITS_PER_TASK = 4;
 
   private final BoundedSource<T> source;
   private final PipelineOptions options;
@@ -68,46 +78,93 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
                 return readers;
               });
     }
+    List<SplitReader<T>> readers = splits;
+    if (maxRecordsPerBatch < 0) {
+      // The same number of partitions in every batch (empty once all is read), so that
+      // per-partition state downstream stays where it belongs.
+      List<SplitTask> tasks = new ArrayList<>();
+      SplitQueue<T> queue = new SplitQueue<>(readers);
+      int count = Math.max(1, Math.min(parallelism, readers.size()));
+      for (int i = 0; i < count; i++) {
+        tasks.add(new SplitTask(batch, queue, shareOf(readers, i, count)));
+      }
+      return BatchResult.readLazily(
+          List.copyOf(tasks),
+          index -> tasks.get(index).finished() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE,
+          () -> isExhausted() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE);
+    }
     // One partition per split in every batch (empty once the split is done), so that partition i
     // is always the same split and per-partition state downstream stays where it belongs.
     List<Partition<WindowedValue<T>>> partitions = new ArrayList<>();
-    for (SplitReader<T> split : splits) {
-      partitions.add(partitionOf(batch, split));
+    for (SplitReader<T> split : readers) {
+      partitions.add(sink -> read(batch, split, sink));
     }
-    List<SplitReader<T>> readers = splits;
     return BatchResult.readLazily(
         partitions,
         index -> readers.get(index).isDone() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE,
         () -> isExhausted() ? END : BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
-  /**
-   * A split's partition of this batch. A split read whole in one batch (no record limit) needs
-   * nothing from this JVM, so a cluster backend may read it where it is consumed; a split read
-   * over several batches keeps its open reader here.
-   */
-  private Partition<WindowedValue<T>> partitionOf(BatchContext batch, SplitReader<T> split) {
-    if (maxRecordsPerBatch >= 0 || split.isDone() || split.hasStarted()) {
-      return sink -> read(batch, split, sink);
+  /** Splits {@code task}, {@code task + tasks}, ...: a task's share where tasks cannot share. */
+  private static <T> List<SplitReader<T>> shareOf(
+      List<SplitReader<T>> readers, int task, int tasks) {
+    List<SplitReader<T>> share = new ArrayList<>();
+    for (int i = task; i < readers.size(); i += tasks) {
+      share.add(readers.get(i));
     }
-    return new RemoteReadable<>() {
-      @Override
-      public void forEach(ElementSink<? super WindowedValue<T>> sink) throws Exception {
-        read(batch, split, sink);
-      }
+    return share;
+  }
 
-      @Override
-      public RemoteRead<WindowedValue<T>> remoteRead() {
-        return new BoundedSplitRead<>(name(), split.source(), serializableOptions());
-      }
+  /**
+   * A task of a batch reading the source whole. Read in this JVM, it takes the next unread split
+   * from the batch's queue until none is left. A cluster backend may read it where it is consumed
+   * instead (the splits need nothing from this JVM); there it reads its fixed share of the splits,
+   * as the tasks of one batch are all read there or all here.
+   */
+  private final class SplitTask implements RemoteReadable<WindowedValue<T>> {
+    private final BatchContext batch;
+    private final SplitQueue<T> queue;
+    private final List<SplitReader<T>> share;
+    private volatile boolean finished;
 
-      @Override
-      public void readElsewhere(RemoteRead.Report report) {
-        split.readElsewhere();
-        batch.addRecordsIn(name(), report.records());
-        batch.addTaskMetrics(report.metrics());
+    SplitTask(BatchContext batch, SplitQueue<T> queue, List<SplitReader<T>> share) {
+      this.batch = batch;
+      this.queue = queue;
+      this.share = share;
+    }
+
+    /** True once the task has read all it will: its partition brings nothing more. */
+    boolean finished() {
+      return finished;
+    }
+
+    @Override
+    public void forEach(ElementSink<? super WindowedValue<T>> sink) throws Exception {
+      Optional<SplitReader<T>> next;
+      while ((next = queue.next()).isPresent()) {
+        read(batch, next.get(), sink);
       }
-    };
+      finished = true;
+    }
+
+    @Override
+    public RemoteRead<WindowedValue<T>> remoteRead() {
+      List<BoundedSource<T>> unread = new ArrayList<>();
+      for (SplitReader<T> split : share) {
+        if (!split.isDone()) {
+          unread.add(split.source());
+        }
+      }
+      return new BoundedSplitRead<>(name(), unread, serializableOptions());
+    }
+
+    @Override
+    public void readElsewhere(RemoteRead.Report report) {
+      share.forEach(SplitReader::readElsewhere);
+      finished = true;
+      batch.addRecordsIn(name(), report.records());
+      batch.addTaskMetrics(report.metrics());
+    }
   }
 
   private SerializablePipelineOptions serializableOptions() {
@@ -127,7 +184,8 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
 
   private List<? extends BoundedSource<T>> split() throws Exception {
     long estimatedBytes = source.getEstimatedSizeBytes(options);
-    long bundleBytes = Math.max(1, estimatedBytes / parallelism);
+    long splits = maxRecordsPerBatch < 0 ? (long) parallelism * SPLITS_PER_TASK : parallelism;
+    long bundleBytes = Math.max(1, estimatedBytes / splits);
     List<? extends BoundedSource<T>> split = source.split(bundleBytes, options);
     return split.isEmpty() ? List.of(source) : split;
   }
@@ -135,7 +193,7 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
   /**
    * Checkpointable when the source is read in one batch (no --maxRecordsPerBatch): a re-run of that
    * batch splits and reads the source again; a resumed run whose checkpoint says it was read reads
-   * nothing (in one partition per split, as before, since the splits are made the same way).
+   * nothing (in as many partitions as before, since the splits are made the same way).
    */
   @Override
   public Optional<InputRecovery> recovery() {
