@@ -20,23 +20,26 @@ import org.joda.time.Instant;
 
 /**
  * A bounded source. Read whole in the first batch (no per-batch record limit), it is split into
- * {@link #SPLITS_PER_TASK} splits per task, and each of the batch's tasks takes the next unread
- * split whenever it has finished one (as Flink hands input splits to its readers): a task whose
- * core other work slows reads fewer splits instead of leaving the other cores idle at the end,
- * while each task still makes one bundle (one combine accumulator per key) of all it read. With a
- * per-batch record limit it is split into about one split per task, each split is one partition,
- * and a split is read over several batches from where it stopped. The watermark stays at the start
- * of time until every split is exhausted, then jumps to the end of time.
+ * one split per task, or into splits of {@link #MAX_SPLIT_BYTES} if that makes more (as Spark caps
+ * a file partition's bytes), and each of the batch's tasks takes the next unread split whenever it
+ * has finished one (as Flink hands input splits to its readers): a task whose core other work
+ * slows reads fewer splits instead of leaving the other cores idle at the end, while each task
+ * still makes one bundle (one combine accumulator per key) of all it read. With a per-batch record
+ * limit it is split into about one split per task, each split is one partition, and a split is
+ * read over several batches from where it stopped. The watermark stays at the start of time until
+ * every split is exhausted, then jumps to the end of time.
  */
 public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedValue<T>> {
 
   private static final Instant END = BoundedWindow.TIMESTAMP_MAX_VALUE;
 
   /**
-   * Splits per task of a source read whole: enough that the tasks end close together when cores
-   * run at different speeds, few enough that opening a split stays a small part of reading it.
+   * The largest split of a source read whole, by the source's estimate: small enough that the
+   * tasks end close together when cores run at different speeds (a split of text takes well under
+   * a second to read and count), large enough that opening a split stays a small part of reading
+   * it. Sources smaller than this per task are split one per task, as they always were.
    */
-  static final int SPLITS_PER_TASK = 4;
+  static final long MAX_SPLIT_BYTES = 16L << 20;
 
   private final BoundedSource<T> source;
   private final PipelineOptions options;
@@ -184,8 +187,10 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
 
   private List<? extends BoundedSource<T>> split() throws Exception {
     long estimatedBytes = source.getEstimatedSizeBytes(options);
-    long splits = maxRecordsPerBatch < 0 ? (long) parallelism * SPLITS_PER_TASK : parallelism;
-    long bundleBytes = Math.max(1, estimatedBytes / splits);
+    long bundleBytes = Math.max(1, estimatedBytes / parallelism);
+    if (maxRecordsPerBatch < 0) {
+      bundleBytes = Math.min(bundleBytes, MAX_SPLIT_BYTES);
+    }
     List<? extends BoundedSource<T>> split = source.split(bundleBytes, options);
     return split.isEmpty() ? List.of(source) : split;
   }

@@ -14,6 +14,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -27,9 +28,9 @@ import org.junit.After;
 import org.junit.Test;
 
 /**
- * A bounded source read whole in one batch is split into four splits per task, and the batch's
- * tasks take the splits one at a time, each the next unread one whenever it has finished one: a
- * task held up on one split does not hold up the others.
+ * A bounded source read whole in one batch makes one partition per task, and the batch's tasks
+ * take its splits one at a time, each the next unread one whenever it has finished one: a task
+ * held up on one split does not hold up the others.
  */
 public class BoundedSourceInputDStreamTest {
 
@@ -88,6 +89,49 @@ public class BoundedSourceInputDStreamTest {
       read.add(task.stream().sorted().toList());
     }
     assertEquals(expected, read);
+  }
+
+  @Test
+  public void aSourceLargerThanAMaximumSplitPerTaskIsSplitIntoMaximumSplits() throws Exception {
+    SizedSource large = new SizedSource(200L << 20);
+    SizedSource small = new SizedSource(1L << 20);
+
+    readByTask(large);
+    readByTask(small);
+
+    assertEquals(BoundedSourceInputDStream.MAX_SPLIT_BYTES, large.askedFor.get());
+    assertEquals("one split per task", (1L << 20) / 2, small.askedFor.get());
+  }
+
+  /** A source of one element, said to be {@code bytes} large, that remembers what it was asked. */
+  private static final class SizedSource extends BoundedSource<Long> {
+    private final long bytes;
+    final AtomicLong askedFor = new AtomicLong();
+
+    SizedSource(long bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public List<BoundedSource<Long>> split(long desiredBundleSizeBytes, PipelineOptions options) {
+      askedFor.set(desiredBundleSizeBytes);
+      return List.of(CountingSource.upTo(1));
+    }
+
+    @Override
+    public long getEstimatedSizeBytes(PipelineOptions options) {
+      return bytes;
+    }
+
+    @Override
+    public Coder<Long> getOutputCoder() {
+      return VarLongCoder.of();
+    }
+
+    @Override
+    public BoundedReader<Long> createReader(PipelineOptions options) throws java.io.IOException {
+      return CountingSource.upTo(1).createReader(options);
+    }
   }
 
   /**
