@@ -85,9 +85,17 @@ public final class BoundedSourceInputDStream<T> extends InputDStream<WindowedVal
     if (maxRecordsPerBatch < 0) {
       // The same number of partitions in every batch (empty once all is read), so that
       // per-partition state downstream stays where it belongs.
+      int count = Math.max(1, Math.min(parallelism, readers.size()));
+      if (hasDeliveredEverything()) {
+        // Read in an earlier batch: nothing for a cluster to ship.
+        List<Partition<WindowedValue<T>>> empty = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          empty.add(sink -> {});
+        }
+        return BatchResult.readLazily(empty, index -> END, () -> END);
+      }
       List<SplitTask> tasks = new ArrayList<>();
       SplitQueue<T> queue = new SplitQueue<>(readers);
-      int count = Math.max(1, Math.min(parallelism, readers.size()));
       for (int i = 0; i < count; i++) {
         tasks.add(new SplitTask(batch, queue, shareOf(readers, i, count)));
       }

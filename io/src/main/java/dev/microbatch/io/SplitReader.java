@@ -25,11 +25,6 @@ final class SplitReader<T> {
     return done;
   }
 
-  /** True once this reader has opened its split (a batch limit stopped it part-way, or it failed). */
-  boolean hasStarted() {
-    return reader != null;
-  }
-
   BoundedSource<T> source() {
     return source;
   }

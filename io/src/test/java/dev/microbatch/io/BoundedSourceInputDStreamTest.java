@@ -1,10 +1,12 @@
 package dev.microbatch.io;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 
 import dev.microbatch.runner.dstream.BatchContext;
 import dev.microbatch.runner.dstream.BatchResult;
 import dev.microbatch.runner.dstream.Materialize;
+import dev.microbatch.runner.dstream.RemoteReadable;
 import dev.microbatch.runner.executor.LocalTaskExecutor;
 import dev.microbatch.runner.scheduler.BatchTime;
 import java.util.ArrayList;
@@ -89,6 +91,24 @@ public class BoundedSourceInputDStreamTest {
       read.add(task.stream().sorted().toList());
     }
     assertEquals(expected, read);
+  }
+
+  @Test
+  public void laterBatchesReadNothingAndGiveAClusterNothingToShip() throws Exception {
+    BoundedSourceInputDStream<Long> input =
+        new BoundedSourceInputDStream<>("Read", CountingSource.upTo(100), OPTIONS, 2, -1);
+    Materialize.drain(
+        BatchContext.standalone(new BatchTime(1000), executor).resultOf(input), executor);
+
+    BatchResult<WindowedValue<Long>> later =
+        BatchContext.standalone(new BatchTime(2000), executor).resultOf(input);
+
+    assertEquals("as many partitions as in the first batch", 2, later.numPartitions());
+    for (var partition : later.partitions()) {
+      assertFalse(partition instanceof RemoteReadable);
+    }
+    assertEquals(List.of(), later.collect());
+    assertEquals(BoundedWindow.TIMESTAMP_MAX_VALUE, later.outputWatermark());
   }
 
   @Test

@@ -441,10 +441,13 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   }
 
   private TaskConsumer consumerOf(List<TaskRange> task) {
-    List<TopicPartition> partitions = task.stream().map(r -> r.range().partition()).toList();
     synchronized (readers) {
-      return consumers.computeIfAbsent(partitions, p -> TaskConsumer.open(p, reading));
+      return consumers.computeIfAbsent(partitionsOf(task), p -> TaskConsumer.open(p, reading));
     }
+  }
+
+  private static List<TopicPartition> partitionsOf(List<TaskRange> task) {
+    return task.stream().map(range -> range.range().partition()).toList();
   }
 
   /**
@@ -454,7 +457,7 @@ public final class KafkaInputDStream<K, V> extends InputDStream<WindowedValue<Ka
   private void closeConsumersOtherThan(List<List<TaskRange>> tasks) {
     Set<List<TopicPartition>> current = new HashSet<>();
     for (List<TaskRange> task : tasks) {
-      current.add(task.stream().map(r -> r.range().partition()).toList());
+      current.add(partitionsOf(task));
     }
     synchronized (readers) {
       consumers.entrySet().removeIf(
