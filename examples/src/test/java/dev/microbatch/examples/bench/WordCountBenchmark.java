@@ -63,8 +63,8 @@ public final class WordCountBenchmark {
     printEnvironment();
 
     System.out.printf(
-        "%n%-12s %-30s %9s %8s %14s %6s  %s%n",
-        "round", "variant", "wall s", "gc s", "max heap MB", "load", "counts");
+        "%n%-12s %-30s %9s %8s %8s %14s %6s  %s%n",
+        "round", "variant", "wall s", "cpu s", "gc s", "max heap MB", "load", "counts");
     rounds.run(
         contenders,
         measurements.failed(),
@@ -169,10 +169,11 @@ public final class WordCountBenchmark {
       String verdict) {
     measurements.add(contender, measure, verdict.equals("OK"), reading.seconds());
     System.out.printf(
-        "%-12s %-30s %9.2f %8.2f %14d %6.1f  %s%n",
+        "%-12s %-30s %9.2f %8.2f %8.2f %14d %6.1f  %s%n",
         roundName,
         contender.label(),
         reading.seconds(),
+        reading.cpuSeconds(),
         reading.gcSeconds(),
         reading.maxHeapUsedMb(),
         BenchSupport.loadAverage(),

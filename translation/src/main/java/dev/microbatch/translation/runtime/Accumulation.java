@@ -5,7 +5,7 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.joda.time.Instant;
 
 /** One key's accumulator in one window, with the key object and the combined output time. */
-final class Accumulation {
+class Accumulation {
 
   final Object key;
   Object accumulator;

@@ -43,6 +43,8 @@ public class DoFnStep implements Step {
   private final SetUpFn setUp;
   private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
   protected DoFnRunner<Object, Object> runner;
+  /** The runner, where it is a {@link StatelessDoFnRunner} with no side inputs to wait for. */
+  private Optional<StatelessDoFnRunner> stateless = Optional.empty();
   private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
   private KeyedStateStore<List<Waiting>> pushedBack;
 
@@ -169,6 +171,10 @@ public class DoFnStep implements Step {
   public void start() throws Exception {
     runner = createRunner(stepContext());
     boolean waitsForSideInputs = !spec.sideInputs().isEmpty();
+    stateless =
+        runner instanceof StatelessDoFnRunner direct && !waitsForSideInputs
+            ? Optional.of(direct)
+            : Optional.empty();
     if (waitsForSideInputs) {
       pushbackRunner =
           SimplePushbackSideInputDoFnRunner.create(
@@ -211,6 +217,18 @@ public class DoFnStep implements Step {
   @SuppressWarnings("unchecked")
   public void process(Object element) throws Exception {
     processValue((WindowedValue<Object>) element);
+  }
+
+  /** Without a windowed value of its own where the DoFn runs on {@link StatelessDoFnRunner}. */
+  @Override
+  public void processLike(Object value, WindowedValue<?> windowing) throws Exception {
+    if (stateless.isEmpty()) {
+      Step.super.processLike(value, windowing);
+      return;
+    }
+    try (Closeable scope = metrics.enter()) {
+      stateless.get().processLike(value, windowing);
+    }
   }
 
   /**

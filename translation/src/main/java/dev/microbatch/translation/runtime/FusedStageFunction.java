@@ -115,7 +115,7 @@ public final class FusedStageFunction implements StageFunction {
         List<Integer> consumers, Integer stageOutput, TaskContext context) {
       List<Receiver> targets = new ArrayList<>();
       for (int index : consumers) {
-        targets.add(element -> instances[index].process(element));
+        targets.add(new StepReceiver(instances, index));
       }
       if (stageOutput != null) {
         int output = stageOutput;
@@ -127,22 +127,11 @@ public final class FusedStageFunction implements StageFunction {
       if (targets.size() == 1) {
         return targets.get(0);
       }
-      Receiver[] all = targets.toArray(new Receiver[0]);
-      return element -> {
-        for (Receiver r : all) {
-          r.accept(element);
-        }
-      };
+      return new FanOut(targets.toArray(new Receiver[0]));
     }
 
-    @SuppressWarnings("unchecked")
     private static Receiver conforming(ElementConformer conformer, Receiver target) {
-      return element -> {
-        WindowedValue<Object> windowed = (WindowedValue<Object>) element;
-        Object value = windowed.getValue();
-        Object conformed = conformer.conform(value);
-        target.accept(conformed == value ? windowed : windowed.withValue(conformed));
-      };
+      return new Conforming(conformer, target);
     }
 
     private void closeCreated() {
@@ -263,5 +252,66 @@ public final class FusedStageFunction implements StageFunction {
   @FunctionalInterface
   private interface StepEnd {
     void apply(Step step) throws Exception;
+  }
+
+  /** A fused step as its producer's receiver; the step is looked up when the first element comes. */
+  private static final class StepReceiver implements Receiver {
+    private final Step[] steps;
+    private final int index;
+
+    StepReceiver(Step[] steps, int index) {
+      this.steps = steps;
+      this.index = index;
+    }
+
+    @Override
+    public void accept(Object element) throws Exception {
+      steps[index].process(element);
+    }
+
+    @Override
+    public void acceptLike(Object value, WindowedValue<?> windowing) throws Exception {
+      steps[index].processLike(value, windowing);
+    }
+  }
+
+  /** An output read by more than one consumer: each gets every element, in order. */
+  private static final class FanOut implements Receiver {
+    private final Receiver[] targets;
+
+    FanOut(Receiver[] targets) {
+      this.targets = targets;
+    }
+
+    @Override
+    public void accept(Object element) throws Exception {
+      for (Receiver r : targets) {
+        r.accept(element);
+      }
+    }
+
+    @Override
+    public void acceptLike(Object value, WindowedValue<?> windowing) throws Exception {
+      for (Receiver r : targets) {
+        r.acceptLike(value, windowing);
+      }
+    }
+  }
+
+  /** Conforms each value to what its consumer expects before handing it on. */
+  private record Conforming(ElementConformer conformer, Receiver target) implements Receiver {
+    @Override
+    @SuppressWarnings("unchecked")
+    public void accept(Object element) throws Exception {
+      WindowedValue<Object> windowed = (WindowedValue<Object>) element;
+      Object value = windowed.getValue();
+      Object conformed = conformer.conform(value);
+      target.accept(conformed == value ? windowed : windowed.withValue(conformed));
+    }
+
+    @Override
+    public void acceptLike(Object value, WindowedValue<?> windowing) throws Exception {
+      target.acceptLike(conformer.conform(value), windowing);
+    }
   }
 }

@@ -26,10 +26,10 @@ public final class PartialCombineStep implements Step {
    * the one before (the global window, or a fixed window most of a batch falls into), so a lookup is
    * one hash of the key, as a hand-written count would do.
    */
-  private final Map<BoundedWindow, Map<Object, Accumulation>> accumulations = new HashMap<>();
+  private final Map<BoundedWindow, AccumulationTable> accumulations = new HashMap<>();
 
   private BoundedWindow lastWindow;
-  private Map<Object, Accumulation> lastWindowAccumulations;
+  private AccumulationTable lastWindowAccumulations;
 
   public PartialCombineStep(CombineSpec spec, StepEnvironment environment) {
     this.spec = spec;
@@ -39,23 +39,28 @@ public final class PartialCombineStep implements Step {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void process(Object element) throws Exception {
-    WindowedValue<KV<Object, Object>> wv = (WindowedValue<KV<Object, Object>>) element;
-    KV<Object, Object> kv = wv.getValue();
+    WindowedValue<?> wv = (WindowedValue<?>) element;
+    processLike(wv.getValue(), wv);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processLike(Object value, WindowedValue<?> wv) throws Exception {
+    KV<Object, Object> kv = (KV<Object, Object>) value;
     // Equal exactly when the encodings are; the key itself for most coders (no encoding).
     Object key = spec.keyCoder().structuralValue(kv.getKey());
     try (Closeable scope = metrics.enter()) {
       for (BoundedWindow window : wv.getWindows()) {
-        Map<Object, Accumulation> inWindow = accumulationsIn(window);
+        AccumulationTable inWindow = accumulationsIn(window);
         Accumulation acc = inWindow.get(key);
         if (acc == null) {
           acc =
-              new Accumulation(
+              inWindow.begin(
+                  key,
                   kv.getKey(),
                   spec.combineFn().createAccumulator(),
                   timestampCombiner.assign(window, wv.getTimestamp()));
-          inWindow.put(key, acc);
         } else {
           acc.combineTimestamp(timestampCombiner, wv.getTimestamp());
         }
@@ -64,9 +69,9 @@ public final class PartialCombineStep implements Step {
     }
   }
 
-  private Map<Object, Accumulation> accumulationsIn(BoundedWindow window) {
+  private AccumulationTable accumulationsIn(BoundedWindow window) {
     if (window != lastWindow) {
-      lastWindowAccumulations = accumulations.computeIfAbsent(window, w -> new HashMap<>());
+      lastWindowAccumulations = accumulations.computeIfAbsent(window, w -> new AccumulationTable());
       lastWindow = window;
     }
     return lastWindowAccumulations;
@@ -75,13 +80,12 @@ public final class PartialCombineStep implements Step {
   @Override
   public void finish() throws Exception {
     try (Closeable scope = metrics.enter()) {
-      for (Map.Entry<BoundedWindow, Map<Object, Accumulation>> inWindow :
-          accumulations.entrySet()) {
-        for (Accumulation acc : inWindow.getValue().values()) {
+      for (Map.Entry<BoundedWindow, AccumulationTable> inWindow : accumulations.entrySet()) {
+        BoundedWindow window = inWindow.getKey();
+        for (Accumulation acc : inWindow.getValue()) {
           Object compacted = spec.combineFn().compact(acc.accumulator);
           output.accept(
-              WindowedValues.of(
-                  KV.of(acc.key, compacted), acc.timestamp, inWindow.getKey(), PaneInfo.NO_FIRING));
+              WindowedValues.of(KV.of(acc.key, compacted), acc.timestamp, window, PaneInfo.NO_FIRING));
         }
       }
     }

@@ -1,5 +1,7 @@
 package dev.microbatch.translation.runtime;
 
+import org.apache.beam.sdk.values.WindowedValue;
+
 /** Passes elements on unchanged (a Window.into that only changes the trigger). */
 public final class PassThroughStep implements Step {
 
@@ -12,5 +14,10 @@ public final class PassThroughStep implements Step {
   @Override
   public void process(Object element) throws Exception {
     output.accept(element);
+  }
+
+  @Override
+  public void processLike(Object value, WindowedValue<?> windowing) throws Exception {
+    output.acceptLike(value, windowing);
   }
 }

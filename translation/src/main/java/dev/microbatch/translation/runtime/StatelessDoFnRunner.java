@@ -58,7 +58,14 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
   private final ElementArguments arguments;
 
   /** The element being processed; set only while the DoFn's process method runs. */
-  private WindowedValue<Object> current;
+  private Object element;
+
+  /**
+   * The element's timestamp, windows and pane (and record id and offset): its own windowed value,
+   * or one whose value is another element's (see {@link #processLike}). Set only while the DoFn's
+   * process method runs.
+   */
+  private WindowedValue<?> current;
 
   @SuppressWarnings("unchecked")
   StatelessDoFnRunner(
@@ -147,13 +154,31 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
     }
   }
 
+  /**
+   * Processes {@code value} with the timestamp, windows and pane of {@code windowing}, without
+   * making a windowed value of it unless the DoFn sees its windows one at a time.
+   */
+  void processLike(Object value, WindowedValue<?> windowing) {
+    if (observesWindow && windowing.getWindows().size() > 1) {
+      processElement(windowing.withValue(value));
+    } else {
+      invokeProcessElement(value, windowing);
+    }
+  }
+
   private void invokeProcessElement(WindowedValue<Object> element) {
-    current = element;
+    invokeProcessElement(element.getValue(), element);
+  }
+
+  private void invokeProcessElement(Object value, WindowedValue<?> windowing) {
+    element = value;
+    current = windowing;
     try {
       invoker.invokeProcessElement(arguments);
     } catch (Exception e) {
       throw wrap(e);
     } finally {
+      element = null;
       current = null;
     }
   }
@@ -191,17 +216,8 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
 
   /** Sends {@code value} to the receiver of {@code tag}, which the DoFn must have declared. */
   private void send(TupleTag<?> tag, WindowedValue<?> value) {
-    Receiver receiver;
-    if (tag == mainTag) {
-      receiver = mainOutput;
-    } else if (declaredTags.contains(tag)) {
-      // Output maps are keyed by tag equality: a tag equal to the main one finds its receiver.
-      receiver = outputs.getOrDefault(tag, Receiver.DISCARD);
-    } else {
-      throw new IllegalArgumentException("Unknown output tag " + tag);
-    }
     try {
-      receiver.accept(value);
+      receiverOf(tag).accept(value);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -209,9 +225,29 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
     }
   }
 
-  /** The current element's value replaced by {@code value}, with {@code tag}'s receiver. */
+  /**
+   * Sends {@code value} with the current element's timestamp, windows and pane to {@code tag}'s
+   * receiver, which makes it a windowed value only if its consumer needs one.
+   */
   private void sendLikeCurrent(TupleTag<?> tag, Object value) {
-    send(tag, current.withValue(value));
+    try {
+      receiverOf(tag).acceptLike(value, current);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private Receiver receiverOf(TupleTag<?> tag) {
+    if (tag == mainTag) {
+      return mainOutput;
+    }
+    if (declaredTags.contains(tag)) {
+      // Output maps are keyed by tag equality: a tag equal to the main one finds its receiver.
+      return outputs.getOrDefault(tag, Receiver.DISCARD);
+    }
+    throw new IllegalArgumentException("Unknown output tag " + tag);
   }
 
   /** Sends an output with a timestamp the DoFn chose, after checking it against the skew. */
@@ -330,7 +366,7 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
 
     @Override
     public Object element(DoFn<Object, Object> doFn) {
-      return current.getValue();
+      return element;
     }
 
     @Override
@@ -397,7 +433,7 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
 
     @Override
     public Object element() {
-      return current.getValue();
+      return element;
     }
 
     @Override

@@ -16,14 +16,17 @@ import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -81,6 +84,27 @@ public class StatelessDoFnRunnerTest {
             .apply("Upper", ParDo.of(new Upper()))
             .apply("Describe", ParDo.of(new WindowAndTimestamp()));
     PAssert.that(seen).containsInAnyOrder("A@-1000/0", "A@0/0", "B@0/1500", "B@1000/1500");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aLiftedCombineAfterDoFnsCombinesEachOutputInItsInputsWindowAndTimestamp() {
+    Pipeline p = pipeline();
+    PCollection<String> counts =
+        p.apply(
+                Create.timestamped(
+                    TimestampedValue.of("a b", new Instant(300)),
+                    TimestampedValue.of("b c", new Instant(100)),
+                    TimestampedValue.of("a", new Instant(1200))))
+            .apply(
+                Window.<String>into(FixedWindows.of(Duration.standardSeconds(1)))
+                    .withTimestampCombiner(TimestampCombiner.EARLIEST))
+            .apply("Words", ParDo.of(new Words()))
+            .apply("Upper", ParDo.of(new Upper()))
+            .apply(Count.perElement())
+            .apply("Describe", ParDo.of(new CountWindowAndTimestamp()));
+    PAssert.that(counts)
+        .containsInAnyOrder("A=1@0/300", "B=2@0/100", "C=1@0/100", "A=1@1000/1200");
     p.run().waitUntilFinish();
   }
 
@@ -149,6 +173,33 @@ public class StatelessDoFnRunnerTest {
               ? Long.toString(interval.start().getMillis())
               : window instanceof GlobalWindow ? "global" : window.toString();
       out.output(element + "@" + where + "/" + timestamp.getMillis());
+    }
+  }
+
+  private static final class Words extends DoFn<String, String> {
+    @ProcessElement
+    public void process(@Element String line, OutputReceiver<String> out) {
+      for (String word : line.split(" ")) {
+        out.output(word);
+      }
+    }
+  }
+
+  private static final class CountWindowAndTimestamp extends DoFn<KV<String, Long>, String> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Long> count,
+        IntervalWindow window,
+        @Timestamp Instant timestamp,
+        OutputReceiver<String> out) {
+      out.output(
+          count.getKey()
+              + "="
+              + count.getValue()
+              + "@"
+              + window.start().getMillis()
+              + "/"
+              + timestamp.getMillis());
     }
   }
 
