@@ -254,7 +254,7 @@ public final class FusedStageFunction implements StageFunction {
     void apply(Step step) throws Exception;
   }
 
-  /** A fused step as its producer's receiver; the step is looked up when the first element comes. */
+  /** A fused step as its producer's receiver; the step is looked up per element (made later). */
   private static final class StepReceiver implements Receiver {
     private final Step[] steps;
     private final int index;

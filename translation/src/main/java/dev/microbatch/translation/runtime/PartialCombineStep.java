@@ -46,12 +46,12 @@ public final class PartialCombineStep implements Step {
 
   @Override
   @SuppressWarnings("unchecked")
-  public void processLike(Object value, WindowedValue<?> wv) throws Exception {
+  public void processLike(Object value, WindowedValue<?> windowing) throws Exception {
     KV<Object, Object> kv = (KV<Object, Object>) value;
     // Equal exactly when the encodings are; the key itself for most coders (no encoding).
     Object key = spec.keyCoder().structuralValue(kv.getKey());
     try (Closeable scope = metrics.enter()) {
-      for (BoundedWindow window : wv.getWindows()) {
+      for (BoundedWindow window : windowing.getWindows()) {
         AccumulationTable inWindow = accumulationsIn(window);
         Accumulation acc = inWindow.get(key);
         if (acc == null) {
@@ -60,9 +60,9 @@ public final class PartialCombineStep implements Step {
                   key,
                   kv.getKey(),
                   spec.combineFn().createAccumulator(),
-                  timestampCombiner.assign(window, wv.getTimestamp()));
+                  timestampCombiner.assign(window, windowing.getTimestamp()));
         } else {
-          acc.combineTimestamp(timestampCombiner, wv.getTimestamp());
+          acc.combineTimestamp(timestampCombiner, windowing.getTimestamp());
         }
         acc.addInput(spec.combineFn(), kv.getValue());
       }
@@ -84,8 +84,8 @@ public final class PartialCombineStep implements Step {
         BoundedWindow window = inWindow.getKey();
         for (Accumulation acc : inWindow.getValue()) {
           Object compacted = spec.combineFn().compact(acc.accumulator);
-          output.accept(
-              WindowedValues.of(KV.of(acc.key, compacted), acc.timestamp, window, PaneInfo.NO_FIRING));
+          KV<Object, Object> kv = KV.of(acc.key, compacted);
+          output.accept(WindowedValues.of(kv, acc.timestamp, window, PaneInfo.NO_FIRING));
         }
       }
     }

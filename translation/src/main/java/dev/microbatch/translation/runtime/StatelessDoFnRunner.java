@@ -218,10 +218,8 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
   private void send(TupleTag<?> tag, WindowedValue<?> value) {
     try {
       receiverOf(tag).accept(value);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new RuntimeException(e);
+      throw unchecked(e);
     }
   }
 
@@ -232,11 +230,14 @@ final class StatelessDoFnRunner implements DoFnRunner<Object, Object> {
   private void sendLikeCurrent(TupleTag<?> tag, Object value) {
     try {
       receiverOf(tag).acceptLike(value, current);
-    } catch (RuntimeException e) {
-      throw e;
     } catch (Exception e) {
-      throw new RuntimeException(e);
+      throw unchecked(e);
     }
+  }
+
+  /** A consumer's failure as it was, or wrapped if it is checked. */
+  private static RuntimeException unchecked(Exception e) {
+    return e instanceof RuntimeException runtime ? runtime : new RuntimeException(e);
   }
 
   private Receiver receiverOf(TupleTag<?> tag) {
